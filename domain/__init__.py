@@ -1,0 +1,1 @@
+"""The Politieloket domain that kiosk and backend share: pure Python, no frameworks."""
