@@ -1,0 +1,1 @@
+"""Everything that runs on the kiosk. Imports the shared domain, never the backend."""

@@ -1,0 +1,113 @@
+"""The kiosk's Settings: built once at start-up from the command line, environment and config file."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from domain.forms import default_assets_dir
+from domain.languages import codes
+
+ENV_PREFIX = "POLITIELOKET_KIOSK_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var/kiosk")
+    assets_dir: Path = field(default_factory=default_assets_dir)
+    models_dir: Path = Path("var/kiosk/models")
+    languages: tuple[str, ...] = field(default_factory=codes)
+    # provisioning (written by `python -m kiosk provision` into config.json)
+    backend_url: str = ""
+    kiosk_token: str = ""
+    backend_public_key: str = ""
+    kiosk_name: str = ""
+    location: str = ""
+    # session
+    idle_warning_seconds: float = 90.0
+    idle_extend_seconds: float = 30.0  # time the resident has to tap "more time" (WCAG 2.2.1: at least 20 s)
+    # sender
+    send_initial_backoff: float = 2.0
+    send_max_backoff: float = 300.0
+    request_timeout: float = 15.0
+    # translation
+    translation_threads: int = 2
+    translation_beam_size: int = 2
+    # kiosk window
+    fullscreen: bool = True
+    kiosk_mode: bool = True
+
+    @property
+    def config_file(self) -> Path:
+        return self.data_dir / "config.json"
+
+    @property
+    def outbox_file(self) -> Path:
+        return self.data_dir / "outbox.sqlite"
+
+    @property
+    def forms_dir(self) -> Path:
+        return self.assets_dir / "forms"
+
+    @property
+    def locale_dir(self) -> Path:
+        return self.assets_dir / "locale"
+
+    @property
+    def provisioned(self) -> bool:
+        return bool(self.backend_url and self.kiosk_token and self.backend_public_key)
+
+
+_PROVISIONING_KEYS = ("backend_url", "kiosk_token", "backend_public_key", "kiosk_name", "location")
+
+
+def _coerce(current: Any, raw: str) -> Any:
+    if isinstance(current, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, float):
+        return float(raw)
+    if isinstance(current, Path):
+        return Path(raw)
+    if isinstance(current, tuple):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then POLITIELOKET_KIOSK_* environment, then explicit overrides, then the provisioning file."""
+    environ = os.environ if environ is None else environ
+    settings = Settings()
+    values: dict[str, Any] = {}
+    for name in Settings.__dataclass_fields__:
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is not None:
+            values[name] = _coerce(getattr(settings, name), raw)
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    if "data_dir" in values and "models_dir" not in values:
+        values["models_dir"] = Path(values["data_dir"]) / "models"
+    settings = replace(settings, **values)
+    if settings.config_file.exists():
+        stored = json.loads(settings.config_file.read_text(encoding="utf-8"))
+        settings = replace(settings, **{k: stored[k] for k in _PROVISIONING_KEYS if k in stored})
+    return settings
+
+
+def save_provisioning(settings: Settings, **values: str) -> Settings:
+    """Write the provisioning values to config.json, readable only by the kiosk's user."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.config_file
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({k: values[k] for k in _PROVISIONING_KEYS if k in values}, handle, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, path)
+    return replace(settings, **{k: values[k] for k in _PROVISIONING_KEYS if k in values})
