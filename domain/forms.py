@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -177,7 +178,7 @@ class FormCatalog:
         schemas.sort(key=lambda s: order.index(s.case_type) if s.case_type in order else len(order))
         return cls(schemas)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[FormSchema]:
         return iter(self._schemas.values())
 
     def __len__(self) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -132,7 +132,7 @@ def check_amount(value: Any) -> int:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def check_date(value: Any, now: datetime) -> str:
@@ -275,7 +275,7 @@ def validate(
     schema: FormSchema, answers: dict[str, Any], *, now: datetime | None = None, step_id: str | None = None
 ) -> ValidationResult:
     """Check answers for the whole form, or for one step; return normalised values and per-field errors."""
-    now = _aware(now or datetime.now(timezone.utc))
+    now = _aware(now or datetime.now(UTC))
     if not isinstance(answers, dict):
         return ValidationResult({}, {"": FieldError("wrong_type", {"expected": "answers"})})
     specs = schema.step(step_id).fields if step_id else schema.all_fields()

@@ -98,7 +98,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
     return settings
 
 
-def save_provisioning(settings: Settings, **values: str) -> Settings:
+def save_provisioning(settings: Settings, **values: Any) -> Settings:
     """Write the provisioning values to config.json, readable only by the kiosk's user."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = settings.config_file

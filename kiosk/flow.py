@@ -1,0 +1,448 @@
+"""The resident's session as a pure state machine: screens map touches to these methods and render `state`.
+
+No Kivy, no network: the flow only talks to the ports (translator, outbox, event sink) it is given.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from domain.forms import CaseKind, FieldType, FormCatalog, FormSchema, Step
+from domain.languages import DUTCH, language
+from domain.payload import CasePayload, Translation
+from domain.usage import AbandonReason, EventKind
+from domain.validation import FieldError, validate
+from domain.wire import UsageEvent
+from kiosk.ports import CaseOutbox, EventSink
+
+CONSENT_STEP_PREFIX = "consent"
+
+
+class Screen(StrEnum):
+    ATTRACT = "attract"
+    LANGUAGE = "language"
+    TRIAGE = "triage"
+    EMERGENCY = "emergency"
+    NON_URGENT = "non_urgent"
+    SERVICE = "service"
+    FORM = "form"
+    REVIEW = "review"
+    CONSENT = "consent"
+    RECEIPT = "receipt"
+    RATING = "rating"
+    END = "end"
+    CALL = "call"
+
+
+class Triage(StrEnum):
+    EMERGENCY = "emergency"
+    NON_URGENT = "non_urgent"
+    REPORT = "report"  # aangifte
+    TIP = "tip"  # melding
+    CALL = "call"
+
+
+_TRIAGE_KIND = {Triage.REPORT: CaseKind.AANGIFTE, Triage.TIP: CaseKind.MELDING}
+# Where "back" leads from each screen outside the form.
+_BACK = {
+    Screen.LANGUAGE: Screen.ATTRACT,
+    Screen.TRIAGE: Screen.LANGUAGE,
+    Screen.EMERGENCY: Screen.TRIAGE,
+    Screen.NON_URGENT: Screen.TRIAGE,
+    Screen.SERVICE: Screen.TRIAGE,
+    Screen.CALL: Screen.TRIAGE,
+}
+
+
+class FlowError(RuntimeError):
+    """A screen asked the flow for something its current state does not allow (a programming error)."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    case_id: str
+    kind: CaseKind
+    reference: str | None = None  # None while the case waits in the outbox: "saved, will be sent"
+
+
+@dataclass(frozen=True)
+class FlowState:
+    screen: Screen
+    language: str | None = None
+    triage: Triage | None = None
+    case_type: str | None = None
+    step_id: str | None = None
+    step_index: int = 0
+    step_count: int = 0
+    errors: dict[str, FieldError] = field(default_factory=dict)
+    returning_to_review: bool = False
+    receipt: Receipt | None = None
+    idle_warning: bool = False
+    idle_deadline: float | None = None
+
+
+@dataclass
+class _Session:
+    session_id: uuid.UUID
+    started_at: float
+    answers: dict[str, Any] = field(default_factory=dict)
+    translations: dict[str, Translation] = field(default_factory=dict)
+    step_entered_at: float = 0.0
+
+
+class SessionFlow:
+    def __init__(
+        self,
+        forms: FormCatalog,
+        outbox: CaseOutbox,
+        events: EventSink,
+        clock: Callable[[], float],
+        *,
+        idle_warning_seconds: float = 90.0,
+        idle_extend_seconds: float = 30.0,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._forms = forms
+        self._outbox = outbox
+        self._events = events
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._idle_warning = idle_warning_seconds
+        self._idle_extend = idle_extend_seconds
+        self._session: _Session | None = None
+        self._last_activity = clock()
+        self.state = FlowState(Screen.ATTRACT)
+
+    # ----- reading -------------------------------------------------------------------------------------------
+    @property
+    def schema(self) -> FormSchema:
+        if self.state.case_type is None:
+            raise FlowError("no service chosen")
+        return self._forms.get(self.state.case_type)
+
+    def form_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.schema.steps if not s.id.startswith(CONSENT_STEP_PREFIX))
+
+    def consent_step(self) -> Step | None:
+        return next((s for s in self.schema.steps if s.id.startswith(CONSENT_STEP_PREFIX)), None)
+
+    def current_step(self) -> Step:
+        if self.state.screen is Screen.CONSENT:
+            step = self.consent_step()
+        elif self.state.screen is Screen.FORM:
+            step = self.form_steps()[self.state.step_index]
+        else:
+            step = None
+        if step is None:
+            raise FlowError(f"no form step on screen {self.state.screen}")
+        return step
+
+    def services(self) -> tuple[FormSchema, ...]:
+        kind = _TRIAGE_KIND.get(self.state.triage) if self.state.triage else None
+        return tuple(s for s in self._forms if kind is None or s.kind is kind)
+
+    def answer_of(self, field_id: str) -> Any:
+        return self._require_session().answers.get(field_id)
+
+    def answers(self) -> dict[str, Any]:
+        return dict(self._require_session().answers)
+
+    def translations(self) -> dict[str, Translation]:
+        return dict(self._require_session().translations)
+
+    def texts_to_translate(self) -> dict[str, str]:
+        """Free-text answers the officer should also read in Dutch, keyed by field id, not yet translated."""
+        session = self._require_session()
+        if self.state.language == DUTCH:
+            return {}
+        wanted = {}
+        for spec in self.schema.all_fields():
+            text = session.answers.get(spec.id)
+            if spec.translate and isinstance(text, str) and text.strip():
+                done = session.translations.get(spec.id)
+                if done is None or done.original != text.strip():
+                    wanted[spec.id] = text.strip()
+        return wanted
+
+    # ----- navigation ----------------------------------------------------------------------------------------
+    def start(self) -> FlowState:
+        self._expect(Screen.ATTRACT, Screen.END)
+        now = self._touch()
+        self._session = _Session(session_id=uuid.uuid4(), started_at=now)
+        self._emit(EventKind.SESSION_START)
+        return self._go(FlowState(Screen.LANGUAGE))
+
+    def choose_language(self, code: str) -> FlowState:
+        self._expect(Screen.LANGUAGE)
+        language(code)  # refuses unknown codes
+        self._touch()
+        self.state = replace(self.state, language=code)
+        self._emit(EventKind.LANGUAGE)
+        return self._go(replace(self.state, screen=Screen.TRIAGE))
+
+    def choose_triage(self, choice: Triage | str) -> FlowState:
+        self._expect(Screen.TRIAGE)
+        choice = Triage(choice)
+        self._touch()
+        screen = {
+            Triage.EMERGENCY: Screen.EMERGENCY,
+            Triage.NON_URGENT: Screen.NON_URGENT,
+            Triage.CALL: Screen.CALL,
+        }.get(choice, Screen.SERVICE)
+        return self._go(replace(self.state, screen=screen, triage=choice))
+
+    def choose_service(self, case_type: str) -> FlowState:
+        self._expect(Screen.SERVICE)
+        if case_type not in {s.case_type for s in self.services()}:
+            raise FlowError(f"service {case_type!r} is not offered here")
+        self._touch()
+        self.state = replace(self.state, case_type=case_type)
+        self._emit(EventKind.SERVICE)
+        return self._enter_step(0)
+
+    def answer(self, field_id: str, value: Any) -> FlowState:
+        """Keep the raw answer; it is checked when the resident moves on."""
+        self._expect(Screen.FORM, Screen.CONSENT)
+        self._touch()
+        if field_id not in {f.id for f in self.current_step().fields}:
+            raise FlowError(f"field {field_id!r} is not on this step")
+        session = self._require_session()
+        session.answers[field_id] = value
+        errors = {k: v for k, v in self.state.errors.items() if k.split(".")[0] != field_id}
+        self.state = replace(self.state, errors=errors)
+        return self.state
+
+    def next(self) -> FlowState:
+        self._expect(Screen.FORM)
+        self._touch()
+        if not self._check_current_step():
+            return self.state
+        self._leave_step()
+        if self.state.returning_to_review or self.state.step_index + 1 >= len(self.form_steps()):
+            return self._go(replace(self.state, screen=Screen.REVIEW, step_id=None, returning_to_review=False))
+        return self._enter_step(self.state.step_index + 1)
+
+    def back(self) -> FlowState:
+        self._touch()
+        screen = self.state.screen
+        if screen is Screen.FORM:
+            self._leave_step()
+            if self.state.returning_to_review:
+                return self._go(replace(self.state, screen=Screen.REVIEW, step_id=None, returning_to_review=False))
+            if self.state.step_index == 0:
+                return self._go(replace(self.state, screen=Screen.SERVICE, step_id=None, case_type=None))
+            return self._enter_step(self.state.step_index - 1)
+        if screen is Screen.REVIEW:
+            return self._enter_step(len(self.form_steps()) - 1)
+        if screen is Screen.CONSENT:
+            return self._go(replace(self.state, screen=Screen.REVIEW, step_id=None, errors={}))
+        if screen in _BACK:
+            target = _BACK[screen]
+            if target is Screen.ATTRACT:
+                return self.cancel()
+            return self._go(replace(self.state, screen=target))
+        raise FlowError(f"no way back from {screen}")
+
+    def edit(self, step_id: str) -> FlowState:
+        self._expect(Screen.REVIEW)
+        self._touch()
+        index = [s.id for s in self.form_steps()].index(step_id)
+        return self._enter_step(index, returning_to_review=True)
+
+    def confirm_review(self) -> FlowState:
+        self._expect(Screen.REVIEW)
+        self._touch()
+        for index, step in enumerate(self.form_steps()):
+            problems = validate(self.schema, self.answers(), now=self._wall_clock(), step_id=step.id).errors
+            if problems:
+                self._enter_step(index, returning_to_review=True)
+                self.state = replace(self.state, errors=dict(problems))
+                return self.state
+        consent = self.consent_step()
+        return self._go(replace(self.state, screen=Screen.CONSENT, step_id=consent.id if consent else None, errors={}))
+
+    def set_translation(self, field_id: str, translation: Translation) -> FlowState:
+        """A translation finished (called on the UI thread); ignored when the answer changed since."""
+        session = self._session
+        if session is None:
+            return self.state
+        current = session.answers.get(field_id)
+        if isinstance(current, str) and current.strip() == translation.original:
+            session.translations[field_id] = translation
+        return self.state
+
+    def submit(self) -> FlowState:
+        self._expect(Screen.CONSENT)
+        self._touch()
+        result = validate(self.schema, self.answers(), now=self._wall_clock())
+        if not result.ok:
+            consent_ids = {f.id for f in self.current_step().fields}
+            if any(key.split(".")[0] not in consent_ids for key in result.errors):
+                return self.confirm_review_from_consent()
+            self._record_errors(result.errors)
+            self.state = replace(self.state, errors=dict(result.errors))
+            return self.state
+        payload = self._payload(result.values)
+        self._outbox.put_case(payload)
+        self._emit(EventKind.SUBMIT)
+        receipt = Receipt(case_id=payload.case_id, kind=self.schema.kind)
+        return self._go(replace(self.state, screen=Screen.RECEIPT, receipt=receipt, errors={}, step_id=None))
+
+    def confirm_review_from_consent(self) -> FlowState:
+        self.state = replace(self.state, screen=Screen.REVIEW, step_id=None)
+        return self.confirm_review()
+
+    def delivered(self, case_id: str, reference: str) -> FlowState:
+        """The backend acknowledged the case while the receipt is still on screen."""
+        receipt = self.state.receipt
+        if receipt is not None and receipt.case_id == case_id:
+            self.state = replace(self.state, receipt=replace(receipt, reference=reference))
+        return self.state
+
+    def to_rating(self) -> FlowState:
+        self._expect(Screen.RECEIPT, Screen.EMERGENCY, Screen.NON_URGENT, Screen.CALL)
+        self._touch()
+        return self._go(replace(self.state, screen=Screen.RATING))
+
+    def rate(self, faces: int) -> FlowState:
+        self._expect(Screen.RATING)
+        if not 1 <= faces <= 5:
+            raise FlowError("rating is one to five faces")
+        self._emit(EventKind.RATING, rating=faces)
+        return self.finish()
+
+    def finish(self) -> FlowState:
+        """The resident is done: end the session and wipe it."""
+        self._expect(Screen.RECEIPT, Screen.RATING, Screen.EMERGENCY, Screen.NON_URGENT, Screen.CALL, Screen.END)
+        return self._end(abandon=None)
+
+    def cancel(self) -> FlowState:
+        """The resident stops: nothing is sent, everything typed is wiped."""
+        if self.state.screen is Screen.ATTRACT:
+            return self.state
+        submitted = self.state.receipt is not None
+        return self._end(abandon=None if submitted else AbandonReason.CANCEL)
+
+    # ----- inactivity ----------------------------------------------------------------------------------------
+    def tick(self) -> FlowState:
+        """Called every second by the app: warn after a quiet spell, wipe when the warning runs out."""
+        if self.state.screen is Screen.ATTRACT:
+            return self.state
+        now = self._clock()
+        if self.state.idle_warning:
+            if self.state.idle_deadline is not None and now >= self.state.idle_deadline:
+                submitted = self.state.receipt is not None
+                return self._end(abandon=None if submitted else AbandonReason.TIMEOUT)
+        elif now - self._last_activity >= self._idle_warning:
+            self.state = replace(self.state, idle_warning=True, idle_deadline=now + self._idle_extend)
+        return self.state
+
+    def extend(self) -> FlowState:
+        self._touch()
+        return self.state
+
+    def seconds_left(self) -> float:
+        deadline = self.state.idle_deadline
+        return max(0.0, deadline - self._clock()) if deadline is not None else 0.0
+
+    # ----- internals -----------------------------------------------------------------------------------------
+    def _require_session(self) -> _Session:
+        if self._session is None:
+            raise FlowError("no session")
+        return self._session
+
+    def _expect(self, *screens: Screen) -> None:
+        if self.state.screen not in screens:
+            raise FlowError(f"not allowed on screen {self.state.screen}")
+
+    def _touch(self) -> float:
+        self._last_activity = self._clock()
+        if self.state.idle_warning:
+            self.state = replace(self.state, idle_warning=False, idle_deadline=None)
+        return self._last_activity
+
+    def _go(self, state: FlowState) -> FlowState:
+        self.state = replace(state, idle_warning=False, idle_deadline=None)
+        return self.state
+
+    def _enter_step(self, index: int, returning_to_review: bool = False) -> FlowState:
+        steps = self.form_steps()
+        step = steps[index]
+        self._require_session().step_entered_at = self._clock()
+        self._go(replace(
+            self.state, screen=Screen.FORM, step_id=step.id, step_index=index, step_count=len(steps),
+            errors={}, returning_to_review=returning_to_review or self.state.returning_to_review,
+        ))
+        self._emit(EventKind.STEP_ENTER, step=step.id)
+        return self.state
+
+    def _leave_step(self) -> None:
+        session = self._require_session()
+        elapsed = int((self._clock() - session.step_entered_at) * 1000)
+        self._emit(EventKind.STEP_LEAVE, step=self.state.step_id, duration_ms=max(0, elapsed))
+
+    def _check_current_step(self) -> bool:
+        step = self.current_step()
+        result = validate(self.schema, self.answers(), now=self._wall_clock(), step_id=step.id)
+        if result.ok:
+            return True
+        self._record_errors(result.errors)
+        self.state = replace(self.state, errors=dict(result.errors))
+        return False
+
+    def _record_errors(self, errors: dict[str, FieldError]) -> None:
+        for error in errors.values():
+            self._emit(EventKind.VALIDATION_ERROR, step=self.state.step_id, code=error.code)
+
+    def _payload(self, values: dict[str, Any]) -> CasePayload:
+        session = self._require_session()
+        schema = self.schema
+        translations = {}
+        if self.state.language != DUTCH:
+            for spec in schema.all_fields():
+                text = values.get(spec.id)
+                if spec.translate and spec.type in (FieldType.TEXT, FieldType.LONG_TEXT) and text:
+                    translations[spec.id] = session.translations.get(spec.id) or Translation(
+                        original=text, source_language=self.state.language or "", dutch=None,
+                        reason="not_translated",
+                    )
+        return CasePayload(
+            case_id=str(uuid.uuid4()),
+            case_type=schema.case_type,
+            schema_version=schema.version,
+            language=self.state.language or DUTCH,
+            created_at=self._wall_clock().isoformat(),
+            answers=values,
+            translations=translations,
+        )
+
+    def _end(self, abandon: AbandonReason | None) -> FlowState:
+        if self._session is not None:
+            if abandon is not None:
+                self._emit(EventKind.ABANDON, step=self.state.step_id or self.state.screen.value, reason=abandon)
+            elapsed = int((self._clock() - self._session.started_at) * 1000)
+            self._emit(EventKind.SESSION_END, duration_ms=max(0, elapsed))
+            self._session.answers.clear()
+            self._session.translations.clear()
+        self._session = None
+        self.state = FlowState(Screen.ATTRACT)
+        return self.state
+
+    def _emit(self, kind: EventKind, **values: Any) -> None:
+        session = self._session
+        if session is None:
+            return
+        self._events.record(UsageEvent(
+            event_id=uuid.uuid4(),
+            session=session.session_id,
+            kind=kind.value,
+            at=self._wall_clock(),
+            language=self.state.language,
+            service=self.state.case_type,
+            **values,
+        ))
