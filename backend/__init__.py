@@ -1,0 +1,1 @@
+"""Politieloket backend: receives sealed cases from kiosks and serves the officer console's JSON API."""

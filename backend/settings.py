@@ -1,0 +1,84 @@
+"""The backend's Settings: built once at start-up from defaults, POLITIELOKET_BACKEND_* and the command line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from domain.forms import default_assets_dir
+
+ENV_PREFIX = "POLITIELOKET_BACKEND_"
+DEFAULT_DATA_DIR = Path("var/backend")
+
+
+def default_database_url(data_dir: Path = DEFAULT_DATA_DIR) -> str:
+    return f"sqlite:///{data_dir / 'politieloket.sqlite'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    # Outside the database and the repository (.gitignore has /var/): a copied database file must stay unreadable.
+    keys_dir: Path = DEFAULT_DATA_DIR / "keys"
+    assets_dir: Path = field(default_factory=default_assets_dir)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    retention_days: int = 365  # default until an admin sets it through the API
+    purge_interval_minutes: int = 360  # how often `serve` runs the retention purge
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    max_body_bytes: int = 1024 * 1024
+    secure_cookies: bool = False  # set when the console is served over HTTPS
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
+    log_level: str = "info"
+
+    @property
+    def forms_dir(self) -> Path:
+        return self.assets_dir / "forms"
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def _coerce(current: Any, name: str, raw: str) -> Any:
+    try:
+        if isinstance(current, bool):
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(current, int):
+            return int(raw)
+        if isinstance(current, Path):
+            return Path(raw)
+    except ValueError:
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()} must be a number, not {raw!r}") from None
+    return raw
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then POLITIELOKET_BACKEND_* environment variables, then explicit overrides (None = not given)."""
+    environ = os.environ if environ is None else environ
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    for spec in fields(Settings):
+        raw = environ.get(ENV_PREFIX + spec.name.upper())
+        if raw is not None:
+            values[spec.name] = _coerce(getattr(defaults, spec.name), spec.name, raw)
+    values.update({key: value for key, value in (overrides or {}).items() if value is not None})
+    settings = replace(defaults, **values)
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    if settings.retention_days < 1:
+        raise SettingsError("retention_days must be at least 1")
+    if settings.session_idle_minutes < 1 or settings.session_max_hours < 1:
+        raise SettingsError("session timeouts must be positive")
+    if settings.max_body_bytes < 1024:
+        raise SettingsError("max_body_bytes must be at least 1024")
+    if not 0 < settings.port < 65536:
+        raise SettingsError("port must be between 1 and 65535")
