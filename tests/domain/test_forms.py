@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from domain.forms import CaseKind, FieldType, FormCatalog, SchemaError, default_assets_dir, personal_field_ids
+
+FORMS_DIR = default_assets_dir() / "forms"
+
+
+def test_catalog_offers_every_case_type_in_order() -> None:
+    catalog = FormCatalog.load(FORMS_DIR)
+    assert catalog.case_types() == ("bike_theft", "theft", "vandalism", "online_fraud", "nuisance_tip")
+    assert catalog.get("nuisance_tip").kind is CaseKind.MELDING
+    assert {s.kind for s in catalog if s.case_type != "nuisance_tip"} == {CaseKind.AANGIFTE}
+
+
+def test_every_aangifte_asks_contact_and_consent() -> None:
+    for schema in FormCatalog.load(FORMS_DIR):
+        step_ids = [s.id for s in schema.steps]
+        if schema.kind is CaseKind.AANGIFTE:
+            assert step_ids[-2:] == ["contact", "consent"]
+            assert {"first_name", "last_name", "phone"} <= personal_field_ids(schema)
+        assert any(f.translate for f in schema.all_fields()), schema.case_type
+
+
+def test_online_fraud_asks_what_internetaangifte_asks() -> None:
+    schema = FormCatalog.load(FORMS_DIR).get("online_fraud")
+    types = {f.id: f.type for f in schema.all_fields()}
+    assert types["counterparty_iban"] is FieldType.IBAN
+    assert types["amount_paid"] is FieldType.AMOUNT
+    assert {"advert", "counterparty_email", "counterparty_phone", "payment_method", "payment_date"} <= set(types)
+
+
+def write_forms(tmp_path: Path, form: dict) -> Path:
+    (tmp_path / "_common.json").write_text(json.dumps({"steps": []}))
+    (tmp_path / "x.json").write_text(json.dumps(form))
+    return tmp_path
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"case_type": "x", "version": 1, "kind": "aangifte", "steps": [
+        {"id": "s", "fields": [{"id": "a", "type": "spaceship"}]}]}, "bad field"),
+    ({"case_type": "x", "version": 1, "kind": "aangifte", "steps": [
+        {"id": "s", "fields": [{"id": "a", "type": "choice"}]}]}, "needs choices"),
+    ({"case_type": "x", "version": 1, "kind": "aangifte", "steps": [
+        {"id": "s", "fields": [{"id": "a", "type": "text"}, {"id": "a", "type": "text"}]}]}, "repeat"),
+    ({"case_type": "x", "version": 1, "kind": "complaint", "steps": []}, "complaint"),
+])
+def test_broken_form_files_fail_loudly(tmp_path: Path, form: dict, message: str) -> None:
+    with pytest.raises(SchemaError, match=message):
+        FormCatalog.load(write_forms(tmp_path, form))
