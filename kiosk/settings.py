@@ -34,6 +34,9 @@ class Settings:
     send_initial_backoff: float = 2.0
     send_max_backoff: float = 300.0
     request_timeout: float = 15.0
+    send_heartbeat_interval: float = 60.0
+    send_idle_interval: float = 10.0  # an idle sender writes buffered usage events and looks again this often
+    event_batch_size: int = 50
     # translation
     translation_threads: int = 2
     translation_beam_size: int = 2

@@ -1,0 +1,97 @@
+"""HttpxBackendClient: the kiosk API over HTTP(S) with httpx, authenticated with the kiosk's bearer token."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import httpx
+
+from domain.wire import (
+    CASES_PATH,
+    EVENTS_PATH,
+    HEARTBEAT_PATH,
+    PROVISIONING_PATH,
+    CaseDelivery,
+    CaseReceipt,
+    Heartbeat,
+    ProvisioningInfo,
+    UsageBatch,
+    UsageBatchReceipt,
+)
+from kiosk.backend_client import (
+    BadAnswer,
+    Conflict,
+    DeliveryError,
+    Rejected,
+    ServerError,
+    TimedOut,
+    TokenRefused,
+    Unreachable,
+)
+from kiosk.wire_json import WireFormatError, from_jsonable, to_jsonable
+
+T = TypeVar("T")
+
+
+def error_for_status(status: int) -> DeliveryError | None:
+    if status < 300:
+        return None
+    if status in (401, 403):
+        return TokenRefused()
+    if status == 409:
+        return Conflict()
+    if status in (404, 405, 408, 425, 429) or status >= 500:
+        # 404/405: a wrong URL or a proxy in the way; retrying later is right, the entry is not at fault
+        return ServerError(status)
+    if 400 <= status < 500:
+        return Rejected(status)
+    return BadAnswer()
+
+
+class HttpxBackendClient:
+    def __init__(self, base_url: str, token: str, timeout: float, transport: httpx.BaseTransport | None = None):
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def provisioning(self) -> ProvisioningInfo:
+        return self._request("GET", PROVISIONING_PATH, None, ProvisioningInfo)
+
+    def send_case(self, delivery: CaseDelivery) -> CaseReceipt:
+        receipt = self._request("POST", CASES_PATH, delivery, CaseReceipt)
+        if receipt.case_id != delivery.case_id:
+            raise BadAnswer()
+        return receipt
+
+    def send_events(self, batch: UsageBatch) -> UsageBatchReceipt:
+        receipt = self._request("POST", EVENTS_PATH, batch, UsageBatchReceipt)
+        if receipt.batch_id != batch.batch_id:
+            raise BadAnswer()
+        return receipt
+
+    def send_heartbeat(self, heartbeat: Heartbeat) -> None:
+        self._request("POST", HEARTBEAT_PATH, heartbeat, None)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _request(self, method: str, path: str, body: Any, answer: type[T] | None) -> T:
+        try:
+            response = self._http.request(method, path, json=None if body is None else to_jsonable(body))
+        except httpx.TimeoutException as error:
+            raise TimedOut() from error
+        except httpx.TransportError as error:  # refused, reset, DNS, TLS, connection dropped mid-answer
+            raise Unreachable() from error
+        failure = error_for_status(response.status_code)
+        if failure is not None:
+            raise failure
+        if answer is None:
+            return None  # type: ignore[return-value]
+        try:
+            return from_jsonable(answer, response.json())
+        except (ValueError, WireFormatError) as error:
+            raise BadAnswer() from error
