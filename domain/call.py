@@ -1,0 +1,321 @@
+"""Signalling messages for video calls: what kiosk, backend and officer console say over their WebSockets.
+
+One JSON object per WebSocket text message, with a "type". The backend only routes: it sees the language,
+the service and queue times, never the intake or the chat (those travel peer to peer over the data channel,
+see domain.chat). SDP and ICE candidates pass through the backend unread.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import MISSING, asdict, dataclass, fields
+from enum import StrEnum
+from typing import Any, ClassVar
+
+KIOSK_CALL_PATH = "/api/kiosk/call"  # WebSocket, kiosk bearer token
+CONSOLE_CALL_PATH = "/api/console/call"  # WebSocket, officer session cookie, then Hello with the CSRF token
+NON_URGENT_NUMBER = "0900-8844"
+MAX_MESSAGE_BYTES = 64 * 1024  # an SDP with a few candidates is 3-6 kB
+
+
+class EndReason(StrEnum):
+    """Why a call ended: who hung up, or what failed. Recorded as the call_ended usage event's reason."""
+
+    KIOSK_HANGUP = "kiosk_hangup"  # the resident ended a connected call
+    OFFICER_HANGUP = "officer_hangup"
+    KIOSK_CANCELLED = "kiosk_cancelled"  # the resident left the queue before anyone answered
+    NO_OFFICER = "no_officer"  # no officer console was online to ring
+    KIOSK_LOST = "kiosk_lost"  # the kiosk's signalling connection dropped
+    OFFICER_LOST = "officer_lost"
+    NETWORK_LOST = "network_lost"  # media stopped and did not come back in time
+    MEDIA_FAILED = "media_failed"  # the peers never connected
+    SERVER_SHUTDOWN = "server_shutdown"
+
+
+class ProtocolError(ValueError):
+    """A message that is not valid JSON, has an unknown type or wrong fields. The text names no data."""
+
+
+_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_CODE = re.compile(r"^[a-z0-9_]{1,40}$")
+
+
+@dataclass(frozen=True)
+class IceServer:
+    urls: tuple[str, ...]
+    username: str | None = None
+    credential: str | None = None  # a short-lived TURN password (HMAC of the username, coturn use-auth-secret)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape RTCPeerConnection's iceServers takes in the browser."""
+        raw: dict[str, Any] = {"urls": list(self.urls)}
+        if self.username is not None:
+            raw["username"] = self.username
+            raw["credential"] = self.credential
+        return raw
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> IceServer:
+        if not isinstance(raw, dict) or not isinstance(raw.get("urls"), list):
+            raise ProtocolError("ice server needs a list of urls")
+        urls = tuple(raw["urls"])
+        if not all(isinstance(url, str) and url.split(":", 1)[0] in {"stun", "turn", "turns"} for url in urls):
+            raise ProtocolError("ice server urls must be stun:, turn: or turns:")
+        username, credential = raw.get("username"), raw.get("credential")
+        if not isinstance(username, str | None) or not isinstance(credential, str | None):
+            raise ProtocolError("ice server username and credential are strings")
+        return cls(urls, username, credential)
+
+
+@dataclass(frozen=True)
+class RingingCall:
+    """A call waiting for an officer, as the console lists it."""
+
+    call_id: str
+    language: str
+    service: str | None
+    kiosk: str  # the kiosk's name, so the officer knows which counter rings
+    location: str
+    waited_ms: int  # at the moment the list was sent; the console counts on from there
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> RingingCall:
+        if not isinstance(raw, dict):
+            raise ProtocolError("ringing call must be an object")
+        return _build(cls, raw)
+
+
+class Message:
+    """Base of all signalling messages; `type` names the message on the wire."""
+
+    type: ClassVar[str]
+
+    def to_json(self) -> str:
+        raw = asdict(self)  # type: ignore[call-overload]
+        return json.dumps({"type": self.type, **_plain(raw)}, ensure_ascii=False, separators=(",", ":"))
+
+
+# ----- kiosk -> backend ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CallRequest(Message):
+    type: ClassVar[str] = "request"
+    call_id: str
+    session: str  # the kiosk session's random id, so the call's usage events join the session's
+    language: str
+    service: str | None = None  # the case type the resident was filling in, if any
+
+
+@dataclass(frozen=True)
+class Connected(Message):
+    """The kiosk's media and data channel are up: the wait is over (call_connected)."""
+
+    type: ClassVar[str] = "connected"
+    call_id: str
+
+
+# ----- backend -> kiosk ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QueueStatus(Message):
+    type: ClassVar[str] = "queue"
+    call_id: str
+    position: int  # 1 = next to be answered
+    expected_wait_s: int
+    officers_online: int
+
+
+@dataclass(frozen=True)
+class Accepted(Message):
+    """An officer took the call; sent to the kiosk (which then makes the offer) and to that officer."""
+
+    type: ClassVar[str] = "accepted"
+    call_id: str
+    ice_servers: tuple[IceServer, ...] = ()
+
+
+# ----- backend -> officer consoles ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Ringing(Message):
+    """The full list of waiting calls; sent whenever it changes (a call came, was taken or left)."""
+
+    type: ClassVar[str] = "ringing"
+    calls: tuple[RingingCall, ...] = ()
+
+
+@dataclass(frozen=True)
+class Refused(Message):
+    """An officer's accept lost the race, or the call had gone."""
+
+    type: ClassVar[str] = "refused"
+    call_id: str
+    reason: str
+
+
+# ----- officer console -> backend -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Hello(Message):
+    """First message on the console's socket: proves the page, not another site, opened it."""
+
+    type: ClassVar[str] = "hello"
+    csrf: str
+
+
+@dataclass(frozen=True)
+class Accept(Message):
+    type: ClassVar[str] = "accept"
+    call_id: str
+
+
+# ----- relayed between the two peers of a call ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Offer(Message):
+    """The kiosk offers; `attempt` > 0 is a reconnect: the officer replaces its peer connection."""
+
+    type: ClassVar[str] = "offer"
+    call_id: str
+    sdp: str
+    attempt: int = 0
+
+
+@dataclass(frozen=True)
+class Answer(Message):
+    type: ClassVar[str] = "answer"
+    call_id: str
+    sdp: str
+    attempt: int = 0
+
+
+@dataclass(frozen=True)
+class Candidate(Message):
+    """A trickled ICE candidate (the browser trickles; aiortc puts all of its own in the SDP)."""
+
+    type: ClassVar[str] = "candidate"
+    call_id: str
+    candidate: str  # "candidate:..." as RTCIceCandidate.candidate, "" for end of candidates
+    sdp_mid: str | None = None
+    sdp_mline_index: int | None = None
+    attempt: int = 0
+
+
+@dataclass(frozen=True)
+class Reconnecting(Message):
+    """A peer lost media and is trying again; the other side shows "reconnecting"."""
+
+    type: ClassVar[str] = "reconnecting"
+    call_id: str
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Hangup(Message):
+    """Either side (or the backend) ends the call; the backend forwards it with the final reason."""
+
+    type: ClassVar[str] = "hangup"
+    call_id: str
+    reason: str  # an EndReason value
+
+
+@dataclass(frozen=True)
+class Error(Message):
+    type: ClassVar[str] = "error"
+    code: str
+    detail: str = ""
+
+
+MESSAGES: dict[str, type[Message]] = {
+    cls.type: cls
+    for cls in (
+        CallRequest,
+        Connected,
+        QueueStatus,
+        Accepted,
+        Ringing,
+        Refused,
+        Hello,
+        Accept,
+        Offer,
+        Answer,
+        Candidate,
+        Reconnecting,
+        Hangup,
+        Error,
+    )
+}
+KIOSK_SENDS = frozenset({"request", "connected", "offer", "candidate", "reconnecting", "hangup"})
+OFFICER_SENDS = frozenset({"hello", "accept", "answer", "candidate", "reconnecting", "hangup"})
+RELAYED = frozenset({"offer", "answer", "candidate", "reconnecting"})
+
+
+def decode(text: str | bytes) -> Message:
+    if len(text) > MAX_MESSAGE_BYTES:
+        raise ProtocolError("message too large")
+    try:
+        raw = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise ProtocolError("message is not JSON") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
+        raise ProtocolError("message needs a type")
+    cls = MESSAGES.get(raw.pop("type"))
+    if cls is None:
+        raise ProtocolError("unknown message type")
+    if cls is Accepted:
+        raw["ice_servers"] = tuple(IceServer.from_dict(s) for s in _list(raw.get("ice_servers", [])))
+    elif cls is Ringing:
+        raw["calls"] = tuple(RingingCall.from_dict(c) for c in _list(raw.get("calls", [])))
+    message = _build(cls, raw)
+    _check(message)
+    return message
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ProtocolError("expected a list")
+    return value
+
+
+_SIMPLE: dict[str, type | tuple[type, ...]] = {
+    "str": str,
+    "int": int,
+    "str | None": (str, type(None)),
+    "int | None": (int, type(None)),
+}
+
+
+def _build(cls: Any, raw: dict[str, Any]) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    unknown = set(raw) - set(known)
+    if unknown:
+        raise ProtocolError("unknown field in message")
+    for name, spec in known.items():
+        if name not in raw:
+            if spec.default is MISSING and spec.default_factory is MISSING:
+                raise ProtocolError(f"missing field {name}")
+            continue
+        expected = _SIMPLE.get(str(spec.type))
+        value = raw[name]
+        if expected is not None and (not isinstance(value, expected) or isinstance(value, bool)):
+            raise ProtocolError(f"field {name} has the wrong type")
+    return cls(**raw)
+
+
+def _check(message: Message) -> None:
+    for name in ("call_id", "session"):
+        value = getattr(message, name, None)
+        if value is not None and not _ID.match(value):
+            raise ProtocolError(f"{name} must be 8-64 letters, digits or dashes")
+    for name in ("reason", "code", "language", "service"):
+        value = getattr(message, name, None)
+        if value is not None and not _CODE.match(value):
+            raise ProtocolError(f"field {name} must be a short code")
+    for name in ("attempt", "position", "expected_wait_s", "officers_online"):
+        value = getattr(message, name, None)
+        if value is not None and value < 0:
+            raise ProtocolError(f"field {name} must not be negative")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if not (k in {"username", "credential"} and v is None)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
