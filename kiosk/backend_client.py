@@ -42,6 +42,14 @@ class ServerError(DeliveryError):
         self.status = status
 
 
+class NoKioskApi(DeliveryError):
+    """404/405: the address answers, but not as the kiosk API (wrong URL, a proxy or portal in the way)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"no kiosk API at the backend address (HTTP {status})")
+        self.status = status
+
+
 class Conflict(DeliveryError):
     """Same case id, different content: ODK's 409. Sending it again will never be accepted."""
 

@@ -22,6 +22,7 @@ from kiosk.backend_client import (
     BadAnswer,
     Conflict,
     DeliveryError,
+    NoKioskApi,
     Rejected,
     ServerError,
     TimedOut,
@@ -40,8 +41,9 @@ def error_for_status(status: int) -> DeliveryError | None:
         return TokenRefused()
     if status == 409:
         return Conflict()
-    if status in (404, 405, 408, 425, 429) or status >= 500:
-        # 404/405: a wrong URL or a proxy in the way; retrying later is right, the entry is not at fault
+    if status in (404, 405):  # the entry is not at fault: keep it and retry later
+        return NoKioskApi(status)
+    if status in (408, 425, 429) or status >= 500:
         return ServerError(status)
     if 400 <= status < 500:
         return Rejected(status)

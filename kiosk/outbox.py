@@ -319,6 +319,17 @@ class SqlOutbox:
                 HeldEntry("events", key, reason or "") for key, reason in held_batches
             ]
 
+    def last_errors(self) -> list[tuple[str, int]]:
+        """Why waiting entries failed so far, most frequent first: what the technician reads."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(cases.c.last_error, func.count())
+                .where(cases.c.last_error.is_not(None), ~cases.c.held)
+                .group_by(cases.c.last_error)
+                .order_by(func.count().desc())
+            )
+            return [(reason, count) for reason, count in rows]
+
     def compact(self) -> None:
         """Fold the WAL back and truncate it, so no frame of an acknowledged entry stays behind."""
         connection = self._engine.raw_connection()  # outside any transaction, which a checkpoint needs
