@@ -1,0 +1,81 @@
+"""The PDF an officer files and the JSON export: real files, with the reference and the original text in them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from backend.exports import CaseSheet, Note, case_json, case_pdf, translation_note
+from backend.presenter import dutch_catalog, present
+from domain.forms import FormCatalog, default_assets_dir
+from domain.payload import Translation, TranslationHop
+from domain.validation import validate
+from tests.samples import ANSWERS
+
+ASSETS = default_assets_dir()
+ARABIC = "سرق شخص ما دراجتي من المحطة"
+
+
+def sheet() -> tuple[CaseSheet, dict, dict]:
+    schema = FormCatalog.load(ASSETS / "forms").get("bike_theft")
+    values = validate(schema, ANSWERS["bike_theft"], now=datetime(2026, 11, 25, tzinfo=UTC)).values
+    values["description"] = ARABIC
+    translations = {"description": Translation(
+        original=ARABIC, source_language="ar", dutch="Iemand heeft mijn fiets gestolen van het station",
+        hops=(
+            TranslationHop("translate-ar_en", "1.0", "ar", "en"), TranslationHop("translate-en_nl", "1.9", "en", "nl")
+        ),
+        pivot="en",
+    )}
+    sections = present(schema, values, translations, "ar", dutch_catalog(ASSETS))
+    return CaseSheet(
+        case_id="6a1f0c2e-0000-4000-8000-000000000001", reference="K7M-4QP", service="Fietsdiefstal",
+        kind="aangifte", language="Arabisch", location="Emmen, station", created_at="20-11-2026 18:00",
+        received_at="20-11-2026 18:01", status="In behandeling", handled_by="agent.jansen",
+        sections=sections, notes=[Note("agent.jansen", "21-11-2026 09:00", "Melder gebeld.")],
+        printed_by="agent.jansen", printed_at="21-11-2026 10:00",
+    ), values, translations
+
+
+def test_the_pdf_is_a_pdf_with_the_reference_the_model_and_the_original(tmp_path: Path) -> None:
+    case, _, _ = sheet()
+    data = case_pdf(case, ASSETS / "fonts")
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "case.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    assert "K7M-4QP" in text
+    assert "Fietsdiefstal" in text
+    assert "Iemand heeft mijn fiets gestolen" in text
+    assert "translate-en_nl 1.9" in text
+    assert "Melder gebeld." in text
+    assert "Zwanenburg-Oukili" in text
+    assert "دراجتي" in text  # the Arabic original is real text, in logical order
+
+
+def test_the_pdf_title_names_the_reference() -> None:
+    case, _, _ = sheet()
+    assert b"K7M-4QP" in case_pdf(case, ASSETS / "fonts")  # in the document information, readable by any tool
+
+
+def test_the_json_export_holds_the_raw_answers_and_the_dutch_view() -> None:
+    case, values, translations = sheet()
+    document = json.loads(case_json(case, values, {k: v.__dict__ for k, v in translations.items()}))
+    assert document["reference"] == "K7M-4QP"
+    assert document["answers"]["frame_number"] == values["frame_number"]
+    assert document["translations"]["description"]["original"] == ARABIC
+    assert document["dutch_view"][0]["rows"][0]["field_id"] == "bike_brand"
+
+
+def test_translation_notes() -> None:
+    assert translation_note({"missing": True}).startswith("Geen vertaling beschikbaar")
+    note = translation_note({"machine_translated": True, "models": ["m 1 (ar > en)"], "pivot": "en",
+                             "low_confidence": True, "reason": "repetition"})
+    assert note == "Machinevertaling, model: m 1 (ar > en), via en, LET OP: lage betrouwbaarheid (repetition)."
