@@ -35,6 +35,12 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
     log_level: str = "info"
+    # video calls (backend/signalling.py, backend/ice.py)
+    call_stun_urls: str = ""  # comma-separated stun: URLs for both peers; empty: host candidates only
+    call_turn_urls: str = ""  # comma-separated turn:/turns: URLs of a coturn with use-auth-secret
+    call_turn_secret: str = ""  # coturn's static-auth-secret: per-call credentials are HMACs, never stored
+    call_turn_ttl_seconds: int = 600
+    call_default_wait_seconds: int = 60  # expected wait per queue place until calls have been answered
 
     @property
     def forms_dir(self) -> Path:
@@ -67,7 +73,11 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
         raw = environ.get(ENV_PREFIX + spec.name.upper())
         if raw is not None:
             values[spec.name] = _coerce(getattr(defaults, spec.name), spec.name, raw)
-    values.update({key: value for key, value in (overrides or {}).items() if value is not None})
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            current = getattr(defaults, key)
+            text_for_other = isinstance(value, str) and not isinstance(current, str)
+            values[key] = _coerce(current, key, value) if text_for_other else value
     settings = replace(defaults, **values)
     _check(settings)
     return settings

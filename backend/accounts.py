@@ -1,0 +1,177 @@
+"""User accounts (argon2 password hashes) and console sessions (random token, only its hash stored)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from backend.audit import SYSTEM, Actor, AuditAction, record
+from backend.db import Database
+from backend.errors import ApiError, not_found
+from backend.models import User, UserSession
+from backend.schemas import Role
+
+log = logging.getLogger("politieloket.backend.auth")
+
+SESSION_TOKEN_BYTES = 32  # 256 bits
+TOUCH_EVERY = timedelta(minutes=1)  # write last_seen_at at most this often
+
+
+class Argon2Passwords:
+    def __init__(self, time_cost: int, memory_kib: int) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        # Compared against when the name is unknown, so a wrong name costs as much time as a wrong password.
+        self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, stored: str | None, password: str) -> bool:
+        try:
+            return self._hasher.verify(stored or self._decoy, password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+def hash_session_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    id: UUID
+    name: str
+    role: Role
+    csrf_token: str
+    token_hash: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.id, self.name)
+
+
+@dataclass(frozen=True)
+class NewSession:
+    user: User
+    token: str
+    csrf_token: str
+
+
+class SqlAccountStore:
+    def __init__(self, db: Database, passwords: Argon2Passwords, idle: timedelta, max_age: timedelta) -> None:
+        self._db = db
+        self._passwords = passwords
+        self._idle = idle
+        self._max_age = max_age
+
+    # --- users ----------------------------------------------------------------------------------------
+
+    def create_user(self, name: str, role: Role, password: str, actor: Actor = SYSTEM) -> User:
+        user = User(name=name, role=role.value, password_hash=self._passwords.hash(password), disabled=False)
+        try:
+            with self._db.write() as session:
+                session.add(user)
+                session.flush()
+                record(session, actor, AuditAction.USER_CREATED, subject=f"user:{name} role:{role.value}")
+        except IntegrityError:
+            raise ApiError(409, "name_taken", "a user with this name exists already") from None
+        return user
+
+    def user(self, user_id: UUID) -> User | None:
+        with self._db.read() as session:
+            return session.get(User, user_id)
+
+    def users(self) -> list[User]:
+        with self._db.read() as session:
+            return list(session.scalars(select(User).order_by(User.name)))
+
+    def set_disabled(self, user_id: UUID, disabled: bool, actor: Actor) -> User:
+        if disabled and user_id == actor.id:
+            raise ApiError(409, "cannot_disable_self", "you cannot disable your own account")
+        with self._db.write() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise not_found("user")
+            user.disabled = disabled
+            if disabled:
+                session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+            action = AuditAction.USER_DISABLED if disabled else AuditAction.USER_ENABLED
+            record(session, actor, action, subject=f"user:{user.name}")
+            return user
+
+    def reset_password(self, user_id: UUID, password: str, actor: Actor) -> User:
+        new_hash = self._passwords.hash(password)
+        with self._db.write() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise not_found("user")
+            user.password_hash = new_hash
+            session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+            record(session, actor, AuditAction.PASSWORD_RESET, subject=f"user:{user.name}")
+            return user
+
+    # --- sessions -------------------------------------------------------------------------------------
+
+    def login(self, name: str, password: str, now: datetime) -> NewSession | None:
+        """A fresh session (new token at every login), or None; both outcomes are audited and logged."""
+        with self._db.read() as session:
+            user = session.scalar(select(User).where(User.name == name))
+        valid = self._passwords.verify(user.password_hash if user else None, password)
+        with self._db.write() as session:
+            if user is None or not valid or user.disabled:
+                # An unknown name is not logged: people sometimes type their password into the name field.
+                known = Actor(user.id, user.name) if user else Actor(None, "unknown")
+                record(session, known, AuditAction.LOGIN_FAILED, at=now)
+                log.info("login failed for %s", known.name)
+                return None
+            token, csrf = secrets.token_urlsafe(SESSION_TOKEN_BYTES), secrets.token_urlsafe(SESSION_TOKEN_BYTES)
+            session.add(
+                UserSession(
+                    token_hash=hash_session_token(token), user_id=user.id, created_at=now, last_seen_at=now,
+                    csrf_token=csrf,
+                )
+            )
+            record(session, Actor(user.id, user.name), AuditAction.LOGIN, at=now)
+        log.info("login ok for %s (%s)", user.name, user.role)
+        return NewSession(user=user, token=token, csrf_token=csrf)
+
+    def session_user(self, token: str, now: datetime) -> SessionUser | None:
+        token_hash = hash_session_token(token)
+        with self._db.read() as session:
+            row = session.execute(
+                select(UserSession, User).join(User, UserSession.user_id == User.id)
+                .where(UserSession.token_hash == token_hash)
+            ).first()
+        if row is None:
+            return None
+        stored, user = row
+        if user.disabled or now - stored.last_seen_at > self._idle or now - stored.created_at > self._max_age:
+            self._end(token_hash)
+            return None
+        if now - stored.last_seen_at > TOUCH_EVERY:
+            with self._db.write() as session:
+                session.execute(
+                    update(UserSession).where(UserSession.token_hash == token_hash).values(last_seen_at=now)
+                )
+        return SessionUser(user.id, user.name, Role(user.role), stored.csrf_token, token_hash)
+
+    def logout(self, user: SessionUser) -> None:
+        with self._db.write() as session:
+            session.execute(delete(UserSession).where(UserSession.token_hash == user.token_hash))
+            record(session, user.actor, AuditAction.LOGOUT)
+
+    def end_session(self, token: str) -> None:
+        self._end(hash_session_token(token))
+
+    def _end(self, token_hash: str) -> None:
+        with self._db.write() as session:
+            session.execute(delete(UserSession).where(UserSession.token_hash == token_hash))

@@ -1,0 +1,62 @@
+"""The audit log: who did what, when, to which case or account. It never holds content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from backend.models import AuditEntry, utcnow
+
+
+class AuditAction(StrEnum):
+    CASE_RECEIVED = "case_received"
+    CASE_READ = "case_read"
+    CASE_STATUS = "case_status"  # subject: "old->new"
+    NOTE_ADDED = "note_added"
+    CASE_PURGED = "case_purged"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    USER_CREATED = "user_created"
+    USER_DISABLED = "user_disabled"
+    USER_ENABLED = "user_enabled"
+    PASSWORD_RESET = "password_reset"
+    KIOSK_PROVISIONED = "kiosk_provisioned"
+    KIOSK_REVOKED = "kiosk_revoked"
+    RETENTION_CHANGED = "retention_changed"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: an officer, pilot or admin account; a kiosk; or the system itself (id None)."""
+
+    id: UUID | None
+    name: str
+
+
+SYSTEM = Actor(None, "system")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    *,
+    case_id: UUID | None = None,
+    subject: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=at or utcnow(),
+            actor_id=actor.id,
+            actor_name=actor.name[:80],
+            action=action.value,
+            case_id=case_id,
+            subject=subject[:200] if subject else None,
+        )
+    )

@@ -1,0 +1,93 @@
+"""Who is asking: kiosks by bearer token, people by session cookie (plus CSRF header on changes), and roles.
+
+Every route states who it admits through these dependencies; nothing is allowed by default.
+(No `from __future__ import annotations` here: FastAPI must see the Annotated dependencies at run time.)
+"""
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from backend.accounts import SessionUser
+from backend.errors import ApiError
+from backend.kiosks import KioskIdentity
+from backend.schemas import Role
+from backend.services import Services
+
+SESSION_COOKIE = "politieloket_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+kiosk_bearer = HTTPBearer(auto_error=False, scheme_name="kioskToken", description="the kiosk's token")
+session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, scheme_name="session", description="set by POST /api/auth/login"
+)
+csrf_header = APIKeyHeader(
+    name=CSRF_HEADER, auto_error=False, scheme_name="csrf", description="csrf_token from login or /api/auth/me"
+)
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+Backend = Annotated[Services, Depends(services)]
+
+
+def current_kiosk(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(kiosk_bearer)], backend: Backend
+) -> KioskIdentity:
+    if credentials is None:
+        raise ApiError(401, "token_required", "a kiosk token is required", {"WWW-Authenticate": "Bearer"})
+    kiosk = backend.kiosks.authenticate(credentials.credentials)
+    if kiosk is None:
+        raise ApiError(401, "invalid_token", "the kiosk token is unknown or revoked", {"WWW-Authenticate": "Bearer"})
+    return kiosk
+
+
+def _session_user(
+    request: Request, token: Annotated[str | None, Security(session_cookie)], backend: Backend
+) -> SessionUser:
+    if not token:
+        raise ApiError(401, "login_required", "log in first")
+    user = backend.accounts.session_user(token, backend.clock())
+    if user is None:
+        raise ApiError(401, "session_expired", "the session has ended; log in again")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), user.csrf_token.encode()):
+            raise ApiError(403, "csrf_failed", f"the {CSRF_HEADER} header is missing or wrong")
+    return user
+
+
+def _session_user_changing(
+    user: Annotated[SessionUser, Depends(_session_user)],
+    _csrf: Annotated[str | None, Security(csrf_header)],  # checked in _session_user; declared for OpenAPI
+) -> SessionUser:
+    return user
+
+
+def signed_in(*roles: Role, changes: bool = False) -> Callable[..., SessionUser]:
+    """A dependency admitting a logged-in user with one of `roles`; `changes` documents the CSRF header."""
+    base = _session_user_changing if changes else _session_user
+
+    def admitted(user: Annotated[SessionUser, Depends(base)]) -> SessionUser:
+        if user.role not in roles:
+            raise ApiError(403, "forbidden", "your role may not do this")
+        return user
+
+    return admitted
+
+
+Kiosk = Annotated[KioskIdentity, Depends(current_kiosk)]
+Anyone = Annotated[SessionUser, Depends(signed_in(*Role))]
+AnyoneChanging = Annotated[SessionUser, Depends(signed_in(*Role, changes=True))]
+Officer = Annotated[SessionUser, Depends(signed_in(Role.OFFICER))]
+OfficerChanging = Annotated[SessionUser, Depends(signed_in(Role.OFFICER, changes=True))]
+UsageReader = Annotated[SessionUser, Depends(signed_in(Role.PILOT, Role.ADMIN))]
+Admin = Annotated[SessionUser, Depends(signed_in(Role.ADMIN))]
+AdminChanging = Annotated[SessionUser, Depends(signed_in(Role.ADMIN, changes=True))]

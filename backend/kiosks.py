@@ -1,0 +1,89 @@
+"""Kiosk accounts: provisioning with a bearer token shown once, authentication by its hash, heartbeats."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from backend.audit import Actor, AuditAction, record
+from backend.db import Database
+from backend.errors import ApiError, not_found
+from backend.models import Kiosk, utcnow
+from domain.wire import Heartbeat
+
+TOKEN_BYTES = 32  # 256 bits
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class KioskIdentity:
+    id: UUID
+    name: str
+    location: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.id, f"kiosk:{self.name}")
+
+
+class SqlKioskStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def provision(self, name: str, location: str, actor: Actor) -> tuple[Kiosk, str]:
+        """A new kiosk and its token; only the token's hash is stored, so it can be shown this once."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        kiosk = Kiosk(name=name, location=location, token_hash=hash_token(token))
+        try:
+            with self._db.write() as session:
+                session.add(kiosk)
+                session.flush()
+                record(session, actor, AuditAction.KIOSK_PROVISIONED, subject=f"kiosk:{name}")
+        except IntegrityError:
+            raise ApiError(409, "name_taken", "a kiosk with this name exists already") from None
+        return kiosk, token
+
+    def authenticate(self, token: str) -> KioskIdentity | None:
+        with self._db.read() as session:
+            kiosk = session.scalar(
+                select(Kiosk).where(Kiosk.token_hash == hash_token(token), Kiosk.revoked_at.is_(None))
+            )
+            return KioskIdentity(kiosk.id, kiosk.name, kiosk.location) if kiosk else None
+
+    def record_heartbeat(self, kiosk_id: UUID, heartbeat: Heartbeat, now: datetime) -> None:
+        with self._db.write() as session:
+            session.execute(
+                update(Kiosk)
+                .where(Kiosk.id == kiosk_id)
+                .values(
+                    last_heartbeat_at=now,
+                    outbox_pending=heartbeat.outbox_pending,
+                    oldest_pending_seconds=heartbeat.oldest_pending_seconds,
+                    last_error=(heartbeat.last_error or None) and heartbeat.last_error[:500],
+                    app_version=heartbeat.app_version[:64],
+                    translation_ready=heartbeat.translation_ready,
+                )
+            )
+
+    def revoke(self, kiosk_id: UUID, actor: Actor) -> Kiosk:
+        with self._db.write() as session:
+            kiosk = session.get(Kiosk, kiosk_id)
+            if kiosk is None:
+                raise not_found("kiosk")
+            if kiosk.revoked_at is None:
+                kiosk.revoked_at = utcnow()
+                record(session, actor, AuditAction.KIOSK_REVOKED, subject=f"kiosk:{kiosk.name}")
+            return kiosk
+
+    def all(self) -> list[Kiosk]:
+        with self._db.read() as session:
+            return list(session.scalars(select(Kiosk).order_by(Kiosk.name)))

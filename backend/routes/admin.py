@@ -1,0 +1,85 @@
+"""Admin API: provision and revoke kiosks, manage user accounts, set retention and run the purge."""
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from backend.auth import Admin, AdminChanging, Backend
+from backend.errors import describe
+from backend.schemas import (
+    KioskRequest,
+    KioskView,
+    PasswordReset,
+    ProvisionedKiosk,
+    PurgeReport,
+    Retention,
+    UserRequest,
+    UserView,
+)
+
+router = APIRouter(prefix="/api/admin", tags=["admin"])
+
+
+@router.get("/kiosks", response_model=list[KioskView], responses=describe(401, 403))
+def kiosks(admin: Admin, backend: Backend) -> list[KioskView]:
+    """All kiosks with their last heartbeat: outbox backlog, last error, version."""
+    return [KioskView.model_validate(kiosk) for kiosk in backend.kiosks.all()]
+
+
+@router.post("/kiosks", response_model=ProvisionedKiosk, status_code=201, responses=describe(401, 403, 409, 422))
+def provision_kiosk(request: KioskRequest, admin: AdminChanging, backend: Backend) -> ProvisionedKiosk:
+    """A new kiosk; its token is in this answer only (the backend keeps just a hash)."""
+    kiosk, token = backend.kiosks.provision(request.name, request.location, admin.actor)
+    return ProvisionedKiosk(kiosk=KioskView.model_validate(kiosk), token=token, public_key=backend.keys.public_key)
+
+
+@router.post("/kiosks/{kiosk_id}/revoke", response_model=KioskView, responses=describe(401, 403, 404, 422))
+def revoke_kiosk(kiosk_id: UUID, admin: AdminChanging, backend: Backend) -> KioskView:
+    """The kiosk's token stops working at once."""
+    return KioskView.model_validate(backend.kiosks.revoke(kiosk_id, admin.actor))
+
+
+@router.get("/users", response_model=list[UserView], responses=describe(401, 403))
+def users(admin: Admin, backend: Backend) -> list[UserView]:
+    return [UserView.model_validate(user) for user in backend.accounts.users()]
+
+
+@router.post("/users", response_model=UserView, status_code=201, responses=describe(401, 403, 409, 422))
+def create_user(request: UserRequest, admin: AdminChanging, backend: Backend) -> UserView:
+    return UserView.model_validate(
+        backend.accounts.create_user(request.name, request.role, request.password, admin.actor)
+    )
+
+
+@router.post("/users/{user_id}/disable", response_model=UserView, responses=describe(401, 403, 404, 409, 422))
+def disable_user(user_id: UUID, admin: AdminChanging, backend: Backend) -> UserView:
+    """The account can no longer log in; its open sessions end at once."""
+    return UserView.model_validate(backend.accounts.set_disabled(user_id, True, admin.actor))
+
+
+@router.post("/users/{user_id}/enable", response_model=UserView, responses=describe(401, 403, 404, 422))
+def enable_user(user_id: UUID, admin: AdminChanging, backend: Backend) -> UserView:
+    return UserView.model_validate(backend.accounts.set_disabled(user_id, False, admin.actor))
+
+
+@router.post("/users/{user_id}/password", response_model=UserView, responses=describe(401, 403, 404, 422))
+def reset_password(user_id: UUID, request: PasswordReset, admin: AdminChanging, backend: Backend) -> UserView:
+    """Set a new password; the account's open sessions end."""
+    return UserView.model_validate(backend.accounts.reset_password(user_id, request.password, admin.actor))
+
+
+@router.get("/retention", response_model=Retention, responses=describe(401, 403))
+def retention(admin: Admin, backend: Backend) -> Retention:
+    return Retention(retention_days=backend.retention.days())
+
+
+@router.put("/retention", response_model=Retention, responses=describe(401, 403, 422))
+def set_retention(request: Retention, admin: AdminChanging, backend: Backend) -> Retention:
+    """Days a finished case keeps its personal data before the purge removes it."""
+    return Retention(retention_days=backend.retention.set_days(request.retention_days, admin.actor))
+
+
+@router.post("/purge", response_model=PurgeReport, responses=describe(401, 403))
+def purge(admin: AdminChanging, backend: Backend) -> PurgeReport:
+    """Run the retention purge now (serve also runs it on its own, regularly)."""
+    return PurgeReport(purged_cases=backend.retention.purge(backend.clock(), admin.actor))

@@ -1,0 +1,171 @@
+"""Request and response bodies of the officer, pilot and admin JSON API (the kiosk API uses domain.wire)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.payload import Translation
+from domain.status import CaseStatus
+
+MIN_PASSWORD = 10
+PRINTABLE = r"^[^\x00-\x1f]+$"  # one line, no control characters
+NO_NUL = r"^[^\x00]+$"  # PostgreSQL text cannot hold NUL
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=PRINTABLE)]
+Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=PRINTABLE)]
+Password = Annotated[str, StringConstraints(min_length=MIN_PASSWORD, max_length=200, pattern=NO_NUL)]
+NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=NO_NUL)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    PILOT = "pilot"
+    ADMIN = "admin"
+
+
+class LoginRequest(Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class UserView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    role: Role
+    disabled: bool
+    created_at: datetime
+
+
+class Me(BaseModel):
+    user: UserView
+    csrf_token: str = Field(description="send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE")
+    session_idle_minutes: int
+
+
+class CaseSummary(BaseModel):
+    """Routing metadata only: what a queue shows. No personal data."""
+
+    id: UUID
+    reference: str
+    case_type: str
+    language: str
+    schema_version: int
+    kiosk_id: UUID
+    location: str
+    created_at: datetime
+    received_at: datetime
+    status: CaseStatus
+    claimed_by: str | None = Field(description="name of the officer holding or having handled the case")
+    claimed_at: datetime | None
+    closed_at: datetime | None
+    purged: bool
+    next_statuses: list[CaseStatus] = Field(description="statuses the case may move to from here")
+
+
+class CaseList(BaseModel):
+    cases: list[CaseSummary]
+    total: int
+
+
+class NoteView(BaseModel):
+    id: int
+    author: str
+    created_at: datetime
+    text: str | None = Field(description="None once the case's personal data has been purged")
+
+
+class CaseDetail(CaseSummary):
+    """A case with its personal data, decrypted; every read is written to the audit log."""
+
+    answers: dict[str, Any] | None = Field(description="None once purged")
+    translations: dict[str, Translation] | None
+    notes: list[NoteView]
+
+
+class StatusChange(Strict):
+    status: CaseStatus
+
+
+class NoteRequest(Strict):
+    text: NoteText
+
+
+class KioskRequest(Strict):
+    name: Name
+    location: Place
+
+
+class KioskView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    location: str
+    created_at: datetime
+    revoked_at: datetime | None
+    last_heartbeat_at: datetime | None
+    outbox_pending: int
+    oldest_pending_seconds: int
+    last_error: str | None
+    app_version: str
+    translation_ready: bool
+
+
+class ProvisionedKiosk(BaseModel):
+    kiosk: KioskView
+    token: str = Field(description="the kiosk's bearer token; shown only this once")
+    public_key: str = Field(description="the backend's sealing public key, base64")
+
+
+class UserRequest(Strict):
+    name: Name
+    role: Role
+    password: Password
+
+
+class PasswordReset(Strict):
+    password: Password
+
+
+class Retention(Strict):
+    retention_days: int = Field(ge=1, le=5 * 366, description="days a closed case keeps its personal data")
+
+
+class PurgeReport(BaseModel):
+    purged_cases: int
+
+
+class UsageCell(BaseModel):
+    """Counts for one location (or kiosk) and period. Cells with fewer than 5 sessions are left out."""
+
+    period: str
+    location: str
+    kiosk_id: UUID | None
+    sessions: int
+    submitted: int
+    abandoned: int
+    calls: int
+    average_rating: float | None
+    languages: dict[str, int]
+    services: dict[str, int]
+
+
+class UsageSummary(BaseModel):
+    granularity: str
+    min_sessions: int
+    suppressed_cells: int
+    cells: list[UsageCell]
+
+
+class Health(BaseModel):
+    status: str

@@ -1,0 +1,59 @@
+"""Everything a running backend holds, built once from Settings and shared by the app and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from backend.accounts import Argon2Passwords, SqlAccountStore
+from backend.cases import SqlCaseStore
+from backend.db import Database
+from backend.keys import NaclKeyring
+from backend.kiosks import SqlKioskStore
+from backend.models import utcnow
+from backend.retention import SqlRetention
+from backend.settings import Settings
+from backend.usage import SqlUsageStore
+from domain.forms import FormCatalog
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    keys: NaclKeyring
+    catalog: FormCatalog
+    cases: SqlCaseStore
+    kiosks: SqlKioskStore
+    accounts: SqlAccountStore
+    usage: SqlUsageStore
+    retention: SqlRetention
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    @classmethod
+    def start(cls, settings: Settings) -> Services:
+        """Open the database and bring its schema up to date, load (or create) the keys and the forms."""
+        db = Database(settings.database_url)
+        db.migrate()
+        keys = NaclKeyring.load(settings.keys_dir)
+        passwords = Argon2Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
+        return cls(
+            settings=settings,
+            db=db,
+            keys=keys,
+            catalog=FormCatalog.load(settings.forms_dir),
+            cases=SqlCaseStore(db, keys),
+            kiosks=SqlKioskStore(db),
+            accounts=SqlAccountStore(
+                db,
+                passwords,
+                idle=timedelta(minutes=settings.session_idle_minutes),
+                max_age=timedelta(hours=settings.session_max_hours),
+            ),
+            usage=SqlUsageStore(db),
+            retention=SqlRetention(db, settings.retention_days),
+        )
+
+    def close(self) -> None:
+        self.db.dispose()
