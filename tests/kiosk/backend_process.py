@@ -1,0 +1,90 @@
+"""A real backend process for the kiosk's end-to-end tests: `python -m backend ... serve` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class BackendProcess:
+    """One backend with its own SQLite file and keys; stop() and start() again keep both, like a restart."""
+
+    def __init__(self, workdir: Path, port: int | None = None) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.db_file = workdir / "backend.sqlite"
+        self.keys_dir = workdir / "keys"
+        self.port = port or free_port()
+        self.log = workdir / "backend.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _command(self, *args: str) -> list[str]:
+        database = f"sqlite:///{self.db_file}"
+        return [sys.executable, "-m", "backend", "--db", database, "--keys-dir", str(self.keys_dir), *args]
+
+    def add_kiosk(self, name: str = "Kiosk Bibliotheek Emmen", location: str = "Emmen, bibliotheek") -> str:
+        done = subprocess.run(
+            self._command("add-kiosk", name, "--location", location),
+            cwd=REPO, capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        return done.stdout.strip().splitlines()[-1].strip()
+
+    def start(self, timeout: float = 30.0) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                self._command("serve", "--host", "127.0.0.1", "--port", str(self.port)),
+                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"backend exited with {self.process.returncode}: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("backend did not start in time")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def case_ids(self) -> Counter[uuid.UUID]:
+        """How many rows the backend holds per case id (the unique constraint says at most one)."""
+        with sqlite3.connect(self.db_file, timeout=30) as connection:
+            rows = connection.execute("SELECT id FROM cases").fetchall()
+        return Counter(uuid.UUID(str(row[0])) for row in rows)
+
+    def usage_event_ids(self) -> Counter[uuid.UUID]:
+        with sqlite3.connect(self.db_file, timeout=30) as connection:
+            rows = connection.execute("SELECT event_id FROM usage_events").fetchall()
+        return Counter(uuid.UUID(str(row[0])) for row in rows)

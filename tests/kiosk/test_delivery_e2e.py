@@ -1,0 +1,206 @@
+"""Store-and-forward against a real backend process: delivery, backend down, restarted, slow, and a 409."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from domain.payload import CasePayload
+from domain.wire import UsageEvent
+from kiosk.delivery import Delivery, open_delivery
+from kiosk.ports import SenderState
+from kiosk.settings import Settings, load_settings
+from tests.kiosk.backend_process import REPO, BackendProcess
+from tests.kiosk.delivery_support import make_payload, wait_until
+from tests.kiosk.tcp_proxy import Mode, TcpProxy
+from tests.samples import ANSWERS, SECRETS
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def kiosk_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
+
+
+def provision(data_dir: Path, url: str, token: str, **sender: float) -> Settings:
+    done = kiosk_cli(data_dir, "provision", "--backend", url, "--token", token)
+    assert done.returncode == 0, done.stderr
+    fast = {"send_initial_backoff": 0.05, "send_max_backoff": 0.5, "send_idle_interval": 0.2, "request_timeout": 3.0}
+    return load_settings({"data_dir": data_dir, **fast, **sender}, environ={})
+
+
+def plaintext_on_disk(settings: Settings) -> list[str]:
+    files = b"".join(path.read_bytes() for path in settings.data_dir.glob("outbox.sqlite*"))
+    return [secret for secret in SECRETS if secret.encode() in files]
+
+
+def every_case(languages: tuple[str, ...] = ("ar",)) -> list[CasePayload]:
+    return [
+        make_payload(case_type, index, language=language)
+        for case_type in ANSWERS
+        for index, language in enumerate(languages)
+    ]
+
+
+def drained(delivery: Delivery) -> bool:
+    status = delivery.sender.status()
+    return status.pending_cases == 0 and status.pending_batches == 0
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[BackendProcess]:
+    process = BackendProcess(tmp_path / "backend")
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def token(backend: BackendProcess) -> str:
+    return backend.add_kiosk()
+
+
+def started(settings: Settings) -> Delivery:
+    delivery = open_delivery(settings)
+    delivery.start()
+    return delivery
+
+
+def test_provisioning_refuses_a_wrong_token_and_accepts_the_right_one(
+    tmp_path: Path, backend: BackendProcess, token: str
+) -> None:
+    data_dir = tmp_path / "kiosk"
+    wrong = kiosk_cli(data_dir, "provision", "--backend", backend.url, "--token", token[:-2] + "xx")
+    assert wrong.returncode == 3 and "refused this token" in wrong.stderr
+    assert not (data_dir / "config.json").exists()
+    settings = provision(data_dir, backend.url, token)
+    assert settings.provisioned and settings.kiosk_name == "Kiosk Bibliotheek Emmen"
+    status = kiosk_cli(data_dir, "status")
+    assert "Provisioning: Kiosk Bibliotheek Emmen (Emmen, bibliotheek)" in status.stdout and token not in status.stdout
+
+
+def test_every_case_type_in_two_languages_arrives_once_with_its_events(
+    tmp_path: Path, backend: BackendProcess, token: str
+) -> None:
+    settings = provision(tmp_path / "kiosk", backend.url, token)
+    delivery = started(settings)
+    cases = every_case(languages=("ar", "uk"))
+    events = [UsageEvent(uuid.uuid4(), uuid.uuid4(), "submit", datetime.now(UTC)) for _ in cases]
+    try:
+        for payload, event in zip(cases, events, strict=True):
+            delivery.outbox.put_case(payload)
+            delivery.outbox.record(event)
+        assert not plaintext_on_disk(settings)
+        wait_until(lambda: drained(delivery) and delivery.outbox.buffered_events() == 0, what="drain")
+        wait_until(lambda: len(backend.usage_event_ids()) == len(events), what="events stored")
+        references = dict(delivery.sender.status().references)
+        assert backend.case_ids() == {uuid.UUID(p.case_id): 1 for p in cases}
+        assert len(set(references.values())) == len(cases)
+        # the same case sealed again (as after a crash between send and delete) is a duplicate, same reference
+        delivery.outbox.put_case(cases[0])
+        wait_until(lambda: drained(delivery), what="re-delivery")
+        assert dict(delivery.sender.status().references)[uuid.UUID(cases[0].case_id)] == references[
+            uuid.UUID(cases[0].case_id)
+        ]
+        assert backend.case_ids()[uuid.UUID(cases[0].case_id)] == 1
+    finally:
+        delivery.stop()
+    assert not plaintext_on_disk(settings)
+
+
+def test_sending_resumes_by_itself_when_the_backend_comes_back(
+    tmp_path: Path, backend: BackendProcess, token: str
+) -> None:
+    settings = provision(tmp_path / "kiosk", backend.url, token)
+    backend.stop()
+    delivery = started(settings)
+    cases = every_case()
+    try:
+        for payload in cases:
+            delivery.outbox.put_case(payload)
+        wait_until(lambda: delivery.sender.status().state == SenderState.OFFLINE, what="offline")
+        status = delivery.sender.status()
+        assert status.last_error == "backend not reachable" and status.pending_cases == len(cases)
+        backend.start()  # nobody wakes the sender: it must find out by itself
+        wait_until(lambda: drained(delivery), what="drain after the backend returned")
+        assert backend.case_ids() == {uuid.UUID(p.case_id): 1 for p in cases}
+        wait_until(lambda: delivery.sender.status().state == SenderState.IDLE, what="idle after the round")
+    finally:
+        delivery.stop()
+
+
+def test_a_backend_killed_and_restarted_mid_drain_loses_and_duplicates_nothing(
+    tmp_path: Path, backend: BackendProcess, token: str
+) -> None:
+    settings = provision(tmp_path / "kiosk", backend.url, token)
+    delivery = open_delivery(settings)
+    cases = [make_payload("theft", index) for index in range(120)]
+    for payload in cases:
+        delivery.outbox.put_case(payload)
+    delivery.start()
+    try:
+        wait_until(lambda: delivery.sender.status().pending_cases < 100, what="drain to start")
+        backend.stop(kill=True)
+        assert delivery.sender.status().pending_cases > 0  # the kill did fall mid-drain
+        backend.start()
+        wait_until(lambda: drained(delivery), what="drain after the restart")
+        assert backend.case_ids() == {uuid.UUID(p.case_id): 1 for p in cases}
+    finally:
+        delivery.stop()
+
+
+def test_a_slow_or_silent_network_delays_but_never_loses_or_duplicates(
+    tmp_path: Path, backend: BackendProcess, token: str
+) -> None:
+    proxy = TcpProxy(backend.port)
+    settings = provision(tmp_path / "kiosk", proxy.url, token, request_timeout=1.0)
+    delivery = started(settings)
+    cases = every_case()
+    try:
+        proxy.mode = Mode.BLACKHOLE
+        proxy.cut()
+        for payload in cases[:2]:
+            delivery.outbox.put_case(payload)
+        wait_until(lambda: delivery.sender.status().last_error == "backend did not answer in time", what="timeout")
+        assert backend.case_ids() == {}
+        # answers slower than the kiosk waits: the backend stores the case but the kiosk never hears it
+        proxy.mode, proxy.delay = Mode.DELAY, 1.5
+        proxy.cut()
+        wait_until(lambda: len(backend.case_ids()) >= 1, what="a case stored behind the kiosk's back")
+        assert delivery.sender.status().pending_cases == 2
+        for payload in cases[2:]:
+            delivery.outbox.put_case(payload)
+        proxy.mode = Mode.PASS
+        wait_until(lambda: drained(delivery), what="drain once the network is fast again")
+        assert backend.case_ids() == {uuid.UUID(p.case_id): 1 for p in cases}
+    finally:
+        delivery.stop()
+        proxy.close()
+
+
+def test_same_id_with_other_content_is_held_aside_and_reported(
+    tmp_path: Path, backend: BackendProcess, token: str
+) -> None:
+    settings = provision(tmp_path / "kiosk", backend.url, token)
+    delivery = started(settings)
+    original = make_payload("vandalism", 1)
+    try:
+        delivery.outbox.put_case(original)
+        wait_until(lambda: drained(delivery), what="first delivery")
+        delivery.outbox.put_case(make_payload("vandalism", 1, object_details="another mirror"))
+        delivery.outbox.put_case(make_payload("vandalism", 2))
+        wait_until(lambda: delivery.sender.status().pending_cases == 1, what="the conflicting case held")
+        status = delivery.sender.status()
+        assert status.last_error == "1 case(s) set aside: backend already has a different case with this id"
+        assert len(backend.case_ids()) == 2
+        held = kiosk_cli(settings.data_dir, "status")
+        assert f"set aside: case {original.case_id}" in held.stdout
+    finally:
+        delivery.stop()
