@@ -25,7 +25,7 @@ class EndReason(StrEnum):
     KIOSK_HANGUP = "kiosk_hangup"  # the resident ended a connected call
     OFFICER_HANGUP = "officer_hangup"
     KIOSK_CANCELLED = "kiosk_cancelled"  # the resident left the queue before anyone answered
-    NO_OFFICER = "no_officer"  # no officer console was online to ring
+    NO_ANSWER = "no_answer"  # nobody answered in time; the resident chose a call-back or 0900-8844 instead
     KIOSK_LOST = "kiosk_lost"  # the kiosk's signalling connection dropped
     OFFICER_LOST = "officer_lost"
     NETWORK_LOST = "network_lost"  # media stopped and did not come back in time
@@ -241,6 +241,16 @@ MESSAGES: dict[str, type[Message]] = {
         Error,
     )
 }
+KIOSK_REASONS = frozenset(
+    {
+        EndReason.KIOSK_HANGUP,
+        EndReason.KIOSK_CANCELLED,
+        EndReason.NO_ANSWER,
+        EndReason.NETWORK_LOST,
+        EndReason.MEDIA_FAILED,
+    }
+)
+OFFICER_REASONS = frozenset({EndReason.OFFICER_HANGUP, EndReason.NETWORK_LOST, EndReason.MEDIA_FAILED})
 KIOSK_SENDS = frozenset({"request", "connected", "offer", "candidate", "reconnecting", "hangup"})
 OFFICER_SENDS = frozenset({"hello", "accept", "answer", "candidate", "reconnecting", "hangup"})
 RELAYED = frozenset({"offer", "answer", "candidate", "reconnecting"})
