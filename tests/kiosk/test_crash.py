@@ -1,0 +1,88 @@
+"""The kiosk process SIGKILLed at random points while it puts and sends cases, many times over.
+
+Afterwards every case is in the backend exactly once, every put that returned was delivered, the outbox
+is empty and neither the database nor its WAL ever held an answer in plaintext.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.kiosk.backend_process import REPO, BackendProcess
+from tests.kiosk.crash_worker import case_for
+from tests.samples import SECRETS
+
+KILLS = 25
+TOTAL = 400  # more than the killed runs can put, so every kill falls among puts and sends
+SEED = 20261129
+
+
+def completed_puts(log: Path) -> list[int]:
+    if not log.exists():
+        return []
+    text = log.read_text()
+    return [int(line) for line in text.split("\n")[:-1]]  # a line is whole once its newline is there
+
+
+def worker(data_dir: Path, log: Path, first: int, seed: int) -> subprocess.Popen[str]:
+    arguments = [str(data_dir), str(log), str(first), str(TOTAL), str(seed)]
+    command = [sys.executable, "-m", "tests.kiosk.crash_worker", *arguments]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def kiosk_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
+
+
+def outbox_plaintext(data_dir: Path) -> list[str]:
+    files = b"".join(path.read_bytes() for path in data_dir.glob("outbox.sqlite*"))
+    return [secret for secret in SECRETS if secret.encode() in files]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_sigkill_during_put_and_send_never_loses_or_duplicates_a_case(tmp_path: Path) -> None:
+    backend = BackendProcess(tmp_path / "backend")
+    backend.start()
+    try:
+        data_dir, log = tmp_path / "kiosk", tmp_path / "puts.log"
+        token = backend.add_kiosk()
+        provisioned = kiosk_cli(data_dir, "provision", "--backend", backend.url, "--token", token)
+        assert provisioned.returncode == 0, provisioned.stderr
+        rng = random.Random(SEED)
+        returned_before_kill: set[int] = set()
+        for run in range(KILLS):
+            done = completed_puts(log)
+            process = worker(data_dir, log, (done[-1] + 1) if done else 0, SEED + run)
+            assert process.stdout is not None and process.stdout.readline().strip() == "ready", process.stderr
+            time.sleep(rng.uniform(0.0, 0.4))
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            returned_before_kill.update(completed_puts(log))
+            assert not outbox_plaintext(data_dir)
+        assert len(returned_before_kill) < TOTAL, "the kills should fall while cases are still being put"
+        done = completed_puts(log)
+        final = worker(data_dir, log, (done[-1] + 1) if done else 0, SEED + KILLS)
+        out, err = final.communicate(timeout=180)
+        assert final.returncode == 0 and out.split()[-1] == "drained", err[-3000:]
+
+        stored = backend.case_ids()
+        expected = {uuid.UUID(case_for(index).case_id) for index in range(TOTAL)}
+        assert set(stored) == expected
+        assert all(count == 1 for count in stored.values())
+        assert {uuid.UUID(case_for(index).case_id) for index in returned_before_kill} <= set(stored)
+        assert not outbox_plaintext(data_dir)
+        status = kiosk_cli(data_dir, "status")
+        assert "Outbox: 0 case(s) waiting, 0 usage batch(es) waiting" in status.stdout
+        assert backend.usage_event_ids().most_common(1)[0][1] == 1  # events may be lost in a kill, never doubled
+    finally:
+        backend.stop()
