@@ -1,0 +1,162 @@
+"""Helpers for backend API tests: kiosks, signed-in users and sealed deliveries, as real clients make them."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from backend.audit import SYSTEM
+from backend.auth import CSRF_HEADER
+from backend.keys import seal
+from backend.schemas import Role
+from backend.services import Services
+from domain.payload import CasePayload, Translation
+from domain.wire import CASES_PATH
+from tests.samples import ANSWERS
+
+PASSWORD = "correct horse battery staple"
+CREATED_AT = "2026-11-21T10:15:00+01:00"
+
+
+@dataclass
+class KioskAccount:
+    id: uuid.UUID
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class SignedIn:
+    """A browser session: cookie jar plus the CSRF token, sent on every change."""
+
+    def __init__(self, client: TestClient, csrf: str, name: str, user_id: str) -> None:
+        self.client = client
+        self.csrf = csrf
+        self.name = name
+        self.user_id = user_id
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.client.get(path, **kwargs)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {CSRF_HEADER: self.csrf, **kwargs.pop("headers", {})}
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", path, **kwargs)
+
+
+def payload_for(
+    case_id: uuid.UUID, case_type: str = "bike_theft", answers: dict[str, Any] | None = None, language: str = "en"
+) -> CasePayload:
+    answers = copy.deepcopy(ANSWERS[case_type] if answers is None else answers)
+    translations = {}
+    if "description" in answers:
+        translations["description"] = Translation(
+            original=answers["description"], source_language=language, dutch="Mijn fiets is gestolen.",
+        )
+    return CasePayload(
+        case_id=str(case_id), case_type=case_type, schema_version=1, language=language, created_at=CREATED_AT,
+        answers=answers, translations=translations,
+    )  # fmt: skip
+
+
+class Backend:
+    """The app under test and the shortcuts a test needs to drive it."""
+
+    def __init__(self, services: Services, app: FastAPI) -> None:
+        self.services = services
+        self.app = app
+        self.anonymous = TestClient(app)
+        self._clients: list[TestClient] = [self.anonymous]
+
+    def close(self) -> None:
+        for client in self._clients:
+            client.close()
+
+    def client(self) -> TestClient:
+        client = TestClient(self.app)
+        self._clients.append(client)
+        return client
+
+    def kiosk(self, name: str | None = None, location: str = "Emmen, bibliotheek") -> KioskAccount:
+        kiosk, token = self.services.kiosks.provision(name or f"kiosk-{uuid.uuid4().hex[:8]}", location, SYSTEM)
+        return KioskAccount(kiosk.id, token)
+
+    def user(self, role: Role, name: str | None = None) -> str:
+        name = name or f"{role.value}-{uuid.uuid4().hex[:8]}"
+        self.services.accounts.create_user(name, role, PASSWORD)
+        return name
+
+    def sign_in(self, role: Role, name: str | None = None) -> SignedIn:
+        name = name or self.user(role)
+        client = self.client()
+        answer = client.post("/api/auth/login", json={"name": name, "password": PASSWORD})
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        return SignedIn(client, body["csrf_token"], name, body["user"]["id"])
+
+    def delivery(self, payload: CasePayload, **changes: Any) -> dict[str, Any]:
+        """The CaseDelivery JSON a kiosk sends for `payload`, freshly sealed (sealed boxes are randomised)."""
+        body = {
+            "case_id": payload.case_id, "case_type": payload.case_type, "schema_version": payload.schema_version,
+            "language": payload.language, "created_at": payload.created_at,
+            "sealed": seal(self.services.keys.public_key, payload.to_json()),
+        }  # fmt: skip
+        body.update(changes)
+        return body
+
+    def deliver(self, kiosk: KioskAccount, payload: CasePayload, **changes: Any) -> httpx.Response:
+        return self.anonymous.post(CASES_PATH, json=self.delivery(payload, **changes), headers=kiosk.headers)
+
+    def new_case(self, kiosk: KioskAccount | None = None, case_type: str = "bike_theft") -> tuple[uuid.UUID, str]:
+        """A delivered case: its id and reference."""
+        case_id = uuid.uuid4()
+        answer = self.deliver(kiosk or self.kiosk(), payload_for(case_id, case_type))
+        assert answer.status_code == 201, answer.text
+        return case_id, answer.json()["reference"]
+
+    def set_clock(self, moment: datetime) -> None:
+        self.services.clock = lambda: moment
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+class LiveServer:
+    """The app served by uvicorn in a thread on 127.0.0.1, for tests with real concurrent HTTP clients."""
+
+    def __init__(self, app: FastAPI, port: int) -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.url = f"http://127.0.0.1:{port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)

@@ -1,0 +1,221 @@
+"""Kiosk case delivery: sealed round trip, idempotent retries, conflicts, refusals that reveal nothing."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import httpx
+import pytest
+from nacl.public import PrivateKey
+from sqlalchemy import func, select
+
+from backend.audit import SYSTEM
+from backend.intake import open_delivery
+from backend.keys import seal
+from backend.kiosks import KioskIdentity
+from backend.models import AuditEntry, Case
+from backend.references import ALPHABET
+from backend.schemas import Role
+from domain.wire import CASES_PATH, MAX_SEALED_BYTES, PROVISIONING_PATH, CaseDelivery
+from tests.backend.support import Backend, LiveServer, payload_for
+from tests.samples import ANSWERS, SECRETS
+
+
+def count_cases(backend: Backend) -> int:
+    with backend.services.db.read() as session:
+        return session.scalar(select(func.count()).select_from(Case)) or 0
+
+
+def test_provisioning_hands_out_the_sealing_key(backend: Backend) -> None:
+    kiosk = backend.kiosk(name="Kiosk Emmen")
+    answer = backend.anonymous.get(PROVISIONING_PATH, headers=kiosk.headers)
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "kiosk_id": str(kiosk.id), "name": "Kiosk Emmen", "location": "Emmen, bibliotheek",
+        "public_key": backend.services.keys.public_key,
+    }  # fmt: skip
+    assert len(base64.b64decode(answer.json()["public_key"])) == 32
+
+
+@pytest.mark.parametrize("case_type", sorted(ANSWERS))
+def test_sealed_case_round_trip_to_an_officer(backend: Backend, case_type: str) -> None:
+    kiosk = backend.kiosk()
+    case_id = uuid.uuid4()
+    answer = backend.deliver(kiosk, payload_for(case_id, case_type))
+    assert answer.status_code == 201, answer.text
+    receipt = answer.json()
+    assert receipt["case_id"] == str(case_id) and receipt["duplicate"] is False
+    reference = receipt["reference"]
+    assert len(reference) == 7 and reference[3] == "-" and set(reference.replace("-", "")) <= set(ALPHABET)
+
+    officer = backend.sign_in(Role.OFFICER)
+    detail = officer.get(f"/api/cases/{case_id}").json()
+    assert detail["reference"] == reference and detail["status"] == "new" and detail["case_type"] == case_type
+    assert detail["answers"] == ANSWERS[case_type]
+    assert detail["location"] == "Emmen, bibliotheek"
+    if "description" in ANSWERS[case_type]:
+        assert detail["translations"]["description"]["dutch"] == "Mijn fiets is gestolen."
+
+
+def test_the_same_case_again_gets_the_same_reference_and_stores_nothing(backend: Backend) -> None:
+    kiosk = backend.kiosk()
+    payload = payload_for(uuid.uuid4())
+    first = backend.deliver(kiosk, payload)
+    again = backend.deliver(kiosk, payload)  # sealed anew: other ciphertext, same content
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json() == {**first.json(), "duplicate": True}
+    assert count_cases(backend) == 1
+    with backend.services.db.read() as session:
+        received = session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "case_received")
+        )
+    assert received == 1
+
+
+def test_the_same_case_id_with_other_content_is_a_conflict(backend: Backend) -> None:
+    kiosk = backend.kiosk()
+    case_id = uuid.uuid4()
+    assert backend.deliver(kiosk, payload_for(case_id)).status_code == 201
+    changed = {**ANSWERS["bike_theft"], "bike_brand": "Batavus"}
+    answer = backend.deliver(kiosk, payload_for(case_id, answers=changed))
+    assert answer.status_code == 409
+    assert answer.json()["error"] == "case_id_conflict"
+    assert count_cases(backend) == 1
+
+
+def test_concurrent_deliveries_of_one_case_store_one_row(backend: Backend, live: LiveServer) -> None:
+    kiosk = backend.kiosk()
+    payload = payload_for(uuid.uuid4())
+    bodies = [backend.delivery(payload) for _ in range(12)]
+
+    def send(body: dict[str, object]) -> httpx.Response:
+        return httpx.post(f"{live.url}{CASES_PATH}", json=body, headers=kiosk.headers, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(send, bodies))
+    assert sorted(a.status_code for a in answers) == [200] * 11 + [201]
+    assert len({a.json()["reference"] for a in answers}) == 1
+    assert sum(not a.json()["duplicate"] for a in answers) == 1
+    assert count_cases(backend) == 1
+
+
+def test_a_payload_sealed_to_another_key_is_refused_without_content(backend: Backend) -> None:
+    kiosk = backend.kiosk()
+    payload = payload_for(uuid.uuid4())
+    other_key = base64.b64encode(bytes(PrivateKey.generate().public_key)).decode()
+    answer = backend.deliver(kiosk, payload, sealed=seal(other_key, payload.to_json()))
+    assert answer.status_code == 422 and answer.json()["error"] == "unsealable"
+    for garbage in ("not base64!", base64.b64encode(b"too short").decode(), ""):
+        answer = backend.deliver(kiosk, payload, sealed=garbage)
+        assert answer.status_code == 422 and answer.json()["error"] == "unsealable"
+    assert count_cases(backend) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("case_type", "theft"), ("language", "ar"), ("case_id", "00000000-0000-4000-8000-000000000001")],
+)
+def test_a_payload_that_disagrees_with_the_clear_metadata_is_refused(backend: Backend, field: str, value: str) -> None:
+    answer = backend.deliver(backend.kiosk(), payload_for(uuid.uuid4()), **{field: value})
+    assert answer.status_code == 422
+    assert answer.json()["error"] == "payload_mismatch"
+    assert field in answer.json()["detail"]
+    assert count_cases(backend) == 0
+
+
+def test_unreadable_payload_inside_a_good_seal_is_refused(backend: Backend) -> None:
+    payload = payload_for(uuid.uuid4())
+    for plaintext in (b"not json", b"[1, 2]", b'{"case_id": "x"}', b"{\"answers\": 1}"):
+        sealed = seal(backend.services.keys.public_key, plaintext)
+        answer = backend.deliver(backend.kiosk(), payload, sealed=sealed)
+        assert answer.status_code == 422 and answer.json()["error"] == "unreadable_payload"
+
+
+def test_answers_that_break_the_form_are_refused_naming_fields_not_content(backend: Backend) -> None:
+    answers = {**ANSWERS["bike_theft"], "phone": "Zwanenburg-Oukili 12", "bike_type": "unicycle"}
+    del answers["last_name"]
+    answer = backend.deliver(backend.kiosk(), payload_for(uuid.uuid4(), answers=answers))
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["error"] == "invalid_answers"
+    assert "phone: invalid_phone" in body["detail"] and "last_name: required" in body["detail"]
+    assert "bike_type: invalid_choice" in body["detail"]
+    assert not any(secret in answer.text for secret in SECRETS)
+    assert "unicycle" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"case_type": "burglary"}, "unknown_case_type"),
+        ({"schema_version": 99}, "unsupported_schema_version"),
+        ({"language": "xx"}, "unsupported_language"),
+    ],
+)
+def test_unknown_form_or_language_is_refused(backend: Backend, changes: dict[str, object], error: str) -> None:
+    case_id = uuid.uuid4()
+    base = payload_for(case_id)
+    fields = {"case_type": base.case_type, "schema_version": base.schema_version, "language": base.language}
+    fields.update(changes)
+    payload = replace(base, **fields)  # the payload agrees with the metadata; the backend just does not know it
+    answer = backend.deliver(backend.kiosk(), payload)
+    assert answer.status_code == 422 and answer.json()["error"] == error
+
+
+def test_kiosk_token_is_required_and_checked(backend: Backend) -> None:
+    kiosk = backend.kiosk()
+    body = backend.delivery(payload_for(uuid.uuid4()))
+    assert backend.anonymous.post(CASES_PATH, json=body).status_code == 401
+    wrong = {"Authorization": "Bearer " + "x" * 43}
+    assert backend.anonymous.post(CASES_PATH, json=body, headers=wrong).json()["error"] == "invalid_token"
+    backend.services.kiosks.revoke(kiosk.id, SYSTEM)
+    answer = backend.anonymous.post(CASES_PATH, json=body, headers=kiosk.headers)
+    assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
+    assert count_cases(backend) == 0
+
+
+def test_oversized_bodies_are_refused_with_413(backend: Backend) -> None:
+    kiosk = backend.kiosk()
+    limit = backend.services.settings.max_body_bytes
+    answer = backend.anonymous.post(
+        CASES_PATH, content=b"{" + b" " * limit + b"}", headers={**kiosk.headers, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 413 and answer.json()["error"] == "too_large"
+
+    def chunks():  # no Content-Length: the limit is counted while reading
+        for _ in range(limit // 65536 + 2):
+            yield b" " * 65536
+
+    answer = backend.anonymous.post(CASES_PATH, content=chunks(), headers=kiosk.headers)
+    assert answer.status_code == 413
+    sealed = "A" * (4 * (MAX_SEALED_BYTES // 3) + 8)
+    answer = backend.deliver(kiosk, payload_for(uuid.uuid4()), sealed=sealed)
+    assert answer.status_code == 413
+
+
+def test_kiosk_times_without_offset_are_taken_as_utc(backend: Backend) -> None:
+    case_id = uuid.uuid4()
+    answer = backend.deliver(backend.kiosk(), payload_for(case_id), created_at="2026-11-21T09:15:00")
+    assert answer.status_code == 201
+    officer = backend.sign_in(Role.OFFICER)
+    assert officer.get(f"/api/cases/{case_id}").json()["created_at"] == "2026-11-21T09:15:00Z"
+
+
+def test_an_insert_that_loses_the_race_is_answered_from_the_stored_row(backend: Backend) -> None:
+    """What a concurrent delivery meets: the row appeared after its check; the unique id decides."""
+    account = backend.kiosk()
+    payload = payload_for(uuid.uuid4())
+    first = backend.deliver(account, payload).json()
+    body = backend.delivery(payload)
+    delivery = CaseDelivery(
+        case_id=uuid.UUID(body["case_id"]), case_type=body["case_type"], schema_version=body["schema_version"],
+        language=body["language"], created_at=backend.services.clock(), sealed=body["sealed"],
+    )  # fmt: skip
+    opened = open_delivery(delivery, backend.services.keys)
+    kiosk = KioskIdentity(account.id, "k", "Emmen, bibliotheek")
+    receipt = backend.services.cases.store(delivery, opened, kiosk, backend.services.clock())
+    assert (receipt.reference, receipt.duplicate) == (first["reference"], True)
+    assert count_cases(backend) == 1
