@@ -151,12 +151,12 @@ class Sender:
                     continue
                 self._outbox.postpone_case(case_id, error.reason, self._link_failed(error))
                 raise LinkDown() from error
-            self._outbox.acknowledge_case(case_id)
-            self._link_worked()
             with self._lock:
                 self._references.append(receipt)
-            if self._on_receipt is not None:
+            if self._on_receipt is not None:  # before the delete: a crash in between only resends, same reference
                 self._on_receipt(receipt)
+            self._outbox.acknowledge_case(case_id)
+            self._link_worked()
 
     def _send_batches(self) -> None:
         while not self._stop.is_set() and (pending := self._outbox.next_batch(self._clock())) is not None:
