@@ -40,6 +40,18 @@ class Settings:
     # translation
     translation_threads: int = 2
     translation_beam_size: int = 2
+    # video calls (kiosk/call/)
+    call_no_answer_seconds: float = 120.0  # waiting this long, the resident is offered a call-back or 0900-8844
+    call_connect_seconds: float = 15.0  # from the officer's accept to a working connection
+    call_silence_seconds: float = 4.0  # no data from the officer's side this long: reconnect
+    call_reconnect_seconds: float = 20.0  # reconnecting this long: end the call and say so
+    call_stun_urls: tuple[str, ...] = ()  # the kiosk's own STUN servers, besides those the backend hands out
+    call_host_addresses: tuple[str, ...] = ()  # pin ICE host candidates to these addresses; empty: all but loopback
+    call_camera: str = "/dev/video0"  # V4L2; without it the officer sees a test pattern
+    call_microphone: str = "default"  # ALSA capture device
+    call_speaker: str = "default"  # ALSA playback device
+    call_video_size: str = "640x480"
+    call_test_media: bool = False  # send a test pattern and tone even when a camera is present (demo, tests)
     # kiosk window
     fullscreen: bool = True
     kiosk_mode: bool = True
