@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 
+from backend.console import install_console
 from backend.errors import install_error_handlers
 from backend.headers import NoStoreHeaders
 from backend.limits import BodySizeLimit
@@ -75,6 +76,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (health, kiosk, signin, cases, usage, admin):
         app.include_router(module.router)
+    install_console(app)  # web console pages, assets, console and dashboard APIs (backend/console.py)
     app.add_middleware(NoStoreHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -109,9 +109,11 @@ def _spread(values: list[int]) -> dict[str, float] | None:
     return {"n": len(values), "p50": percentile(values, 0.5), "p90": percentile(values, 0.9)}
 
 
-def _rows(name: str, counts: dict[str, int]) -> list[dict[str, Any]]:
+def _rows(name: str, counts: dict[str, int], by_key: bool = False) -> list[dict[str, Any]]:
+    """Rows of a partition, largest first (or in key order); the order never depends on a hidden count."""
     shown = suppress_group(counts)
-    return [{name: key, "sessions": shown[key]} for key in sorted(counts, key=lambda k: (-counts[k], k))]
+    order = sorted(counts) if by_key else sorted(counts, key=lambda k: (-(shown[k] or 0), k))
+    return [{name: key, "sessions": shown[key]} for key in order]
 
 
 def _funnel(sessions: Sequence[_Session]) -> list[dict[str, Any]]:
@@ -152,7 +154,7 @@ def _satisfaction(sessions: Sequence[_Session]) -> dict[str, Any]:
     ratings = [s.rating for s in sessions if s.rating is not None]
     counts = {str(value): sum(1 for r in ratings if r == value) for value in range(1, 6)}
     mean = round(sum(ratings) / len(ratings), 2) if len(ratings) >= K_MIN else None
-    return {"responses": safe_count(len(ratings)), "mean": mean, "ratings": _rows("rating", counts)}
+    return {"responses": safe_count(len(ratings)), "mean": mean, "ratings": _rows("rating", counts, by_key=True)}
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ class Aggregates:
     satisfaction: dict[str, Any]
 
 
-def aggregate(events: Iterable[UsageRecord], service_steps: dict[str, Sequence[str]]) -> Aggregates:
+def aggregate(events: Iterable[UsageRecord], service_steps: Mapping[str, Sequence[str]]) -> Aggregates:
     """`service_steps`: each case type's step ids in form order, for the per-service funnel."""
     sessions = list(_fold(events).values())
     started = [s for s in sessions if EventKind.SESSION_START in s.kinds] or sessions

@@ -137,14 +137,15 @@ def _translation(pdf: _Sheet, translation: dict[str, Any]) -> None:
 def translation_note(translation: dict[str, Any]) -> str:
     """One line telling how far the Dutch text can be trusted."""
     if translation.get("missing"):
-        return "Geen vertaling beschikbaar: alleen de originele tekst is ontvangen."
+        reason = f" Reden: {translation['reason_text']}." if translation.get("reason_text") else ""
+        return f"Geen vertaling beschikbaar: alleen de originele tekst is ontvangen.{reason}"
     parts = ["Machinevertaling" if translation.get("machine_translated") else "Vertaling"]
     if translation.get("models"):
         parts.append("model: " + "; ".join(translation["models"]))
     if translation.get("pivot"):
         parts.append(f"via {translation['pivot']}")
     if translation.get("low_confidence"):
-        reason = f" ({translation['reason']})" if translation.get("reason") else ""
+        reason = f" ({translation['reason_text']})" if translation.get("reason_text") else ""
         parts.append(f"LET OP: lage betrouwbaarheid{reason}")
     return ", ".join(parts) + "."
 

@@ -5,6 +5,7 @@ Used by the console page (as JSON) and by the PDF export, so both show exactly t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,16 @@ from domain.languages import UnknownLanguage, language
 from domain.payload import Translation
 
 YES, NO = "Ja", "Nee"
+# Translation.reason codes (domain.translation_reasons, and "not_translated" from the kiosk flow) in Dutch.
+REASONS_NL = {
+    "no_model": "geen vertaalmodel voor deze taal",
+    "empty_output": "het model gaf geen tekst terug",
+    "repetition_loop": "de vertaling herhaalt zichzelf: het model liep vast",
+    "too_long": "de vertaling is veel langer dan het origineel",
+    "echoed_input": "het model gaf de tekst onvertaald terug",
+    "failed": "het vertalen is mislukt",
+    "not_translated": "niet vertaald op de kiosk",
+}
 ADDRESS_ORDER = ("street", "number", "postcode", "city")
 
 
@@ -32,6 +43,7 @@ class TranslationView:
     pivot: str | None
     low_confidence: bool
     reason: str | None
+    reason_text: str | None
 
     @property
     def missing(self) -> bool:
@@ -54,6 +66,7 @@ class Section:
     rows: list[Row]
 
 
+@functools.lru_cache(maxsize=4)
 def dutch_catalog(assets_dir: Path) -> Catalog:
     """The Dutch texts; without a catalog every label falls back to its key, which is still readable."""
     try:
@@ -145,6 +158,7 @@ def translation_view(translation: Translation) -> TranslationView:
         pivot=translation.pivot,
         low_confidence=translation.low_confidence,
         reason=translation.reason,
+        reason_text=REASONS_NL.get(translation.reason, translation.reason) if translation.reason else None,
     )
 
 

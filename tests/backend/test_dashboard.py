@@ -130,3 +130,10 @@ def test_percentile_nearest_rank() -> None:
     assert percentile([5, 1, 3, 2, 4], 0.5) == 3
     assert percentile([5, 1, 3, 2, 4], 0.9) == 5
     assert percentile([7], 0.1) == 7
+
+
+def test_the_order_of_rows_does_not_reveal_hidden_counts() -> None:
+    result = aggregate(many(9, language="en") + many(4, language="tr") + many(1, language="ar"), STEPS)
+    assert [(row["language"], row["sessions"]) for row in result.languages] == [
+        ("en", 9), ("ar", None), ("tr", None),  # hidden cells in code order, not by their true size
+    ]

@@ -76,6 +76,11 @@ def test_the_json_export_holds_the_raw_answers_and_the_dutch_view() -> None:
 
 def test_translation_notes() -> None:
     assert translation_note({"missing": True}).startswith("Geen vertaling beschikbaar")
-    note = translation_note({"machine_translated": True, "models": ["m 1 (ar > en)"], "pivot": "en",
-                             "low_confidence": True, "reason": "repetition"})
-    assert note == "Machinevertaling, model: m 1 (ar > en), via en, LET OP: lage betrouwbaarheid (repetition)."
+    note = translation_note({
+        "machine_translated": True, "models": ["m 1 (ar > en)"], "pivot": "en", "low_confidence": True,
+        "reason": "repetition_loop", "reason_text": "de vertaling herhaalt zichzelf: het model liep vast",
+    })
+    assert note == (
+        "Machinevertaling, model: m 1 (ar > en), via en, "
+        "LET OP: lage betrouwbaarheid (de vertaling herhaalt zichzelf: het model liep vast)."
+    )

@@ -65,7 +65,7 @@ def test_a_translation_shows_the_dutch_text_the_original_and_the_models() -> Non
         hops=(
             TranslationHop("translate-ar_en", "1.0", "ar", "en"), TranslationHop("translate-en_nl", "1.9", "en", "nl")
         ),
-        pivot="en", low_confidence=True, reason="repetition",
+        pivot="en", low_confidence=True, reason="repetition_loop",
     )
     found = rows(present(FORMS.get("theft"), values, {"description": translation}, "ar", CATALOG))
     row = found["description"]
@@ -78,6 +78,7 @@ def test_a_translation_shows_the_dutch_text_the_original_and_the_models() -> Non
     assert row.translation["pivot"] == "en"
     assert row.translation["low_confidence"] is True
     assert row.translation["missing"] is False
+    assert row.translation["reason_text"] == "de vertaling herhaalt zichzelf: het model liep vast"
 
 
 def test_a_text_that_needed_translation_but_has_none_is_flagged() -> None:

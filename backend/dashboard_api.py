@@ -1,0 +1,173 @@
+"""Pilot dashboard API: aggregates per location, kiosk and week, as JSON for the charts and as CSV.
+
+Only usage events and kiosk heartbeats are read, never cases. Every count passes backend.anonymity first, so
+a cell of 1 to 4 sessions is null in JSON and "<5" in CSV, whatever filter the caller chose.
+(No `from __future__ import annotations`: FastAPI must see the Annotated dependencies at run time.)
+"""
+
+import csv
+import io
+from dataclasses import asdict
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy import select
+
+from backend.anonymity import K_MIN
+from backend.auth import Backend, UsageReader
+from backend.dashboard import aggregate, session_counts
+from backend.errors import ApiError, describe
+from backend.heartbeats import SqlHeartbeatLog
+from backend.models import UsageEventRow
+from backend.presenter import dutch_catalog
+from backend.services import Services
+from backend.weeks import BadWeek, Week, parse_week, recent_weeks, week_of
+from domain.languages import LANGUAGES
+
+router = APIRouter(prefix="/api/dashboard", tags=["pilot dashboard"])
+
+TREND_WEEKS = 8
+WEEK_CHOICES = 26
+WeekParam = Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$", description="ISO week, e.g. 2026-W48")]
+LocationParam = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
+
+
+def _week(backend: Services, text: str | None) -> Week:
+    if text is None:
+        return week_of(backend.clock())
+    try:
+        return parse_week(text)
+    except BadWeek as error:
+        raise ApiError(422, "invalid_week", str(error)) from None
+
+
+def _events(backend: Services, weeks: list[Week], location: str | None, kiosk: UUID | None) -> list[UsageEventRow]:
+    query = select(UsageEventRow).where(UsageEventRow.at >= weeks[0].start, UsageEventRow.at < weeks[-1].end)
+    if location is not None:
+        query = query.where(UsageEventRow.location == location)
+    if kiosk is not None:
+        query = query.where(UsageEventRow.kiosk_id == kiosk)
+    with backend.db.read() as session:
+        return list(session.scalars(query))
+
+
+def _labels(backend: Services) -> dict[str, Any]:
+    catalog = dutch_catalog(backend.settings.assets_dir)
+    steps = {step.id: catalog.text(step.title_key) for schema in backend.catalog for step in schema.steps}
+    return {
+        "services": {s.case_type: catalog.text(s.title_key) for s in backend.catalog},
+        "steps": steps,
+        "languages": {language.code: language.dutch_name for language in LANGUAGES},
+    }
+
+
+def dashboard_data(
+    backend: Services, heartbeats: SqlHeartbeatLog, week_text: str | None, location: str | None, kiosk: UUID | None
+) -> dict[str, Any]:
+    week = _week(backend, week_text)
+    trend = recent_weeks(week, TREND_WEEKS)
+    events = _events(backend, trend, location, kiosk)
+    in_week = [e for e in events if week.start <= e.at < week.end]
+    kiosks = [k for k in backend.kiosks.all() if (location is None or k.location == location)
+              and (kiosk is None or k.id == kiosk)]
+    names = {k.id: k.name for k in backend.kiosks.all()}
+    service_steps = {schema.case_type: [step.id for step in schema.steps] for schema in backend.catalog}
+    by_week = session_counts(events, lambda e: week_of(e.at).label)
+    now = backend.clock()
+    uptime = heartbeats.uptime(kiosks, week.start, week.end, now)
+    return {
+        "week": week.label,
+        "weeks": [w.label for w in reversed(recent_weeks(week_of(now), WEEK_CHOICES))],
+        "filters": {"location": location, "kiosk": str(kiosk) if kiosk else None},
+        "k": K_MIN,
+        "labels": _labels(backend),
+        **asdict(aggregate(in_week, service_steps)),
+        "trend": [{"week": w.label, "sessions": by_week.get(w.label, 0)} for w in trend],
+        "by_location": [{"location": key, "sessions": value} for key, value in
+                        sorted(session_counts(in_week, lambda e: e.location).items())],
+        "by_kiosk": [{"kiosk": names.get(UUID(str(key)), "?"), "sessions": value} for key, value in
+                     sorted(session_counts(in_week, lambda e: str(e.kiosk_id)).items())],
+        "uptime": [{"kiosk": k.name, "location": k.location, "uptime": uptime[k.id],
+                    "last_heartbeat_at": k.last_heartbeat_at, "revoked": k.revoked_at is not None} for k in kiosks],
+    }
+
+
+def _options(backend: Services) -> dict[str, Any]:
+    kiosks = backend.kiosks.all()
+    return {
+        "locations": sorted({k.location for k in kiosks}),
+        "kiosks": [{"id": str(k.id), "name": k.name, "location": k.location} for k in kiosks],
+    }
+
+
+def heartbeat_log(request: Request) -> SqlHeartbeatLog:
+    """Made by backend.console.install_console, next to the observer that fills it."""
+    log: SqlHeartbeatLog = request.app.state.heartbeat_log
+    return log
+
+
+Heartbeats = Annotated[SqlHeartbeatLog, Depends(heartbeat_log)]
+
+
+@router.get("", responses=describe(401, 403, 422))
+def dashboard(
+    reader: UsageReader, backend: Backend, heartbeats: Heartbeats, week: WeekParam = None,
+    location: LocationParam = None, kiosk: UUID | None = None,
+) -> dict[str, Any]:
+    """Sessions, funnel and drop-off, abandon reasons, languages, services, calls, ratings, uptime for one week."""
+    data = dashboard_data(backend, heartbeats, week, location, kiosk)
+    return data | {"options": _options(backend)}
+
+
+def _cell(value: Any) -> str:
+    return "<5" if value is None else str(value)
+
+
+def dashboard_csv(data: dict[str, Any]) -> str:
+    """The aggregates as rows: section, key, measure, value (suppressed cells read "<5")."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["week", "location", "kiosk", "section", "key", "measure", "value"])
+    scope = [data["week"], data["filters"]["location"] or "alle", data["filters"]["kiosk"] or "alle"]
+
+    def row(section: str, key: Any, measure: str, value: Any) -> None:
+        writer.writerow([*scope, section, key, measure, _cell(value)])
+
+    row("totaal", "", "sessies", data["sessions"])
+    row("totaal", "", "verstuurd", data["submitted"])
+    for stage in data["funnel"]:
+        row("funnel", stage["stage"], "sessies", stage["reached"])
+    for service, steps in data["steps"].items():
+        for step in steps:
+            row(f"stappen:{service}", step["step"], "bereikt", step["reached"])
+            row(f"stappen:{service}", step["step"], "afgehaakt", step["dropped"])
+    for name, key in (("abandon_reasons", "reason"), ("abandon_steps", "step"), ("languages", "language"),
+                      ("services", "service"), ("by_location", "location"), ("by_kiosk", "kiosk"), ("trend", "week")):
+        for item in data[name]:
+            row(name, item[key], "sessies", item["sessions"])
+    for item in data["satisfaction"]["ratings"]:
+        row("tevredenheid", item["rating"], "sessies", item["sessions"])
+    row("tevredenheid", "", "gemiddelde", data["satisfaction"]["mean"])
+    calls = data["calls"]
+    row("gesprekken", "", "aangevraagd", calls["requested"])
+    row("gesprekken", "", "verbonden", calls["connected"])
+    for measure in ("wait_ms", "duration_ms"):
+        spread = calls[measure] or {}
+        for point in ("p50", "p90"):
+            row("gesprekken", measure, point, spread.get(point))
+    for item in data["uptime"]:
+        row("uptime", item["kiosk"], "aandeel", item["uptime"] if item["uptime"] is not None else "onbekend")
+    return out.getvalue()
+
+
+@router.get(".csv", responses=describe(401, 403, 422), response_class=Response)
+def dashboard_export(
+    reader: UsageReader, backend: Backend, heartbeats: Heartbeats, week: WeekParam = None,
+    location: LocationParam = None, kiosk: UUID | None = None,
+) -> Response:
+    """The same aggregates as CSV, small cells suppressed."""
+    data = dashboard_data(backend, heartbeats, week, location, kiosk)
+    name = f"politieloket-{data['week']}.csv"
+    return Response(dashboard_csv(data), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
