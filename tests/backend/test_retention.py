@@ -1,0 +1,68 @@
+"""Retention: the personal data of finished cases goes after the configured days; the fact stays audited."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from backend.models import AuditEntry, Case, CaseNote
+from backend.schemas import Role
+from tests.backend.support import Backend, SignedIn, payload_for
+
+
+def finish(backend: Backend, status: str = "closed", note: str = "belde terug") -> tuple[uuid.UUID, SignedIn]:
+    case_id, _ = backend.new_case()
+    officer = backend.sign_in(Role.OFFICER)
+    assert officer.post(f"/api/cases/{case_id}/claim").status_code == 200
+    assert officer.post(f"/api/cases/{case_id}/notes", json={"text": note}).status_code == 201
+    assert officer.post(f"/api/cases/{case_id}/status", json={"status": status}).status_code == 200
+    return case_id, officer
+
+
+def test_purge_removes_payload_and_notes_of_old_finished_cases_only(backend: Backend) -> None:
+    start = backend.services.clock()
+    backend.set_clock(start)
+    closed, officer = finish(backend, "closed")
+    referred, _ = finish(backend, "referred")
+    open_case, _ = backend.new_case()
+    claimed, _ = backend.new_case()
+    officer.post(f"/api/cases/{claimed}/claim")
+    admin = backend.sign_in(Role.ADMIN)
+    admin.put("/api/admin/retention", json={"retention_days": 30})
+
+    backend.set_clock(start + timedelta(days=29))
+    admin = backend.sign_in(Role.ADMIN)  # sessions do not last weeks
+    assert admin.post("/api/admin/purge").json() == {"purged_cases": 0}
+    backend.set_clock(start + timedelta(days=31))
+    admin = backend.sign_in(Role.ADMIN)
+    assert admin.post("/api/admin/purge").json() == {"purged_cases": 2}
+    assert admin.post("/api/admin/purge").json() == {"purged_cases": 0}
+
+    with backend.services.db.read() as session:
+        rows = {case.id: case for case in session.scalars(select(Case))}
+        notes = {note.case_id: note.ciphertext for note in session.scalars(select(CaseNote))}
+        purges = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "case_purged")))
+    assert rows[closed].payload_ciphertext is None and rows[referred].payload_ciphertext is None
+    assert rows[closed].purged_at is not None and rows[closed].reference and rows[closed].payload_digest
+    assert rows[open_case].payload_ciphertext is not None and rows[claimed].payload_ciphertext is not None
+    assert notes[closed] is None and notes[referred] is None
+    assert {entry.case_id for entry in purges} == {closed, referred}
+    assert all(entry.subject is None and entry.actor_name == admin.name for entry in purges)
+
+    reader = backend.sign_in(Role.OFFICER)
+    detail = reader.get(f"/api/cases/{closed}").json()
+    assert detail["purged"] is True and detail["answers"] is None and detail["translations"] is None
+    assert [note["text"] for note in detail["notes"]] == [None]
+    assert reader.post(f"/api/cases/{closed}/notes", json={"text": "late"}).status_code == 403
+
+
+def test_a_retry_after_the_purge_is_still_recognised(backend: Backend) -> None:
+    kiosk = backend.kiosk()
+    case_id, _ = finish(backend)
+    payload = payload_for(case_id)  # finish() delivered exactly this payload
+    backend.set_clock(backend.services.clock() + timedelta(days=400))
+    assert backend.services.retention.purge(backend.services.clock()) == 1
+    again = backend.deliver(kiosk, payload)
+    assert again.status_code == 200 and again.json()["duplicate"] is True
