@@ -18,6 +18,7 @@ from backend.limits import BodySizeLimit
 from backend.routes import admin, cases, health, kiosk, signin, usage
 from backend.services import Services
 from backend.settings import Settings
+from backend.signalling import close_calls, install_calls
 
 log = logging.getLogger("politieloket.backend")
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await close_calls(_app)  # tells both sides of every call why it ended
             if purging is not None:
                 purging.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -77,6 +79,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     for module in (health, kiosk, signin, cases, usage, admin):
         app.include_router(module.router)
     install_console(app)  # web console pages, assets, console and dashboard APIs (backend/console.py)
+    install_calls(app, backend)  # video call signalling WebSockets and the call queue (backend/signalling.py)
     app.add_middleware(NoStoreHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
