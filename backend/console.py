@@ -123,4 +123,4 @@ def install_console(app: FastAPI) -> None:
     app.include_router(dashboard_api.router)
     app.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")
     app.add_middleware(HeartbeatObserver, identify=_kiosk_id(backend), log=app.state.heartbeat_log,
-                       clock=backend.clock)
+                       clock=lambda: backend.clock())  # looked up each time: tests move the clock
