@@ -78,13 +78,23 @@ class BackendProcess:
             self.process.wait()
         self.process = None
 
-    def case_ids(self) -> Counter[uuid.UUID]:
+    def case_ids(self, kiosk: str | None = None) -> Counter[uuid.UUID]:
         """How many rows the backend holds per case id (the unique constraint says at most one)."""
         with sqlite3.connect(self.db_file, timeout=30) as connection:
-            rows = connection.execute("SELECT id FROM cases").fetchall()
+            if kiosk is None:
+                rows = connection.execute("SELECT id FROM cases").fetchall()
+            else:
+                query = "SELECT cases.id FROM cases JOIN kiosks ON kiosks.id = cases.kiosk_id WHERE kiosks.name = ?"
+                rows = connection.execute(query, (kiosk,)).fetchall()
         return Counter(uuid.UUID(str(row[0])) for row in rows)
 
     def usage_event_ids(self) -> Counter[uuid.UUID]:
         with sqlite3.connect(self.db_file, timeout=30) as connection:
             rows = connection.execute("SELECT event_id FROM usage_events").fetchall()
         return Counter(uuid.UUID(str(row[0])) for row in rows)
+
+    def heartbeat(self, kiosk: str) -> tuple[object, int, str | None]:
+        """When the kiosk last sent a heartbeat, its outbox backlog and its last error."""
+        query = "SELECT last_heartbeat_at, outbox_pending, last_error FROM kiosks WHERE name = ?"
+        with sqlite3.connect(self.db_file, timeout=30) as connection:
+            return connection.execute(query, (kiosk,)).fetchone()  # type: ignore[no-any-return]

@@ -32,11 +32,13 @@ class Keypair:
         return SealedBox(self.private).decrypt(base64.b64decode(sealed))
 
 
-def make_payload(case_type: str = "theft", index: int = 0, language: str = "en", **extra: Any) -> CasePayload:
-    """A case with the sample answers; `index` makes both id and content unique and reproducible."""
+def make_payload(
+    case_type: str = "theft", index: int = 0, language: str = "en", namespace: str = "test", **extra: Any
+) -> CasePayload:
+    """A case with the sample answers; `index` (within `namespace`) makes id and content unique and reproducible."""
     answers = {**ANSWERS[case_type], "description": f"{ANSWERS[case_type]['description']} (case {index})", **extra}
     return CasePayload(
-        case_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"politieloket-test-{case_type}-{index}")),
+        case_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"politieloket-{namespace}-{case_type}-{index}")),
         case_type=case_type,
         schema_version=1,
         language=language,
