@@ -145,6 +145,7 @@ def open_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"isolation_level": None, "check_same_thread": False, "timeout": 30},
+        hide_parameters=True,  # error messages and logs never carry row values, not even sealed ones
     )
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin_immediate)

@@ -97,4 +97,4 @@ class BackendProcess:
         """When the kiosk last sent a heartbeat, its outbox backlog and its last error."""
         query = "SELECT last_heartbeat_at, outbox_pending, last_error FROM kiosks WHERE name = ?"
         with sqlite3.connect(self.db_file, timeout=30) as connection:
-            return connection.execute(query, (kiosk,)).fetchone()  # type: ignore[no-any-return]
+            return connection.execute(query, (kiosk,)).fetchone()

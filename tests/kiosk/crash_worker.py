@@ -15,6 +15,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from domain.payload import CasePayload
 from domain.wire import UsageEvent
 from kiosk.delivery import Delivery, open_delivery
 from kiosk.settings import load_settings
@@ -23,7 +24,7 @@ from tests.kiosk.delivery_support import make_payload
 CASE_TYPES = ("theft", "bike_theft", "online_fraud", "vandalism", "nuisance_tip")
 
 
-def case_for(index: int):  # type: ignore[no-untyped-def]
+def case_for(index: int) -> CasePayload:
     return make_payload(CASE_TYPES[index % len(CASE_TYPES)], index, language=("en", "ar", "uk")[index % 3])
 
 

@@ -9,7 +9,7 @@ from kiosk import status_command
 from kiosk.backend_client import BackendClient, TokenRefused, Unreachable
 from kiosk.cli import main
 from kiosk.outbox import SqlOutbox
-from kiosk.provisioning import ProvisioningFailed, provision
+from kiosk.provisioning import ClientFactory, ProvisioningFailed, provision
 from kiosk.settings import Settings, load_settings
 from tests.kiosk.delivery_support import FakeBackend, Keypair, make_payload
 
@@ -19,7 +19,7 @@ def backend() -> FakeBackend:
     return FakeBackend(Keypair())
 
 
-def factory(backend: FakeBackend):  # type: ignore[no-untyped-def]
+def factory(backend: FakeBackend) -> ClientFactory:
     def make(url: str, token: str, timeout: float) -> BackendClient:
         backend.calls.append(f"client {url} {token}")
         return backend
