@@ -1,0 +1,73 @@
+"""Migrations match the models on both databases; keys live in files outside the database, owner-only."""
+
+from __future__ import annotations
+
+import os
+import stat
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from backend.db import Database, DatabaseUrlError
+from backend.keys import DIGEST_FILE, SEALING_FILE, STORAGE_FILE, KeyFileError, NaclKeyring, Unsealable, seal
+from backend.models import Base
+from backend.settings import SettingsError, load_settings
+
+
+def test_migrations_create_exactly_the_models_and_can_run_again(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        db.migrate()
+        db.migrate()  # every command migrates first: a second run changes nothing
+        with db.engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+            assert "alembic_version" in inspect(connection).get_table_names()
+    finally:
+        db.dispose()
+
+
+def test_database_urls_are_checked() -> None:
+    for bad in ("mysql://x/y", "sqlite://", "sqlite:///:memory:", "not a url"):
+        with pytest.raises(DatabaseUrlError):
+            Database(bad)
+
+
+def test_keys_are_made_once_owner_only_and_reloaded(tmp_path: Path) -> None:
+    keys_dir = tmp_path / "keys"
+    with ThreadPoolExecutor(max_workers=4) as pool:  # processes starting at once agree on one key set
+        rings = list(pool.map(lambda _: NaclKeyring.load(keys_dir), range(8)))
+    assert len({ring.public_key for ring in rings}) == 1
+    assert stat.S_IMODE(keys_dir.stat().st_mode) == 0o700
+    for name in (SEALING_FILE, STORAGE_FILE, DIGEST_FILE):
+        assert stat.S_IMODE((keys_dir / name).stat().st_mode) == 0o600
+    assert sorted(p.name for p in keys_dir.iterdir()) == sorted((SEALING_FILE, STORAGE_FILE, DIGEST_FILE))
+    again = NaclKeyring.load(keys_dir)
+    assert again.unseal(seal(rings[0].public_key, b"hello")) == b"hello"
+    assert again.decrypt(rings[0].encrypt(b"at rest")) == b"at rest"
+    assert again.digest(b"x") == rings[0].digest(b"x") != NaclKeyring.load(tmp_path / "other").digest(b"x")
+
+
+def test_damaged_keys_and_foreign_seals_are_refused(tmp_path: Path) -> None:
+    ring = NaclKeyring.load(tmp_path / "keys")
+    with pytest.raises(Unsealable):
+        ring.unseal(seal(NaclKeyring.load(tmp_path / "other").public_key, b"x"))
+    (tmp_path / "keys" / STORAGE_FILE).write_text("not base64 at all")
+    with pytest.raises(KeyFileError):
+        NaclKeyring.load(tmp_path / "keys")
+
+
+def test_settings_come_from_defaults_environment_and_overrides(tmp_path: Path) -> None:
+    environ = {"POLITIELOKET_BACKEND_RETENTION_DAYS": "90", "POLITIELOKET_BACKEND_SECURE_COOKIES": "yes",
+               "POLITIELOKET_BACKEND_KEYS_DIR": str(tmp_path)}
+    settings = load_settings({"retention_days": 30, "port": "9000", "database_url": None}, environ=environ)
+    assert settings.retention_days == 30 and settings.port == 9000 and settings.secure_cookies is True
+    assert settings.keys_dir == tmp_path and settings.database_url.startswith("sqlite:///")
+    with pytest.raises(SettingsError):
+        load_settings(environ={"POLITIELOKET_BACKEND_PORT": "eighty"})
+    with pytest.raises(SettingsError):
+        load_settings({"retention_days": 0}, environ={})
+    assert "POLITIELOKET_BACKEND_RETENTION_DAYS" not in os.environ  # nothing leaked into the real environment
