@@ -37,9 +37,12 @@ class Settings:
     send_heartbeat_interval: float = 60.0
     send_idle_interval: float = 10.0  # an idle sender writes buffered usage events and looks again this often
     event_batch_size: int = 50
-    # translation
+    # translation (models_dir holds argostranslate's packages/ and its own state in argos/)
     translation_threads: int = 2
     translation_beam_size: int = 2
+    translation_cache_entries: int = 256  # cleared at the end of every session: it holds residents' texts
+    translation_warm_languages: tuple[str, ...] = field(default_factory=codes)  # loaded at start, to and from nl
+    translation_index_url: str = ""  # Argos package index for `models fetch`; empty: argostranslate's default
     # video calls (kiosk/call/)
     call_no_answer_seconds: float = 120.0  # waiting this long, the resident is offered a call-back or 0900-8844
     call_connect_seconds: float = 15.0  # from the officer's accept to a working connection
@@ -71,6 +74,10 @@ class Settings:
     @property
     def locale_dir(self) -> Path:
         return self.assets_dir / "locale"
+
+    @property
+    def translation_pins_file(self) -> Path:
+        return self.assets_dir / "translation" / "pins.json"
 
     @property
     def provisioned(self) -> bool:
