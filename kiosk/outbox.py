@@ -174,6 +174,7 @@ class SqlOutbox:
         self._engine = open_engine(path)
         self._events: list[UsageEvent] = []
         self._events_lock = threading.Lock()
+        self._events_writing = 0
 
     # --- the flow's side -------------------------------------------------------------------------------
 
@@ -219,8 +220,21 @@ class SqlOutbox:
         """Write buffered events as batches; returns how many events were written."""
         with self._events_lock:
             events, self._events = self._events, []
+            self._events_writing += len(events)
         if not events:
             return 0
+        try:
+            self._write_batches(events)
+        except Exception:
+            with self._events_lock:  # keep them for the next flush rather than lose them
+                self._events[:0] = events
+            raise
+        finally:
+            with self._events_lock:
+                self._events_writing -= len(events)
+        return len(events)
+
+    def _write_batches(self, events: list[UsageEvent]) -> None:
         now = self._clock()
         rows = [
             {
@@ -236,11 +250,11 @@ class SqlOutbox:
         ]
         with self._engine.begin() as connection:
             connection.execute(insert(batches), rows)
-        return len(events)
 
     def buffered_events(self) -> int:
+        """Events not yet in the database, counting those a flush is writing right now."""
         with self._events_lock:
-            return len(self._events)
+            return len(self._events) + self._events_writing
 
     def next_case(self, now: float) -> PendingCase | None:
         row = self._next_due(cases, now)

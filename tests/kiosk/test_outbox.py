@@ -154,3 +154,23 @@ def test_another_process_sees_committed_cases(outbox: SqlOutbox, tmp_path: Path)
     outbox.put_case(make_payload())
     with sqlite3.connect(tmp_path / "outbox.sqlite") as other:
         assert other.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+
+
+def test_events_being_written_still_count_and_a_failed_write_keeps_them(
+    outbox: SqlOutbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(2):
+        outbox.record(event("session_start"))
+    seen_while_writing: list[int] = []
+
+    def failing_write(events: list[UsageEvent]) -> None:
+        seen_while_writing.append(outbox.buffered_events())
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(outbox, "_write_batches", failing_write)
+    with pytest.raises(sqlite3.OperationalError):
+        outbox.flush_events()
+    assert seen_while_writing == [2]
+    assert outbox.buffered_events() == 2
+    monkeypatch.undo()
+    assert outbox.flush_events() == 2 and outbox.counts().pending_batches == 1
