@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -88,6 +88,12 @@ async def _database_error(_request: Request, error: Exception) -> JSONResponse:
     return error_response(503, "database_unavailable", "the database is not reachable; try again shortly")
 
 
+async def _data_error(_request: Request, error: Exception) -> JSONResponse:
+    # Input the checks let through but the database cannot hold (NUL in text, numbers out of range).
+    log.warning("database refused a value: %s", type(getattr(error, "orig", error)).__name__)
+    return error_response(422, "invalid_request", "a value in the request cannot be stored")
+
+
 async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
     log.error("unexpected %s", type(error).__name__, exc_info=error)
     return error_response(500, "internal_error", "something went wrong on the server")
@@ -97,6 +103,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(PoolTimeout, _database_error)
     app.add_exception_handler(Exception, _unexpected)

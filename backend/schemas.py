@@ -32,7 +32,7 @@ class Role(StrEnum):
 
 
 class LoginRequest(Strict):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 

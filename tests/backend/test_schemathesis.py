@@ -1,0 +1,64 @@
+"""Schemathesis over /openapi.json: generated valid and invalid requests to every operation, each with the
+credentials of its audience, must never produce a server error (and answers must match the schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from backend.auth import CSRF_HEADER, SESSION_COOKIE
+from backend.schemas import Role
+from tests.backend.support import Backend
+
+EXAMPLES = 15  # per operation and mode: keeps the run to about a minute per database
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+class Credentials:
+    """Fresh credentials for each generated request, matching the operation's audience."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.kiosk = backend.kiosk()
+
+    def for_path(self, path: str) -> tuple[dict[str, str], dict[str, str]]:
+        if path.startswith("/api/kiosk/"):
+            return self.kiosk.headers, {}
+        role = Role.OFFICER
+        if path.startswith("/api/admin/"):
+            role = Role.ADMIN
+        elif path.startswith("/api/usage/"):
+            role = Role.PILOT
+        session = self.backend.sign_in(role)
+        return {CSRF_HEADER: session.csrf}, {SESSION_COOKIE: session.client.cookies[SESSION_COOKIE]}
+
+
+def exercise(backend: Backend, operation: Any, mode: GenerationMode, credentials: Credentials) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    def run(case: Any) -> None:
+        headers, cookies = credentials.for_path(operation.path)
+        case.call_and_validate(headers=headers, cookies=cookies, checks=CHECKS)
+
+    try:
+        run()
+    except Unsatisfiable:
+        assert mode is GenerationMode.NEGATIVE  # an operation without parameters has no invalid variants
+
+
+def test_no_server_errors_for_generated_requests(backend: Backend) -> None:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", backend.app)
+    credentials = Credentials(backend)
+    backend.new_case(credentials.kiosk)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 25
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            exercise(backend, operation, mode, credentials)
