@@ -98,15 +98,26 @@ def _heading(pdf: _Sheet, text: str) -> None:
 
 
 def _pair(pdf: _Sheet, label: str, value: str, indent: float = 0) -> None:
-    pdf.set_x(pdf.l_margin + indent)
+    """A label and its value side by side, kept together on one page when they fit on one."""
+    label_width = LABEL_WIDTH - indent
+    value_width = pdf.w - pdf.r_margin - pdf.l_margin - LABEL_WIDTH
+    value = value or "—"
     pdf.set_font(FONT, "B", 9)
-    top = pdf.get_y()
-    pdf.multi_cell(LABEL_WIDTH - indent, 5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
-    label_bottom = pdf.get_y() if pdf.get_y() > top else top
+    label_height = pdf.multi_cell(label_width, 5, label, dry_run=True, output="HEIGHT", align="L")
+    pdf.set_font(FONT, "", 9)
+    height = max(label_height, pdf.multi_cell(value_width, 5, value, dry_run=True, output="HEIGHT", align="L"))
+    usable = pdf.page_break_trigger - pdf.t_margin - 12  # below the running header
+    if pdf.get_y() + height > pdf.page_break_trigger and height < usable:
+        pdf.add_page()
+    top, page = pdf.get_y(), pdf.page_no()
+    pdf.set_xy(pdf.l_margin + indent, top)
+    pdf.set_font(FONT, "B", 9)
+    pdf.multi_cell(label_width, 5, label, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.set_xy(pdf.l_margin + LABEL_WIDTH, top)
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(0, 5, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-    pdf.set_y(max(pdf.get_y(), label_bottom))
+    pdf.multi_cell(value_width, 5, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    if pdf.page_no() == page:  # unless a very long value flowed onto the next page
+        pdf.set_y(max(pdf.get_y(), top + label_height))
 
 
 def _translation(pdf: _Sheet, translation: dict[str, Any]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from backend.exports import CaseSheet, Note, case_json, case_pdf, translation_note
-from backend.presenter import dutch_catalog, present
+from backend.presenter import Row, Section, dutch_catalog, present
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import Translation, TranslationHop
 from domain.validation import validate
@@ -58,6 +60,21 @@ def test_the_pdf_is_a_pdf_with_the_reference_the_model_and_the_original(tmp_path
     assert "Melder gebeld." in text
     assert "Zwanenburg-Oukili" in text
     assert "دراجتي" in text  # the Arabic original is real text, in logical order
+
+
+def test_rows_are_not_split_over_pages() -> None:
+    """A label whose value moved to the next page once spread one case over six mostly empty pages."""
+    case, _, _ = sheet()
+    pages = re.findall(rb"/Type\s*/Page\b(?!s)", case_pdf(case, ASSETS / "fonts"))
+    assert len(pages) == 2
+
+
+def test_a_very_long_answer_flows_over_pages() -> None:
+    case, _, _ = sheet()
+    long_row = Row("description", "Wat is er gebeurd?", "Een lange zin over wat er gebeurde. " * 300)
+    longer = dataclasses.replace(case, sections=[Section("story", "Wat er gebeurde", [long_row])])
+    data = case_pdf(longer, ASSETS / "fonts")
+    assert 3 <= len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) <= 5
 
 
 def test_the_pdf_title_names_the_reference() -> None:

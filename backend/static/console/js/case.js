@@ -60,7 +60,8 @@ function meta(data) {
   const pairs = [
     ["Referentie", c.reference], ["Soort", `${c.service_name} (${c.kind})`], ["Taal", c.language_name],
     ["Locatie", c.location], ["Ingevuld", formatTime(c.created_at)], ["Ontvangen", formatTime(c.received_at)],
-    ["Wachttijd", formatAge(c.age_minutes)], ["Behandelaar", c.claimed_by || "—"],
+    c.closed_at ? ["Afgehandeld", formatTime(c.closed_at)] : ["Wachttijd", formatAge(c.age_minutes)],
+    ["Behandelaar", c.claimed_by || "—"],
   ];
   return pairs.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, value)]);
 }

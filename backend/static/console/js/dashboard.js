@@ -49,8 +49,8 @@ function figure(id, title, kind, keys, series, note) {
     data: {
       labels: keys,
       datasets: series.map((set, index) => ({
-        label: set.label, data: set.data, borderColor: PALETTE[index], backgroundColor: kind === "line" ? PALETTE[index] : PALETTE[index],
-        spanGaps: false, tension: 0.2,
+        label: set.label, data: set.data, borderColor: PALETTE[index], backgroundColor: PALETTE[index],
+        spanGaps: false, tension: 0,
       })),
     },
     options: {
