@@ -123,6 +123,11 @@ class OutboxCounts:
     def empty(self) -> bool:
         return self.pending_cases == 0 and self.pending_batches == 0
 
+    @property
+    def nothing_to_send(self) -> bool:
+        """Empty but for entries held aside."""
+        return self.pending_cases == self.held_cases and self.pending_batches == self.held_batches
+
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()

@@ -134,7 +134,7 @@ class Sender:
         finally:
             with self._lock:
                 self._sending = False
-        if self._dirty and self._outbox.counts().empty:
+        if self._dirty and self._outbox.counts().nothing_to_send:
             self._outbox.compact()
             self._dirty = False
         return True
@@ -179,11 +179,11 @@ class Sender:
             return
         counts = self._outbox.counts()
         with self._lock:
-            last_error = self._link_error.reason if self._link_error else self._held_summary(counts)
+            link_error = self._link_error
         heartbeat = Heartbeat(
             outbox_pending=counts.pending_cases,
             oldest_pending_seconds=int(self._oldest_seconds(counts)),
-            last_error=last_error,
+            last_error=link_error.reason if link_error else self._held_summary(counts),
             app_version=app_version(),
             translation_ready=self._translation_ready(),
         )
@@ -230,7 +230,7 @@ class Sender:
             return SenderState.OFFLINE
         if failures:
             return SenderState.WAITING
-        if sending or counts.pending_cases > counts.held_cases or counts.pending_batches > counts.held_batches:
+        if sending or not counts.nothing_to_send:
             return SenderState.SENDING
         return SenderState.IDLE
 

@@ -213,7 +213,8 @@ def test_the_thread_resumes_by_itself_when_the_network_returns(live: Live, backe
     assert sender.status().pending_cases == 5
     backend.failure = None  # nobody calls wake(): the sender must find out by itself
     wait_until(lambda: sender.status().pending_cases == 0, what="drain after the network returned")
-    assert len(backend.cases) == 5 and sender.status().state == SenderState.IDLE
+    assert len(backend.cases) == 5
+    wait_until(lambda: sender.status().state == SenderState.IDLE, what="idle after the round")
 
 
 def test_the_thread_survives_an_unexpected_error(live: Live, backend: FakeBackend) -> None:
