@@ -31,6 +31,8 @@ REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 ARABIC_STORY = "سرق شخص ما دراجتي من أمام المحطة في المساء."
 FORMS = FormCatalog.load(default_assets_dir() / "forms")
+# Cheap password hashes for test accounts; verifying reads the cost from the stored hash.
+FAST_HASHES = {"POLITIELOKET_BACKEND_ARGON2_TIME_COST": "1", "POLITIELOKET_BACKEND_ARGON2_MEMORY_KIB": "8192"}
 
 
 def free_port() -> int:
@@ -52,8 +54,10 @@ def jsonable(value: Any) -> Any:
 
 
 class ConsoleBackend:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, settings: dict[str, str] | None = None) -> None:
+        """`settings`: extra POLITIELOKET_BACKEND_* variables for the server, e.g. a short idle timeout."""
         workdir.mkdir(parents=True, exist_ok=True)
+        self.settings = settings or {}
         self.database = f"sqlite:///{workdir / 'backend.sqlite'}"
         self.keys_dir = workdir / "keys"
         self.port = free_port()
@@ -67,7 +71,8 @@ class ConsoleBackend:
 
     def cli(self, *args: str, stdin: str | None = None) -> str:
         command = [sys.executable, "-m", "backend", "--db", self.database, "--keys-dir", str(self.keys_dir), *args]
-        done = subprocess.run(command, cwd=REPO, input=stdin, capture_output=True, text=True, timeout=60, check=True)
+        done = subprocess.run(command, cwd=REPO, input=stdin, capture_output=True, text=True, timeout=60, check=True,
+                              env={**os.environ, **FAST_HASHES})
         return done.stdout
 
     def add_user(self, name: str, role: str) -> None:
@@ -77,8 +82,7 @@ class ConsoleBackend:
         return self.cli("add-kiosk", name, "--location", location).strip().splitlines()[-1].strip()
 
     def start(self, timeout: float = 30.0) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "POLITIELOKET_BACKEND_ARGON2_TIME_COST": "1",
-               "POLITIELOKET_BACKEND_ARGON2_MEMORY_KIB": "8192"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **FAST_HASHES, **self.settings}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "backend", "--db", self.database, "--keys-dir", str(self.keys_dir),

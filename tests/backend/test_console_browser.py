@@ -299,3 +299,23 @@ def test_the_accessibility_check_finds_what_it_looks_for(browser: Browser) -> No
     assert result["unlabelled"] == ["bare"]
     assert len(result["lowContrast"]) == 1 and "lichtgrijs" in result["lowContrast"][0]
     page.close()
+
+
+def test_the_idle_timeout_warns_and_can_be_extended(browser: Browser, tmp_path: Path) -> None:
+    """With a 1-minute idle timeout the two-minute warning is due at once; the officer chooses to stay."""
+    server = ConsoleBackend(tmp_path, {"POLITIELOKET_BACKEND_SESSION_IDLE_MINUTES": "1"})
+    server.add_user("agent.kort", "officer")
+    server.start()
+    try:
+        context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 700})
+        page = context.new_page()
+        log_in(page, "agent.kort")
+        dialog = page.get_by_role("dialog", name="Bent u er nog?")
+        expect(dialog).to_be_visible(timeout=15_000)
+        expect(page.locator("#session-timer")).to_contain_text("na 1 min zonder activiteit")
+        shot(page, "08-idle-warning")
+        dialog.get_by_role("button", name="Ingelogd blijven").click()
+        expect(dialog).to_be_hidden()
+        context.close()
+    finally:
+        server.stop()
