@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -97,15 +97,20 @@ def _heading(pdf: _Sheet, text: str) -> None:
     pdf.ln(1)
 
 
+def _height(pdf: _Sheet, width: float, text: str) -> float:
+    """How tall `text` would be in the current font, without printing it."""
+    return cast(float, pdf.multi_cell(width, 5, text, dry_run=True, output="HEIGHT", align="L"))
+
+
 def _pair(pdf: _Sheet, label: str, value: str, indent: float = 0) -> None:
     """A label and its value side by side, kept together on one page when they fit on one."""
     label_width = LABEL_WIDTH - indent
     value_width = pdf.w - pdf.r_margin - pdf.l_margin - LABEL_WIDTH
     value = value or "—"
     pdf.set_font(FONT, "B", 9)
-    label_height = pdf.multi_cell(label_width, 5, label, dry_run=True, output="HEIGHT", align="L")
+    label_height = _height(pdf, label_width, label)
     pdf.set_font(FONT, "", 9)
-    height = max(label_height, pdf.multi_cell(value_width, 5, value, dry_run=True, output="HEIGHT", align="L"))
+    height = max(label_height, _height(pdf, value_width, value))
     usable = pdf.page_break_trigger - pdf.t_margin - 12  # below the running header
     if pdf.get_y() + height > pdf.page_break_trigger and height < usable:
         pdf.add_page()
