@@ -31,6 +31,7 @@ class EndReason(StrEnum):
     NETWORK_LOST = "network_lost"  # media stopped and did not come back in time
     MEDIA_FAILED = "media_failed"  # the peers never connected
     SERVER_SHUTDOWN = "server_shutdown"
+    UNREACHABLE = "unreachable"  # the kiosk could not reach the call service at all (never reaches the backend)
 
 
 class ProtocolError(ValueError):

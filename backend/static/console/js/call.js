@@ -146,7 +146,10 @@ async function answer(offer) {
   const remote = new MediaStream(); // the kiosk's audio and video, whatever streams aiortc put them in
   pc.ontrack = (event) => {
     remote.addTrack(event.track);
-    if (ui.remote.srcObject !== remote) ui.remote.srcObject = remote;
+    if (ui.remote.srcObject !== remote) {
+      ui.remote.srcObject = remote;
+      countFrames();
+    }
   };
   pc.ondatachannel = (event) => openChannel(event.channel);
   pc.onconnectionstatechange = () => watch(pc);
@@ -293,10 +296,18 @@ function showIntake(summary) {
 function status(text) { ui.status.textContent = text; }
 function callStatus(text) { ui.callStatus.textContent = text; }
 
+let counting = 0;
 function countFrames() {
+  // Counts frames shown (data-frames, for the tests and the benchmark); callbacks are re-armed for every
+  // new stream because a media element's load drops the pending ones.
   const video = ui.remote;
   if (!("requestVideoFrameCallback" in video)) return;
-  const step = () => { video.dataset.frames = String(Number(video.dataset.frames || 0) + 1); video.requestVideoFrameCallback(step); };
+  const generation = ++counting;
+  const step = () => {
+    if (generation !== counting) return;
+    video.dataset.frames = String(Number(video.dataset.frames || 0) + 1);
+    video.requestVideoFrameCallback(step);
+  };
   video.requestVideoFrameCallback(step);
 }
 
@@ -330,7 +341,6 @@ function build() {
   host.prepend(section);
   const style = el("link", { rel: "stylesheet", href: "/console/static/console/css/call.css" });
   document.head.append(style);
-  countFrames();
   setInterval(() => { if (state.ringing.length) renderRinging(); }, 1000);
 }
 

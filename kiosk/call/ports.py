@@ -1,0 +1,59 @@
+"""The small interfaces a call session talks to; adapters named after their technology implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Future
+from enum import StrEnum
+from typing import Protocol
+
+from domain.call import Candidate, IceServer, Message
+from kiosk.translation.result import TranslationResult
+
+
+class SignallingClosed(ConnectionError):
+    """The WebSocket to the backend closed or could not be opened."""
+
+
+class Signalling(Protocol):
+    """The kiosk's line to the backend's call queue (WebsocketSignalling)."""
+
+    async def send(self, message: Message) -> None: ...
+
+    async def receive(self) -> Message: ...  # raises SignallingClosed
+
+    async def close(self) -> None: ...
+
+
+class PeerState(StrEnum):
+    CONNECTING = "connecting"
+    OPEN = "open"  # media connected and the data channel is open: the call is up
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+class Peer(Protocol):
+    """One WebRTC peer connection (AiortcCall). The kiosk offers; a reconnect makes a new one."""
+
+    async def offer(self, ice_servers: Sequence[IceServer]) -> str: ...
+
+    async def accept_answer(self, sdp: str) -> None: ...
+
+    async def add_candidate(self, candidate: Candidate) -> None: ...
+
+    def send(self, text: str) -> bool: ...  # over the data channel; False when it is not open
+
+    def set_audio_muted(self, muted: bool) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+# on_state, on_message -> a new peer connection
+PeerFactory = Callable[[Callable[[PeerState], None], Callable[[str], None]], Peer]
+SignallingFactory = Callable[[], Awaitable[Signalling]]
+
+
+class TextTranslator(Protocol):
+    """Translation in any direction (ArgosTranslator.submit): the chat needs nl -> resident as well."""
+
+    def submit(self, text: str, source: str, target: str) -> Future[TranslationResult]: ...

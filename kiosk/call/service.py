@@ -1,0 +1,166 @@
+"""Calls for the kiosk app: built from Settings, run on their own asyncio loop in a background thread.
+
+    calls = CallService(settings, translator)         # once, at start-up
+    handle = calls.start(language, service, session_id, intake, on_view)
+    handle.say("...") / handle.set_muted(True) / handle.hang_up()
+    handle.frames                                     # the officer's video for the screen
+
+`on_view` is called on the call thread: a Kivy screen hops to the main thread before touching widgets.
+The loop runs in a thread so that the touchscreen never waits for aiortc (and works whether or not the app
+itself runs on asyncio).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import threading
+import uuid
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from domain.call import CallRequest, IceServer
+from domain.chat import IntakeSummary
+from kiosk.call.aiortc_call import AiortcCall, pin_host_addresses
+from kiosk.call.chat import ChatTranslation
+from kiosk.call.frames import LatestFrame
+from kiosk.call.media import LocalMedia, MediaDevices, open_local_media, open_speaker
+from kiosk.call.ports import Peer, PeerState, Signalling, TextTranslator
+from kiosk.call.session import CallSession, CallTiming, CallView
+from kiosk.call.websocket_signalling import WebsocketSignalling
+from kiosk.settings import Settings
+
+
+def timing_from(settings: Settings) -> CallTiming:
+    return CallTiming(
+        no_answer_s=settings.call_no_answer_seconds,
+        connect_s=settings.call_connect_seconds,
+        silence_s=settings.call_silence_seconds,
+        reconnect_s=settings.call_reconnect_seconds,
+    )
+
+
+def devices_from(settings: Settings) -> MediaDevices:
+    return MediaDevices(
+        camera=settings.call_camera,
+        microphone=settings.call_microphone,
+        speaker=settings.call_speaker,
+        video_size=settings.call_video_size,
+        test_media=settings.call_test_media,
+    )
+
+
+class CallLoop:
+    """An asyncio event loop in a daemon thread."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="call-loop", daemon=True)
+        self._thread.start()
+
+    def submit(self, work: Coroutine[Any, Any, Any]) -> concurrent.futures.Future[Any]:
+        return asyncio.run_coroutine_threadsafe(work, self.loop)
+
+    def stop(self) -> None:
+        """Cancel what still runs (media relays, a call being torn down), then stop the loop."""
+
+        async def cancel_all() -> None:
+            tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        if self._thread.is_alive():
+            with contextlib.suppress(concurrent.futures.TimeoutError):
+                self.submit(cancel_all()).result(timeout=10)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=10)
+
+
+class CallHandle:
+    """The screen's grip on one call; every method may be called from any thread."""
+
+    def __init__(self, loop: CallLoop, session: CallSession, frames: LatestFrame) -> None:
+        self._loop = loop
+        self._session = session
+        self.frames = frames
+        self.finished: concurrent.futures.Future[CallView] | None = None
+
+    @property
+    def call_id(self) -> str:
+        return self._session.call_id
+
+    @property
+    def view(self) -> CallView:
+        return self._session.view
+
+    def say(self, text: str) -> None:
+        self._loop.submit(self._session.say(text))
+
+    def set_muted(self, muted: bool) -> None:
+        self._loop.loop.call_soon_threadsafe(self._session.set_muted, muted)
+
+    def hang_up(self) -> None:
+        self._loop.submit(self._session.hang_up())
+
+    def leave_for_alternative(self) -> None:
+        self._loop.submit(self._session.leave_for_alternative())
+
+
+class CallService:
+    def __init__(self, settings: Settings, translator: TextTranslator, loop: CallLoop | None = None) -> None:
+        self._settings = settings
+        self._translator = translator
+        self._loop = loop or CallLoop()
+        self._devices = devices_from(settings)
+        pin_host_addresses(settings.call_host_addresses)
+
+    @property
+    def available(self) -> bool:
+        return bool(self._settings.backend_url and self._settings.kiosk_token)
+
+    def start(
+        self,
+        language: str,
+        service: str | None,
+        session_id: uuid.UUID,
+        intake: IntakeSummary,
+        on_view: Callable[[CallView], None],
+    ) -> CallHandle:
+        request = CallRequest(str(uuid.uuid4()), str(session_id), language, service)
+        frames = LatestFrame()
+        media: list[LocalMedia] = []  # opened on the call loop when the first peer connection needs it
+
+        async def signalling() -> Signalling:
+            return await WebsocketSignalling.open(self._settings.backend_url, self._settings.kiosk_token)
+
+        def peer(on_state: Callable[[PeerState], None], on_message: Callable[[str], None]) -> Peer:
+            if not media:
+                media.append(open_local_media(self._devices))
+            return AiortcCall(media[0], frames, lambda: open_speaker(self._devices), on_state, on_message)
+
+        session = CallSession(
+            request,
+            intake,
+            signalling,
+            peer,
+            ChatTranslation(self._translator, language),
+            on_view,
+            timing=timing_from(self._settings),
+            kiosk_ice=(IceServer(self._settings.call_stun_urls),) if self._settings.call_stun_urls else (),
+        )
+
+        async def run() -> CallView:
+            try:
+                return await session.run()
+            finally:
+                for opened in media:
+                    opened.stop()
+
+        handle = CallHandle(self._loop, session, frames)
+        handle.finished = self._loop.submit(run())
+        return handle
+
+    def close(self) -> None:
+        self._loop.stop()
