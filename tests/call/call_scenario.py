@@ -1,0 +1,146 @@
+"""The end-to-end call, run inside a private network namespace (see tests/call/netns.py):
+
+    python -m tests.call.call_scenario WORKDIR [happy|lost]
+
+happy: a resident at the (headless) kiosk asks for a call, the officer's console rings in Chromium, the officer
+accepts, video flows both ways, chat is translated both ways by the real ArgosTranslator on the kiosk, the
+media path breaks for a few seconds and the call recovers, the resident hangs up; the backend's records.
+lost: the media path breaks for good; both sides end the call with a clear message.
+Findings go to WORKDIR/result.json; the outer test asserts on them.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from domain.chat import IntakeItem, IntakeSummary
+from kiosk.call.session import CallPhase
+from tests.call.argos import OFFICER_SAYS, RESIDENT_SAYS, phrase_book_translator
+from tests.call.rig import CallRig, block_udp, loopback_only, unblock_udp, wait_for, write_result
+
+INTAKE = IntakeSummary(
+    "ar",
+    "bike_theft",
+    (IntakeItem("description", "Wat is er gebeurd?", "سرقت دراجتي.", "Mijn fiets is gestolen."),),
+)
+DROP_SECONDS = 6.0  # longer than call_silence_seconds: the kiosk notices and reconnects
+
+
+def connect(rig: CallRig) -> tuple[Any, dict[str, Any]]:
+    """Ask for a call and let the officer answer it; returns the handle and what was seen on the way."""
+    seen: dict[str, Any] = {}
+    handle = rig.start_call("ar", "bike_theft", INTAKE)
+    ringing = rig.officer.locator("#ringing li[data-call]").first
+    ringing.wait_for(timeout=30_000)
+    seen["ringing_text"] = ringing.inner_text()
+    seen["queue_position"] = wait_for(lambda: handle.view.position, "the queue position")
+    seen["expected_wait_s"] = handle.view.expected_wait_s
+    rig.officer.click("#ringing li[data-call] .call-accept")
+    wait_for(lambda: handle.view.phase is CallPhase.CONNECTED, "the kiosk to connect")
+    wait_for(lambda: handle.frames.count >= 30, "30 video frames at the kiosk")
+    wait_for(lambda: rig.browser_frames() >= 30, "30 video frames in the browser")
+    return handle, seen
+
+
+def picture_stats(handle: Any) -> dict[str, Any]:
+    frame = handle.frames.newer_than(0)
+    pixels = np.frombuffer(frame.pixels, np.uint8)
+    return {"width": frame.width, "height": frame.height, "std": float(pixels.std())}
+
+
+def chat(rig: CallRig, handle: Any) -> dict[str, Any]:
+    handle.say(RESIDENT_SAYS)
+    rig.officer.wait_for_selector(".call-line.resident .call-note", timeout=30_000)
+    resident = rig.officer.inner_text(".call-line.resident")
+    rig.officer.fill("#call-input", OFFICER_SAYS)
+    rig.officer.press("#call-input", "Enter")
+    rig.officer.wait_for_selector(".call-line.officer .call-shown", timeout=30_000)
+    wait_for(lambda: any(c.sender == "officer" and not c.pending for c in handle.view.chat), "the officer's line")
+    officer_line = next(c for c in handle.view.chat if c.sender == "officer")
+    return {
+        "officer_sees_resident": resident,
+        "officer_sees_own": rig.officer.inner_text(".call-line.officer"),
+        "kiosk_shows_officer": {"text": officer_line.text, "original": officer_line.original,
+                                "translated": officer_line.translated},
+        "intake_on_console": rig.officer.inner_text("#call-intake"),
+    }  # fmt: skip
+
+
+def network_drop(rig: CallRig, handle: Any) -> dict[str, Any]:
+    phases: list[str] = []
+    before_kiosk, before_browser = handle.frames.count, rig.browser_frames()
+    block_udp()
+    started = time.monotonic()
+    wait_for(lambda: handle.view.phase is CallPhase.RECONNECTING, "the kiosk to notice the dead link")
+    phases.append(handle.view.phase.value)
+    time.sleep(max(0.0, DROP_SECONDS - (time.monotonic() - started)))
+    unblock_udp()
+    wait_for(lambda: handle.view.phase is CallPhase.CONNECTED, "the call to come back", timeout=30)
+    phases.append(handle.view.phase.value)
+    after_kiosk = handle.frames.count
+    wait_for(lambda: handle.frames.count >= after_kiosk + 30, "video at the kiosk after the drop")
+    after_browser = rig.browser_frames()
+    wait_for(lambda: rig.browser_frames() >= after_browser + 30, "video in the browser after the drop")
+    return {"phases": phases, "frames_before": [before_kiosk, before_browser],
+            "console_status": rig.call_status(), "attempts_logged": [
+                line for line in rig.log.lines if "reconnect attempt" in line]}  # fmt: skip
+
+
+def happy(workdir: Path) -> dict[str, Any]:
+    translator = phrase_book_translator(workdir)
+    try:
+        with CallRig(workdir, translator, call_silence_seconds=3.0, call_reconnect_seconds=25.0) as rig:
+            handle, seen = connect(rig)
+            result: dict[str, Any] = {"interfaces": loopback_only(), **seen}
+            result["kiosk_picture"] = picture_stats(handle)
+            result["browser_video_width"] = rig.officer.eval_on_selector("#call-remote", "v => v.videoWidth")
+            result["chat"] = chat(rig, handle)
+            result["drop"] = network_drop(rig, handle)
+            handle.hang_up()
+            final = handle.finished.result(timeout=30)
+            rig.officer.wait_for_selector("#call-panel[data-ended]", timeout=30_000)
+            result["end_reason"] = final.end_reason.value
+            result["console_after_hangup"] = rig.call_status()
+            result["events"] = wait_for(lambda: _ended(rig.call_events()), "the call_ended event")
+            result["offer_candidates"] = [line for line in rig.log.lines if "candidates" in line]
+            return result
+    finally:
+        translator.close()
+
+
+def lost(workdir: Path) -> dict[str, Any]:
+    translator = phrase_book_translator(workdir)
+    try:
+        with CallRig(workdir, translator, call_silence_seconds=2.0, call_reconnect_seconds=6.0) as rig:
+            handle, _seen = connect(rig)
+            block_udp()
+            final = handle.finished.result(timeout=60)
+            rig.officer.wait_for_selector("#call-panel[data-ended]", timeout=30_000)
+            unblock_udp()
+            return {
+                "end_reason": final.end_reason.value,
+                "console_status": rig.call_status(),
+                "events": wait_for(lambda: _ended(rig.call_events()), "the call_ended event"),
+            }
+    finally:
+        translator.close()
+
+
+def _ended(events: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    return events if any(e["kind"] == "call_ended" for e in events) else None
+
+
+def main() -> None:
+    workdir = Path(sys.argv[1])
+    scenario = sys.argv[2] if len(sys.argv) > 2 else "happy"
+    result = {"happy": happy, "lost": lost}[scenario](workdir)
+    write_result(workdir, result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Everything a real call needs on one machine: the backend process, an officer in Debian's Chromium (fake
+camera) signed in to the console, and the kiosk's CallService (aiortc, headless). Used inside a private
+network namespace by the end-to-end test and by bench/call.py.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from domain.chat import IntakeSummary
+from kiosk.call.ports import TextTranslator
+from kiosk.call.service import CallHandle, CallService
+from kiosk.call.session import CallView
+from kiosk.settings import Settings
+from tests.kiosk.backend_process import REPO, BackendProcess
+
+T = TypeVar("T")
+OFFICER = "agent.jansen"
+PASSWORD = "correct horse battery staple"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+]
+
+
+def loopback_only() -> list[str]:
+    """The network interfaces this process can see; inside `unshare -n` that is ["lo"]."""
+    return sorted(name for _, name in socket.if_nameindex())
+
+
+def wait_for(condition: Callable[[], T], what: str, timeout: float = 30.0, step: float = 0.02) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        time.sleep(step)
+
+
+def block_udp() -> None:
+    """Every UDP packet in this namespace fails, as if the media path broke; TCP (signalling) still works.
+
+    The local routing table moves behind a rule that sends UDP to a blackhole (there is no netfilter here).
+    """
+    subprocess.run(["ip", "rule", "add", "pref", "100", "lookup", "local"], check=False)
+    subprocess.run(["ip", "rule", "del", "pref", "0"], check=False)
+    subprocess.run(["ip", "rule", "add", "pref", "10", "ipproto", "udp", "blackhole"], check=True)
+
+
+def unblock_udp() -> None:
+    subprocess.run(["ip", "rule", "del", "pref", "10"], check=True)
+
+
+class LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name}: {record.getMessage()}")
+
+
+class CallRig:
+    def __init__(self, workdir: Path, translator: TextTranslator, **kiosk_settings: Any) -> None:
+        self.workdir = workdir
+        self.translator = translator
+        self.kiosk_settings = kiosk_settings
+        self.backend = BackendProcess(workdir / "backend")
+        self.views: list[CallView] = []
+        self.log = LogCapture()
+        self._playwright: Playwright | None = None
+        self.browser: Browser | None = None
+        self.page: Page | None = None
+        self.calls: CallService | None = None
+
+    def __enter__(self) -> CallRig:
+        logging.getLogger("kiosk.call").addHandler(self.log)
+        logging.getLogger("kiosk.call").setLevel(logging.INFO)
+        token = self.backend.add_kiosk("Kiosk Bibliotheek Emmen", "Emmen, bibliotheek")
+        subprocess.run(
+            self.backend._command("add-user", OFFICER, "--role", "officer"),
+            input=PASSWORD + "\n", text=True, cwd=REPO, check=True, capture_output=True,
+        )  # fmt: skip
+        self.backend.start()
+        settings = Settings(
+            data_dir=self.workdir / "kiosk",
+            backend_url=self.backend.url,
+            kiosk_token=token,
+            call_host_addresses=("127.0.0.1",),  # the namespace has loopback only; no STUN is configured
+            call_test_media=True,
+        )
+        self.settings = replace(settings, **self.kiosk_settings)
+        self.calls = CallService(self.settings, self.translator)
+        self._playwright = sync_playwright().start()
+        self.browser = self._playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        self.page = self.browser.new_page()
+        self.page.on("console", lambda message: self.log.lines.append(f"browser {message.type}: {message.text}"))
+        self.sign_in(self.page)
+        return self
+
+    def sign_in(self, page: Page) -> None:
+        page.goto(self.backend.url + "/console/")
+        page.fill("#name", OFFICER)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/console/queue")
+        page.wait_for_selector("#call-service:has-text('Klaar voor videogesprekken')")
+
+    def __exit__(self, error_type: object, *_exc: object) -> None:
+        if error_type is not None:
+            self.keep_evidence()
+        if self.browser is not None:
+            self.browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+        if self.calls is not None:
+            self.calls.close()
+        self.backend.stop()
+        logging.getLogger("kiosk.call").removeHandler(self.log)
+
+    def keep_evidence(self) -> None:
+        """On failure: the officer's screen, its address and the call log, next to result.json."""
+        evidence = self.workdir / "evidence"
+        evidence.mkdir(exist_ok=True)
+        (evidence / "call.log").write_text("\n".join(self.log.lines))
+        if self.page is not None:
+            try:
+                (evidence / "url.txt").write_text(self.page.url)
+                self.page.screenshot(path=str(evidence / "officer.png"), full_page=True)
+            except Exception as error:  # the browser itself may be what broke
+                (evidence / "browser-error.txt").write_text(repr(error))
+
+    # ----- the kiosk ---------------------------------------------------------------------------------------
+    def start_call(self, language: str, service: str | None, intake: IntakeSummary) -> CallHandle:
+        assert self.calls is not None
+        return self.calls.start(language, service, uuid.uuid4(), intake, self.views.append)
+
+    # ----- the officer's page ------------------------------------------------------------------------------
+    @property
+    def officer(self) -> Page:
+        assert self.page is not None
+        return self.page
+
+    def browser_frames(self) -> int:
+        return int(self.officer.get_attribute("#call-remote", "data-frames") or 0)
+
+    def call_status(self) -> str:
+        return self.officer.inner_text("#call-status")
+
+    # ----- the backend's records ---------------------------------------------------------------------------
+    def call_events(self) -> list[dict[str, Any]]:
+        import sqlite3
+
+        with sqlite3.connect(self.backend.db_file, timeout=30) as connection:
+            connection.row_factory = sqlite3.Row
+            rows = connection.execute(
+                "SELECT kind, reason, code, duration_ms, language, service, location FROM usage_events "
+                "WHERE kind LIKE 'call_%' ORDER BY id"
+            ).fetchall()
+        return [dict(row) for row in rows]
+
+
+def write_result(workdir: Path, result: dict[str, Any]) -> None:
+    (workdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def clean(workdir: Path) -> None:
+    for name in ("backend", "kiosk"):
+        shutil.rmtree(workdir / name, ignore_errors=True)

@@ -1,0 +1,68 @@
+"""A whole call inside a private network namespace: the real backend process, the kiosk's aiortc peer with the
+real ArgosTranslator, and the officer in Debian's Chromium with a fake camera. Loopback only, no STUN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.call.argos import OFFICER_SAYS, OFFICER_SAYS_IN_ARABIC, RESIDENT_SAYS, RESIDENT_SAYS_IN_DUTCH
+from tests.call.netns import require_namespaces, run_in_namespace
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
+
+
+def test_a_call_connects_translates_survives_a_drop_and_is_recorded(tmp_path: Path) -> None:
+    require_namespaces()
+    result = run_in_namespace("tests.call.call_scenario", tmp_path, "happy")
+
+    assert result["interfaces"] == ["lo"]
+    assert result["offer_candidates"] and all(line.endswith("on 127.0.0.1") for line in result["offer_candidates"])
+    # the officer's console rang with the language, the service and the kiosk
+    ringing = result["ringing_text"]
+    assert "Arabisch" in ringing and "Fiets gestolen" in ringing and "Emmen, bibliotheek" in ringing
+    assert (result["queue_position"], result["expected_wait_s"]) == (1, 60)
+    # video both ways: Chromium's fake camera at the kiosk, the kiosk's test pattern in the browser
+    assert (result["kiosk_picture"]["width"], result["kiosk_picture"]["height"]) == (640, 480)
+    assert result["kiosk_picture"]["std"] > 10  # a picture, not a blank frame
+    assert result["browser_video_width"] == 640
+
+    chat = result["chat"]
+    # the resident's Arabic arrives with its Dutch, made on the kiosk through the English pivot
+    assert RESIDENT_SAYS in chat["officer_sees_resident"]
+    assert RESIDENT_SAYS_IN_DUTCH in chat["officer_sees_resident"]
+    assert "translate-ar_en 0.1 + translate-en_nl 0.1" in chat["officer_sees_resident"]
+    assert "via en" in chat["officer_sees_resident"]
+    # the officer's Dutch is translated on the kiosk and the officer sees what the resident was shown
+    assert chat["kiosk_shows_officer"] == {"text": OFFICER_SAYS_IN_ARABIC, "original": OFFICER_SAYS, "translated": True}
+    assert f"Getoond aan bewoner: {OFFICER_SAYS_IN_ARABIC}" in chat["officer_sees_own"]
+    assert "Wat is er gebeurd?" in chat["intake_on_console"] and "Mijn fiets is gestolen." in chat["intake_on_console"]
+
+    # the media path broke for a few seconds: the kiosk noticed, made a new connection, video came back
+    drop = result["drop"]
+    assert drop["phases"] == ["reconnecting", "connected"]
+    assert drop["attempts_logged"]
+    assert drop["console_status"] == "Verbonden."
+
+    assert result["end_reason"] == "kiosk_hangup"
+    assert result["console_after_hangup"] == "De bewoner heeft het gesprek beëindigd."
+    events = result["events"]
+    assert [(e["kind"], e["reason"], e["code"]) for e in events] == [
+        ("call_requested", None, None),
+        ("call_connected", None, None),
+        ("call_ended", "kiosk_hangup", "connected"),
+    ]
+    assert events[1]["duration_ms"] > 0 and events[2]["duration_ms"] > 0
+    assert {(e["language"], e["service"], e["location"]) for e in events} == {
+        ("ar", "bike_theft", "Emmen, bibliotheek")
+    }
+
+
+@pytest.mark.slow
+def test_a_link_that_stays_down_ends_the_call_clearly_on_both_sides(tmp_path: Path) -> None:
+    require_namespaces()
+    result = run_in_namespace("tests.call.call_scenario", tmp_path, "lost")
+    assert result["end_reason"] == "network_lost"
+    assert result["console_status"] == "De verbinding viel weg en kwam niet terug. Het gesprek is beëindigd."
+    assert [(e["kind"], e["reason"]) for e in result["events"]][-1] == ("call_ended", "network_lost")
