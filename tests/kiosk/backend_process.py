@@ -50,7 +50,7 @@ class BackendProcess:
         )  # fmt: skip
         return done.stdout.strip().splitlines()[-1].strip()
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self, timeout: float = 60.0) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 self._command("serve", "--host", "127.0.0.1", "--port", str(self.port)),

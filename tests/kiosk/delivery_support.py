@@ -59,7 +59,7 @@ def fast_settings(data_dir: Path, **overrides: Any) -> Settings:
     return replace(base, **overrides)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
+def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str = "condition") -> None:
     """Poll until `condition` holds; fail after `timeout` (a deadline for a hung test, not a measurement)."""
     deadline = time.monotonic() + timeout
     while not condition():

@@ -26,7 +26,7 @@ from tests.kiosk.delivery_support import make_payload, wait_until
 from tests.kiosk.tcp_proxy import Mode, TcpProxy
 from tests.samples import ANSWERS, SECRETS
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = pytest.mark.timeout(180)
 
 
 @dataclass(frozen=True)
