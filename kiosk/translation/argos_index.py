@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 USER_AGENT = "Politieloket-kiosk"
 CHUNK = 256 * 1024
@@ -22,7 +23,7 @@ class IndexUnreachable(RuntimeError):
     pass
 
 
-def _open(url: str, timeout: float):  # type: ignore[no-untyped-def]
+def _open(url: str, timeout: float) -> Any:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         return urllib.request.urlopen(request, timeout=timeout)

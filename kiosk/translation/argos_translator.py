@@ -67,6 +67,9 @@ class ArgosTranslator:
         """Drops every cached text; call at the end of each session (personal data lives only that long)."""
         self._cache.clear()
 
+    def cached_entries(self) -> int:
+        return len(self._cache)
+
     # translating
 
     def submit(self, text: str, source: str, target: str) -> Future[TranslationResult]:

@@ -165,7 +165,8 @@ class Provisioner:
         for pair in packages_for(required_pairs(languages), available):
             offered = available.get(pair)
             if offered is None:
-                raise ProvisioningError(f"the Argos index has no package for {pair[0]} -> {pair[1]}")
+                self._report(f"the Argos index has no package for {pair[0]} -> {pair[1]}")
+                continue
             self._fetch_one(offered, allow_unpinned, progress_for)
 
     def _fetch_one(
