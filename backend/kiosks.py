@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -18,6 +19,9 @@ from backend.models import Kiosk, utcnow
 from domain.wire import Heartbeat
 
 TOKEN_BYTES = 32  # 256 bits
+# A valid token is looked up again after this long. Revoking through this process takes effect at once;
+# other processes serving the same database notice within these seconds.
+AUTH_CACHE_SECONDS = 10.0
 
 
 def hash_token(token: str) -> str:
@@ -36,8 +40,11 @@ class KioskIdentity:
 
 
 class SqlKioskStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache_seconds: float = AUTH_CACHE_SECONDS) -> None:
         self._db = db
+        self._cache_seconds = cache_seconds
+        # token hash -> (kiosk, monotonic expiry); only valid tokens, so it holds at most one entry per kiosk
+        self._known: dict[str, tuple[KioskIdentity, float]] = {}
 
     def provision(self, name: str, location: str, actor: Actor) -> tuple[Kiosk, str]:
         """A new kiosk and its token; only the token's hash is stored, so it can be shown this once."""
@@ -53,11 +60,21 @@ class SqlKioskStore:
         return kiosk, token
 
     def authenticate(self, token: str) -> KioskIdentity | None:
+        token_hash = hash_token(token)
+        known = self._known.get(token_hash)
+        if known is not None and known[1] > time.monotonic():
+            return known[0]
         with self._db.read() as session:
-            kiosk = session.scalar(
-                select(Kiosk).where(Kiosk.token_hash == hash_token(token), Kiosk.revoked_at.is_(None))
-            )
-            return KioskIdentity(kiosk.id, kiosk.name, kiosk.location) if kiosk else None
+            row = session.execute(
+                select(Kiosk.id, Kiosk.name, Kiosk.location)
+                .where(Kiosk.token_hash == token_hash, Kiosk.revoked_at.is_(None))
+            ).first()
+        if row is None:
+            self._known.pop(token_hash, None)
+            return None
+        identity = KioskIdentity(row.id, row.name, row.location)
+        self._known[token_hash] = (identity, time.monotonic() + self._cache_seconds)
+        return identity
 
     def record_heartbeat(self, kiosk_id: UUID, heartbeat: Heartbeat, now: datetime) -> None:
         with self._db.write() as session:
@@ -79,6 +96,7 @@ class SqlKioskStore:
             kiosk = session.get(Kiosk, kiosk_id)
             if kiosk is None:
                 raise not_found("kiosk")
+            self._known.pop(kiosk.token_hash, None)
             if kiosk.revoked_at is None:
                 kiosk.revoked_at = utcnow()
                 record(session, actor, AuditAction.KIOSK_REVOKED, subject=f"kiosk:{kiosk.name}")

@@ -75,13 +75,17 @@ def deliver_case(delivery: CaseDelivery, kiosk: Kiosk, backend: Backend, respons
     now = backend.clock()
     try:
         opened = open_delivery(delivery, backend.keys)
-        receipt = backend.cases.receipt_for_repeat(delivery.case_id, opened.digest)
-        if receipt is None:
-            schema = check_metadata(delivery, backend.catalog)
-            check_answers(schema, opened, delivery.created_at, now)
-            receipt = backend.cases.store(delivery, opened, kiosk, now)
     except IntakeRefused as refused:
         raise ApiError(422, refused.code, refused.detail) from None
+    try:
+        check_answers(check_metadata(delivery, backend.catalog), opened, delivery.created_at, now)
+    except IntakeRefused as refused:
+        # A retry of a case stored earlier is answered even if the forms changed since.
+        receipt = backend.cases.receipt_for_repeat(delivery.case_id, opened.digest)
+        if receipt is None:
+            raise ApiError(422, refused.code, refused.detail) from None
+    else:
+        receipt = backend.cases.store(delivery, opened, kiosk, now)  # a retry is recognised by the unique id
     if receipt.duplicate:
         response.status_code = 200
     return receipt
