@@ -74,7 +74,8 @@ class Sender:
         self._link_error: DeliveryError | None = None
         self._sending = False
         self._next_heartbeat = 0.0
-        self._dirty = False  # something was acknowledged since the WAL was last truncated
+        self._settled = 0  # entries acknowledged or held aside so far
+        self._settled_at_compaction = 0
         self._references: deque[CaseReceipt] = deque(maxlen=MAX_REFERENCES)
 
     # --- control, safe to call from the UI thread ---------------------------------------------------------
@@ -124,6 +125,7 @@ class Sender:
         """Send everything that is due. True when the link worked for the whole round."""
         with self._lock:
             self._sending = True
+        settled_before = self._settled
         try:
             self._outbox.flush_events()
             self._send_cases()
@@ -134,9 +136,11 @@ class Sender:
         finally:
             with self._lock:
                 self._sending = False
-        if self._dirty and self._outbox.counts().nothing_to_send:
+        # compact in the first quiet round after a drain, not right after a receipt, when the next submit may come
+        quiet = self._settled == settled_before
+        if quiet and self._settled != self._settled_at_compaction and self._outbox.counts().nothing_to_send:
             self._outbox.compact()
-            self._dirty = False
+            self._settled_at_compaction = self._settled
         return True
 
     def _send_cases(self) -> None:
@@ -147,6 +151,7 @@ class Sender:
             except DeliveryError as error:
                 if error.permanent:
                     self._outbox.hold_case(case_id, error.reason)
+                    self._settled += 1
                     self._link_worked()  # the backend answered: the link is fine, this entry is not
                     continue
                 self._outbox.postpone_case(case_id, error.reason, self._link_failed(error))
@@ -156,6 +161,7 @@ class Sender:
             if self._on_receipt is not None:  # before the delete: a crash in between only resends, same reference
                 self._on_receipt(receipt)
             self._outbox.acknowledge_case(case_id)
+            self._settled += 1
             self._link_worked()
 
     def _send_batches(self) -> None:
@@ -166,11 +172,13 @@ class Sender:
             except DeliveryError as error:
                 if error.permanent:
                     self._outbox.hold_batch(batch_id, error.reason)
+                    self._settled += 1
                     self._link_worked()
                     continue
                 self._outbox.postpone_batch(batch_id, error.reason, self._link_failed(error))
                 raise LinkDown() from error
             self._outbox.acknowledge_batch(batch_id)
+            self._settled += 1
             self._link_worked()
 
     def _heartbeat_if_due(self) -> None:
@@ -214,7 +222,6 @@ class Sender:
         return retry_at
 
     def _link_worked(self) -> None:
-        self._dirty = True
         with self._lock:
             recovered = self._failures > 0
             self._failures = 0

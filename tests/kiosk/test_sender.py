@@ -176,6 +176,21 @@ def test_heartbeat_reports_the_backlog_and_comes_at_its_interval(
     assert len(backend.heartbeats) == 2 and backend.heartbeats[1].outbox_pending == 0
 
 
+def test_the_first_quiet_round_after_a_drain_wipes_sent_ciphertext_from_disk(
+    sender: Sender, outbox: SqlOutbox, tmp_path: Path
+) -> None:
+    outbox.put_case(make_payload("theft", 1))
+    pending = outbox.next_case(now=1e12)
+    assert pending is not None
+    fragment = pending.delivery.sealed[200:260].encode()
+    wal = tmp_path / "outbox.sqlite-wal"
+    assert sender.run_once()
+    assert wal.stat().st_size > 0  # not right after the receipt: the next submit may be coming
+    assert sender.run_once()
+    assert wal.stat().st_size == 0
+    assert fragment not in b"".join(path.read_bytes() for path in tmp_path.glob("outbox.sqlite*"))
+
+
 @given(st.integers(min_value=1, max_value=500), st.integers(min_value=0, max_value=2**32))
 def test_backoff_grows_exponentially_within_jittered_bounds(failures: int, seed: int) -> None:
     delay = backoff_delay(failures, 2.0, 300.0, random.Random(seed))
