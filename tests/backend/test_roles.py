@@ -48,6 +48,23 @@ ADMITTED: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/admin/retention"): frozenset({ADMIN}),
     ("POST", "/api/admin/purge"): frozenset({ADMIN}),
     ("GET", "/openapi.json"): EVERYONE,
+    # web console (backend/console.py, console_api.py, dashboard_api.py): pages redirect strangers to the login
+    ("GET", "/"): EVERYONE,
+    ("GET", "/console"): EVERYONE,
+    ("GET", "/console/"): EVERYONE,
+    ("GET", "/console/fonts/{name}"): EVERYONE,
+    ("GET", "/console/queue"): frozenset({OFFICER}),
+    ("GET", "/console/cases/{case_id}"): frozenset({OFFICER}),
+    ("GET", "/console/dashboard"): frozenset({PILOT, ADMIN}),
+    ("GET", "/console/admin"): frozenset({ADMIN}),
+    ("GET", "/api/console/session"): PEOPLE,
+    ("GET", "/api/console/labels"): PEOPLE,
+    ("GET", "/api/console/queue"): frozenset({OFFICER}),
+    ("GET", "/api/console/cases/{case_id}"): frozenset({OFFICER}),
+    ("GET", "/api/console/cases/{case_id}/export.pdf"): frozenset({OFFICER}),
+    ("GET", "/api/console/cases/{case_id}/export.json"): frozenset({OFFICER}),
+    ("GET", "/api/dashboard"): frozenset({PILOT, ADMIN}),
+    ("GET", "/api/dashboard.csv"): frozenset({PILOT, ADMIN}),
 }
 
 
@@ -61,8 +78,8 @@ def http_routes(backend: Backend) -> list[tuple[str, str]]:
 
 
 def is_refusal(answer: httpx.Response) -> bool:
-    """401/403, or for a console page the redirect to the login page."""
-    redirect = answer.status_code == 303 and answer.headers.get("location", "").startswith("/console/")
+    """401/403, or for a console page the redirect to the login page that returns there afterwards."""
+    redirect = answer.status_code == 303 and answer.headers.get("location", "").startswith("/console/?next=")
     return answer.status_code in (401, 403) or redirect
 
 
