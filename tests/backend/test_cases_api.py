@@ -223,3 +223,16 @@ def test_case_answers_are_not_cached_by_browsers(backend: Backend) -> None:
     answer = backend.sign_in(Role.OFFICER).get(f"/api/cases/{case_id}")
     assert answer.headers["cache-control"] == "no-store"
     assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_sessions_end_after_the_maximum_age_even_when_active(backend: Backend) -> None:
+    officer = backend.sign_in(Role.OFFICER)
+    start = backend.services.clock()
+    max_age = timedelta(hours=backend.services.settings.session_max_hours)
+    moment = start
+    while moment + timedelta(minutes=20) < start + max_age:
+        moment += timedelta(minutes=20)
+        backend.set_clock(moment)
+        assert officer.get("/api/auth/me").status_code == 200
+    backend.set_clock(start + max_age + timedelta(minutes=1))
+    assert officer.get("/api/auth/me").status_code == 401

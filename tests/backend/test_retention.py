@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from backend.app import create_app
 from backend.models import AuditEntry, Case, CaseNote
 from backend.schemas import Role
 from tests.backend.support import Backend, SignedIn, payload_for
@@ -66,3 +70,21 @@ def test_a_retry_after_the_purge_is_still_recognised(backend: Backend) -> None:
     assert backend.services.retention.purge(backend.services.clock()) == 1
     again = backend.deliver(kiosk, payload)
     assert again.status_code == 200 and again.json()["duplicate"] is True
+
+
+def test_serve_purges_on_its_own_at_start_up(backend: Backend) -> None:
+    closed, _ = finish(backend)
+    backend.set_clock(backend.services.clock() + timedelta(days=400))
+    settings = replace(backend.services.settings, purge_interval_minutes=60)
+    with TestClient(create_app(settings, backend.services)) as client:
+        assert client.get("/healthz").status_code == 200
+        for _ in range(600):  # the purge runs in a worker thread; wait for it, generously
+            if purge_entries(backend):
+                break
+            time.sleep(0.05)
+    assert [(entry.case_id, entry.actor_name) for entry in purge_entries(backend)] == [(closed, "system")]
+
+
+def purge_entries(backend: Backend) -> list[AuditEntry]:
+    with backend.services.db.read() as session:
+        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == "case_purged")))
