@@ -1,8 +1,9 @@
 """RemoteVideo: the officer's video on the kiosk screen.
 
 One Texture is created per frame size and reused: each new frame is blitted into it (a texture per frame
-leaks GPU memory). Frames come from the call's thread through a LatestFrame; the Clock looks for a new one
-30 times a second on the main thread, so a slow screen drops frames rather than queueing them.
+leaks GPU memory). Frames come from the call's thread through a LatestFrame; every frame of Kivy's loop looks
+for a new one on the main thread (a second 30 Hz timer would beat against the sender's and drop every other
+frame), so a slow screen drops frames rather than queueing them.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from kivy.properties import NumericProperty
 from kivy.uix.widget import Widget
 
 from kiosk.call.frames import LatestFrame
-
-DRAW_HZ = 30.0
 
 
 class RemoteVideo(Widget):
@@ -39,7 +38,7 @@ class RemoteVideo(Widget):
     def attach(self, frames: LatestFrame) -> None:
         self.detach()
         self._frames, self._shown, self.drawn = frames, 0, 0
-        self._event = Clock.schedule_interval(self._draw, 1.0 / DRAW_HZ)
+        self._event = Clock.schedule_interval(self._draw, 0)
 
     def detach(self) -> None:
         if self._event is not None:

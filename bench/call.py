@@ -1,0 +1,319 @@
+"""Benchmark a video call on loopback: the real backend, the kiosk's aiortc peer, the officer in Chromium.
+
+    .venv/bin/python -m bench.call [--calls 5] [--messages 20] [--cpu-seconds 10] [--draw-seconds 5]
+
+Runs itself again inside a private network namespace (`unshare -n`, root; loopback only, no STUN), then the
+Kivy drawing part under Xvfb. Each figure is printed with a baseline measured in the same run:
+
+  tap to ring         kiosk start() until the officer's console lists the call   | baseline: a bare signalling
+                      socket of a second officer gets the same ringing message
+  accept to frame     the officer's click until the kiosk has the first video    | baseline: two aiortc peers in
+                      frame from Chromium                                         one process, SDP handed over directly
+  chat, with          resident text until the console shows it with its Dutch;    | baseline: the translation alone
+  translation         officer text until the kiosk shows it translated            (same sentences, same translator)
+  kiosk CPU           the kiosk process during a connected call                   | baseline: the same process idle
+  Kivy drawing        RemoteVideo fed 640x480 frames at 30 fps from a thread      | baseline: the frames fed
+Targets on loopback: ring < 500 ms, first frame < 1.5 s, chat p95 < 400 ms, drawing >= 25 fps.
+The chat uses the translation tests' phrase-book Argos packages (real argostranslate and CTranslate2, tiny
+models): real Transformer-base models add roughly 150 ms per hop on a warm CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+NETNS_FLAG = "POLITIELOKET_BENCH_IN_NETNS"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
+
+
+def spread(values: list[float]) -> str:
+    return f"p50 {ms(percentile(values, 0.5))}  p95 {ms(percentile(values, 0.95))}  (n={len(values)})"
+
+
+# ----- the call, inside the namespace ---------------------------------------------------------------------------
+class SignallingOfficer:
+    """A second officer on a bare WebSocket: when does the ringing message itself arrive?"""
+
+    def __init__(self, ws_url: str, origin: str, cookie: str, csrf: str) -> None:
+        from websockets.sync.client import connect
+        from websockets.typing import Origin
+
+        from domain.call import Hello
+
+        self.rung: dict[str, float] = {}
+        self._socket = connect(ws_url, origin=Origin(origin), additional_headers={"Cookie": cookie}).__enter__()
+        self._socket.send(Hello(csrf).to_json())
+        threading.Thread(target=self._listen, daemon=True).start()
+
+    def _listen(self) -> None:
+        from domain.call import Ringing, decode
+
+        try:
+            for text in self._socket:
+                now = time.perf_counter()
+                message = decode(text)
+                if isinstance(message, Ringing):
+                    for call in message.calls:
+                        self.rung.setdefault(call.call_id, now)
+        except Exception:
+            return
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+def second_officer(rig: Any) -> SignallingOfficer:
+    import httpx
+
+    from backend.auth import SESSION_COOKIE
+    from domain.call import CONSOLE_CALL_PATH
+    from tests.call.rig import OFFICER, PASSWORD
+
+    with httpx.Client(base_url=rig.backend.url) as client:
+        answer = client.post("/api/auth/login", json={"name": OFFICER, "password": PASSWORD})
+        answer.raise_for_status()
+        cookie = f"{SESSION_COOKIE}={client.cookies[SESSION_COOKIE]}"
+        ws_url = rig.backend.url.replace("http://", "ws://") + CONSOLE_CALL_PATH
+        return SignallingOfficer(ws_url, rig.backend.url, cookie, answer.json()["csrf_token"])
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_share(seconds: float) -> float:
+    before, started = cpu_seconds(), time.perf_counter()
+    time.sleep(seconds)
+    return (cpu_seconds() - before) / (time.perf_counter() - started)
+
+
+def one_call(rig: Any, officer: SignallingOfficer, results: dict[str, list[float]], chat: int, cpu: float) -> None:
+    from kiosk.call.session import CallPhase
+    from tests.call.argos import OFFICER_SAYS, RESIDENT_SAYS
+    from tests.call.call_scenario import INTAKE
+    from tests.call.rig import wait_for
+
+    translator = rig.translator
+    tapped = time.perf_counter()
+    handle = rig.start_call("ar", "bike_theft", INTAKE)
+    rig.officer.locator(f'#ringing li[data-call="{handle.call_id}"]').wait_for(timeout=30_000)
+    results["ring"].append(time.perf_counter() - tapped)
+    wait_for(lambda: handle.call_id in officer.rung, "the bare socket's ringing", step=0.001)
+    results["ring_baseline"].append(officer.rung[handle.call_id] - tapped)
+
+    accepted = time.perf_counter()
+    rig.officer.click(f'#ringing li[data-call="{handle.call_id}"] .call-accept')
+    wait_for(lambda: handle.frames.count > 0, "the first frame at the kiosk", step=0.001)
+    results["first_frame"].append(time.perf_counter() - accepted)
+    wait_for(lambda: handle.view.phase is CallPhase.CONNECTED, "the data channel")
+    if cpu:
+        wait_for(lambda: handle.frames.count > 60, "video flowing")
+        results["cpu_call"].append(cpu_share(cpu))
+
+    for number in range(chat):
+        translator.forget()  # no cached sentences: every message is translated again
+        sent = time.perf_counter()
+        handle.say(RESIDENT_SAYS)
+        rig.officer.locator(".call-line.resident .call-note").nth(number).wait_for(timeout=30_000)
+        results["chat_to_officer"].append(time.perf_counter() - sent)
+        translator.forget()
+        sent = time.perf_counter()
+        rig.officer.fill("#call-input", OFFICER_SAYS)
+        rig.officer.press("#call-input", "Enter")
+        wait_for(_lines_beyond(handle, number), "the officer's line at the kiosk", step=0.001)
+        results["chat_to_resident"].append(time.perf_counter() - sent)
+    handle.hang_up()
+    handle.finished.result(timeout=30)
+    rig.officer.wait_for_selector("#call-panel[data-ended]", timeout=30_000)
+
+
+def _lines_beyond(handle: Any, number: int) -> Any:
+    """True once the kiosk shows more than `number` officer lines, translated."""
+    return lambda: sum(1 for line in handle.view.chat if line.sender == "officer" and not line.pending) > number
+
+
+def translation_baseline(translator: Any, messages: int) -> list[float]:
+    from tests.call.argos import OFFICER_SAYS, RESIDENT_SAYS
+
+    timings = []
+    for _ in range(messages):
+        for text, source, target in ((RESIDENT_SAYS, "ar", "nl"), (OFFICER_SAYS, "nl", "ar")):
+            translator.forget()
+            started = time.perf_counter()
+            translator.submit(text, source, target).result()
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+async def direct_aiortc_first_frame() -> float:
+    """Offer to first received frame between two aiortc peers in one process, SDP passed by hand."""
+    from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+
+    from kiosk.call.media import ColourBarsVideo
+
+    kiosk, officer = (RTCPeerConnection(RTCConfiguration(iceServers=[])) for _ in range(2))
+    first = asyncio.get_running_loop().create_future()
+    readers: list[asyncio.Task[None]] = []
+
+    @kiosk.on("track")
+    def on_track(track: Any) -> None:
+        async def read() -> None:
+            await track.recv()
+            if not first.done():
+                first.set_result(time.perf_counter())
+
+        readers.append(asyncio.ensure_future(read()))
+
+    kiosk.addTransceiver("video", direction="recvonly")
+    officer.addTrack(ColourBarsVideo())
+    started = time.perf_counter()
+    await kiosk.setLocalDescription(await kiosk.createOffer())
+    await officer.setRemoteDescription(kiosk.localDescription)
+    await officer.setLocalDescription(await officer.createAnswer())
+    await kiosk.setRemoteDescription(RTCSessionDescription(officer.localDescription.sdp, "answer"))
+    arrived = await asyncio.wait_for(first, 20)
+    await kiosk.close()
+    await officer.close()
+    return float(arrived - started)
+
+
+def run_call_bench(args: argparse.Namespace) -> None:
+    from kiosk.call.aiortc_call import pin_host_addresses
+    from tests.call.argos import phrase_book_translator
+    from tests.call.rig import CallRig
+
+    results: dict[str, list[float]] = {key: [] for key in (
+        "ring", "ring_baseline", "first_frame", "chat_to_officer", "chat_to_resident", "cpu_call")}  # fmt: skip
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = Path(scratch)
+        translator = phrase_book_translator(workdir)
+        try:
+            with CallRig(workdir, translator) as rig:
+                officer = second_officer(rig)
+                idle = cpu_share(args.cpu_seconds)
+                for number in range(args.calls):
+                    one_call(rig, officer, results, args.messages, args.cpu_seconds if number == 0 else 0)
+                officer.close()
+            translation = translation_baseline(translator, args.messages)
+        finally:
+            translator.close()
+    pin_host_addresses(("127.0.0.1",))
+    direct = [asyncio.run(direct_aiortc_first_frame()) for _ in range(args.calls)]
+    chat = results["chat_to_officer"] + results["chat_to_resident"]
+
+    print(f"call on loopback in a private network namespace, {args.calls} calls, {args.messages} messages each way")
+    print(f"  tap to ring (console)     {spread(results['ring'])}   target < 500 ms")
+    print(f"    baseline: bare socket   {spread(results['ring_baseline'])}")
+    print(f"  accept to first frame     {spread(results['first_frame'])}   target < 1.5 s")
+    print(f"    baseline: aiortc direct {spread(direct)}")
+    print(f"  chat with translation     {spread(chat)}   target p95 < 400 ms")
+    print(f"    resident -> officer     {spread(results['chat_to_officer'])}")
+    print(f"    officer -> resident     {spread(results['chat_to_resident'])}")
+    print(f"    baseline: translation   {spread(translation)}")
+    print(f"  kiosk CPU in a call       {results['cpu_call'][0] * 100:6.1f} % of one core   (640x480 VP8 both ways)")
+    print(f"    baseline: idle          {idle * 100:6.1f} % of one core")
+
+
+# ----- Kivy drawing, under Xvfb ---------------------------------------------------------------------------------
+def run_draw_bench(seconds: float) -> None:
+    os.environ.update(KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1", KIVY_NO_FILELOG="1", KIVY_NO_CONSOLELOG="1")
+    from kivy.config import Config
+
+    Config.set("graphics", "width", "800")
+    Config.set("graphics", "height", "600")
+    import numpy as np
+    from kivy.app import App
+    from kivy.clock import Clock
+
+    from kiosk.call.frames import LatestFrame
+    from kiosk.call.video_view import RemoteVideo
+
+    frames = LatestFrame()
+    pictures = [np.full((480, 640, 3), shade, np.uint8).tobytes() for shade in range(0, 250, 10)]
+    stop = threading.Event()
+
+    def feed() -> None:
+        number = 0
+        while not stop.wait(1 / 30):
+            frames.put(640, 480, pictures[number % len(pictures)])
+            number += 1
+
+    class DrawBench(App):
+        def build(self) -> RemoteVideo:
+            self.video = RemoteVideo()
+            return self.video
+
+        def on_start(self) -> None:
+            self.video.attach(frames)
+            threading.Thread(target=feed, daemon=True).start()
+            Clock.schedule_once(self._measure, 1.0)
+
+        def _measure(self, _dt: float) -> None:
+            self.mark = (self.video.drawn, frames.count, time.perf_counter())
+            Clock.schedule_once(self._done, seconds)
+
+        def _done(self, _dt: float) -> None:
+            drawn, fed, started = self.mark
+            elapsed = time.perf_counter() - started
+            self.drawn_fps = (self.video.drawn - drawn) / elapsed
+            self.fed_fps = (frames.count - fed) / elapsed
+            stop.set()
+            self.stop()
+
+    app = DrawBench()
+    app.run()
+    print(f"Kivy drawing under Xvfb (software GL), {seconds:.0f} s")
+    print(f"  RemoteVideo 640x480       {app.drawn_fps:6.1f} fps drawn   target >= 25 fps"
+          f"   (one texture reused: {app.video.texture is not None})")
+    print(f"    baseline: frames fed    {app.fed_fps:6.1f} fps (what the call thread handed over)")
+
+
+# ----- entry --------------------------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=5)
+    parser.add_argument("--messages", type=int, default=20, help="chat messages each way per call")
+    parser.add_argument("--cpu-seconds", type=float, default=10.0)
+    parser.add_argument("--draw-seconds", type=float, default=5.0)
+    parser.add_argument("--part", choices=["all", "call", "draw"], default="all")
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    if args.part == "call" and os.environ.get(NETNS_FLAG) == "1":
+        run_call_bench(args)
+        return
+    if args.part == "draw":
+        run_draw_bench(args.draw_seconds)
+        return
+    own = [sys.executable, "-m", "bench.call", "--calls", str(args.calls), "--messages", str(args.messages),
+           "--cpu-seconds", str(args.cpu_seconds), "--draw-seconds", str(args.draw_seconds)]  # fmt: skip
+    if args.part in ("all", "call"):
+        script = "ip link set lo up && exec " + " ".join(f"'{part}'" for part in [*own, "--part", "call"])
+        subprocess.run(["unshare", "--net", "--", "sh", "-c", script], cwd=REPO, check=True,
+                       env={**os.environ, NETNS_FLAG: "1"})  # fmt: skip
+    if args.part in ("all", "draw"):
+        subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 800x600x24", *own, "--part", "draw"], cwd=REPO,
+                       check=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
