@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import replace
 
 from domain.languages import DUTCH
@@ -66,6 +67,8 @@ class ArgosTranslator:
     def forget(self) -> None:
         """Drops every cached text; call at the end of each session (personal data lives only that long)."""
         self._cache.clear()
+        with suppress(RuntimeError):  # closed: nothing can be in flight
+            self._executor.submit(self._cache.clear)  # again after translations still in flight
 
     def cached_entries(self) -> int:
         return len(self._cache)

@@ -1,18 +1,16 @@
-"""Builds real Argos Translate packages (.argosmodel) from numpy weights, for tests and the benchmark.
+"""Builds real Argos Translate packages (.argosmodel) from numpy weights with `ctranslate2.specs`.
 
-Two kinds of CTranslate2 Transformer are written with `ctranslate2.specs`:
-
-* a phrase book: a hand-built one-layer "lookup" Transformer whose decoding reproduces a fixed mapping of
-  whole sentences, so tests can assert real output through argostranslate's install and translate path;
-* a Transformer-base of real Argos size with random weights, which emits end-of-sentence after a fixed
-  number of steps, so latency can be measured with a known output length.
+A phrase book is a hand-built one-layer "lookup" Transformer whose decoding reproduces a fixed mapping of
+whole sentences, so tests can assert real output through argostranslate's install and translate path.
+`write_argosmodel` is also used by bench/translation.py for its Transformer-base packages.
 
 How the phrase book works: every source sentence is one SentencePiece piece (a user-defined symbol). The
 encoder is the identity; its embedding marks phrase pieces in a "phrase" dimension. The decoder's
 cross-attention puts all its weight on the phrase piece and copies a one-hot of the phrase into the
 residual stream, beside a one-hot of the previous output token (the embedding). One ReLU unit of the
 feed-forward layer per (phrase, previous token) fires only when both are present and writes the next
-token; when no unit fires the output bias makes </s> win. Unknown sentences therefore translate to "".
+token, or </s> after the last one. Without any phrase the output bias makes </s> win, so an unknown
+sentence translates to "" (CTranslate2 emits at least one token: with beam search it is </s>).
 A `loops` entry maps a sentence to one word repeated until the decoder's length limit.
 """
 
@@ -26,7 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ctranslate2
 import numpy as np
 import sentencepiece as spm
 from ctranslate2.specs import transformer_spec
@@ -250,11 +247,3 @@ def build_phrase_book(book: PhraseBook, destination_dir: Path) -> Path:
             model_dir=model_dir,
             sp_model=sp_model,
         )
-
-
-def translate_directly(model_dir: Path, sp_model: bytes, text: str) -> str:
-    """The model without argostranslate, to check a build."""
-    sp = spm.SentencePieceProcessor(model_proto=sp_model)
-    translator = ctranslate2.Translator(str(model_dir))
-    result = translator.translate_batch([sp.encode(text, out_type=str)], beam_size=2)
-    return str(sp.decode_pieces(result[0].hypotheses[0]))
