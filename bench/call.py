@@ -14,8 +14,11 @@ Kivy drawing part under Xvfb. Each figure is printed with a baseline measured in
   kiosk CPU           the kiosk process during a connected call                   | baseline: the same process idle
   Kivy drawing        RemoteVideo fed 640x480 frames at 30 fps from a thread      | baseline: the frames fed
 Targets on loopback: ring < 500 ms, first frame < 1.5 s, chat p95 < 400 ms, drawing >= 25 fps.
-The chat uses the translation tests' phrase-book Argos packages (real argostranslate and CTranslate2, tiny
-models): real Transformer-base models add roughly 150 ms per hop on a warm CPU.
+Chat translation, --models:
+  phrase  the translation tests' phrase-book Argos packages (real argostranslate and CTranslate2, tiny models;
+          Arabic, through the English pivot): shows the call's own cost
+  base    Transformer-base packages of real Argos size with random weights (bench/translation.py's builder,
+          es <-> nl, 8-word sentences, built once into --work-dir): shows what real models add
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 NETNS_FLAG = "POLITIELOKET_BENCH_IN_NETNS"
+CHAT_WORDS = 8  # a short chat line
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -107,15 +111,62 @@ def cpu_share(seconds: float) -> float:
     return (cpu_seconds() - before) / (time.perf_counter() - started)
 
 
-def one_call(rig: Any, officer: SignallingOfficer, results: dict[str, list[float]], chat: int, cpu: float) -> None:
+class ChatLines:
+    """What the resident and the officer type, in which language, with the translator that knows them."""
+
+    def __init__(self, translator: Any, language: str, resident: list[str], officer: list[str]) -> None:
+        self.translator, self.language = translator, language
+        self.resident, self.officer = resident, officer
+
+
+def phrase_lines(work_dir: Path) -> ChatLines:
+    from tests.call.argos import OFFICER_SAYS, RESIDENT_SAYS, phrase_book_translator
+
+    return ChatLines(phrase_book_translator(work_dir), "ar", [RESIDENT_SAYS], [OFFICER_SAYS])
+
+
+def base_lines(work_dir: Path) -> ChatLines:
+    """Transformer-base es -> nl and nl -> es with random weights (built once, cached in work_dir)."""
+    import random
+
+    from bench.translation import output_tokens, random_transformer_base, sentencepiece_model, vocabulary_words
+    from kiosk.settings import Settings
+    from kiosk.translation.argos_translator import ArgosTranslator
+    from kiosk.translation.provisioning import Provisioner
+    from tests.kiosk.translation.argos_model_builder import write_argosmodel
+
+    words = vocabulary_words(random.Random(11))
+    settings = Settings(data_dir=work_dir, models_dir=work_dir / "call-models", translation_warm_languages=("es",))
+    if len(list((settings.models_dir / "packages").glob("translate-*"))) < 2:
+        import sentencepiece as spm
+
+        sp_model = sentencepiece_model(words)
+        processor = spm.SentencePieceProcessor(model_proto=sp_model)
+        vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+        for source, target in (("es", "nl"), ("nl", "es")):
+            with tempfile.TemporaryDirectory(dir=work_dir) as scratch:
+                random_transformer_base(vocabulary, output_tokens(CHAT_WORDS), Path(scratch) / "model")
+                archive = work_dir / "call-stick" / f"translate-{source}_{target}.argosmodel"
+                write_argosmodel(archive, source=source, target=target, version="0.0",
+                                 model_dir=Path(scratch) / "model", sp_model=sp_model)  # fmt: skip
+        Provisioner(settings, report=print).install(work_dir / "call-stick", allow_unpinned=True)
+    translator = ArgosTranslator(settings)
+    translator.start().result(timeout=600)
+    rng = random.Random(5)
+    lines = [" ".join(rng.choice(words) for _ in range(CHAT_WORDS)) + "." for _ in range(50)]
+    return ChatLines(translator, "es", lines[:25], lines[25:])
+
+
+def one_call(
+    rig: Any, lines: ChatLines, officer: SignallingOfficer, results: dict[str, list[float]], chat: int, cpu: float
+) -> None:
     from kiosk.call.session import CallPhase
-    from tests.call.argos import OFFICER_SAYS, RESIDENT_SAYS
     from tests.call.call_scenario import INTAKE
     from tests.call.rig import wait_for
 
     translator = rig.translator
     tapped = time.perf_counter()
-    handle = rig.start_call("ar", "bike_theft", INTAKE)
+    handle = rig.start_call(lines.language, "bike_theft", INTAKE)
     rig.officer.locator(f'#ringing li[data-call="{handle.call_id}"]').wait_for(timeout=30_000)
     results["ring"].append(time.perf_counter() - tapped)
     wait_for(lambda: handle.call_id in officer.rung, "the bare socket's ringing", step=0.001)
@@ -133,31 +184,30 @@ def one_call(rig: Any, officer: SignallingOfficer, results: dict[str, list[float
     for number in range(chat):
         translator.forget()  # no cached sentences: every message is translated again
         sent = time.perf_counter()
-        handle.say(RESIDENT_SAYS)
+        handle.say(lines.resident[number % len(lines.resident)])
         rig.officer.locator(".call-line.resident .call-note").nth(number).wait_for(timeout=30_000)
         results["chat_to_officer"].append(time.perf_counter() - sent)
         translator.forget()
+        rig.officer.fill("#call-input", lines.officer[number % len(lines.officer)])
         sent = time.perf_counter()
-        rig.officer.fill("#call-input", OFFICER_SAYS)
         rig.officer.press("#call-input", "Enter")
-        wait_for(_lines_beyond(handle, number), "the officer's line at the kiosk", step=0.001)
+        rig.wait_for_view(_lines_beyond(number), "the officer's line at the kiosk")
         results["chat_to_resident"].append(time.perf_counter() - sent)
     handle.hang_up()
     handle.finished.result(timeout=30)
     rig.officer.wait_for_selector("#call-panel[data-ended]", timeout=30_000)
 
 
-def _lines_beyond(handle: Any, number: int) -> Any:
+def _lines_beyond(number: int) -> Any:
     """True once the kiosk shows more than `number` officer lines, translated."""
-    return lambda: sum(1 for line in handle.view.chat if line.sender == "officer" and not line.pending) > number
+    return lambda view: sum(1 for line in view.chat if line.sender == "officer" and not line.pending) > number
 
 
-def translation_baseline(translator: Any, messages: int) -> list[float]:
-    from tests.call.argos import OFFICER_SAYS, RESIDENT_SAYS
-
-    timings = []
-    for _ in range(messages):
-        for text, source, target in ((RESIDENT_SAYS, "ar", "nl"), (OFFICER_SAYS, "nl", "ar")):
+def translation_baseline(lines: ChatLines, messages: int) -> list[float]:
+    translator, timings = lines.translator, []
+    for number in range(messages):
+        resident, officer = lines.resident[number % len(lines.resident)], lines.officer[number % len(lines.officer)]
+        for text, source, target in ((resident, lines.language, "nl"), (officer, "nl", lines.language)):
             translator.forget()
             started = time.perf_counter()
             translator.submit(text, source, target).result()
@@ -199,29 +249,36 @@ async def direct_aiortc_first_frame() -> float:
 
 def run_call_bench(args: argparse.Namespace) -> None:
     from kiosk.call.aiortc_call import pin_host_addresses
-    from tests.call.argos import phrase_book_translator
     from tests.call.rig import CallRig
 
     results: dict[str, list[float]] = {key: [] for key in (
         "ring", "ring_baseline", "first_frame", "chat_to_officer", "chat_to_resident", "cpu_call")}  # fmt: skip
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
-        translator = phrase_book_translator(workdir)
+        args.work_dir.mkdir(parents=True, exist_ok=True)
+        lines = base_lines(args.work_dir) if args.models == "base" else phrase_lines(workdir)
         try:
-            with CallRig(workdir, translator) as rig:
+            with CallRig(workdir, lines.translator) as rig:
                 officer = second_officer(rig)
                 idle = cpu_share(args.cpu_seconds)
                 for number in range(args.calls):
-                    one_call(rig, officer, results, args.messages, args.cpu_seconds if number == 0 else 0)
+                    one_call(rig, lines, officer, results, args.messages, args.cpu_seconds if number == 0 else 0)
+                # the same path with nothing to translate: a Dutch-speaking resident
+                dutch = ChatLines(lines.translator, "nl", lines.officer, lines.officer)
+                plain: dict[str, list[float]] = {key: [] for key in results}
+                one_call(rig, dutch, officer, plain, args.messages, 0)
                 officer.close()
-            translation = translation_baseline(translator, args.messages)
+            translation = translation_baseline(lines, args.messages)
         finally:
-            translator.close()
+            lines.translator.close()
     pin_host_addresses(("127.0.0.1",))
     direct = [asyncio.run(direct_aiortc_first_frame()) for _ in range(args.calls)]
     chat = results["chat_to_officer"] + results["chat_to_resident"]
 
-    print(f"call on loopback in a private network namespace, {args.calls} calls, {args.messages} messages each way")
+    print(
+        f"call on loopback in a private network namespace, {args.calls} calls, {args.messages} messages each way,"
+        f" {args.models} translation models ({lines.language} <-> nl)"
+    )
     print(f"  tap to ring (console)     {spread(results['ring'])}   target < 500 ms")
     print(f"    baseline: bare socket   {spread(results['ring_baseline'])}")
     print(f"  accept to first frame     {spread(results['first_frame'])}   target < 1.5 s")
@@ -229,7 +286,11 @@ def run_call_bench(args: argparse.Namespace) -> None:
     print(f"  chat with translation     {spread(chat)}   target p95 < 400 ms")
     print(f"    resident -> officer     {spread(results['chat_to_officer'])}")
     print(f"    officer -> resident     {spread(results['chat_to_resident'])}")
-    print(f"    baseline: translation   {spread(translation)}")
+    print(f"    baseline: translation   {spread(translation)}   (the translator alone, after the calls)")
+    print(
+        f"    baseline: no translation {spread(plain['chat_to_officer'] + plain['chat_to_resident'])}"
+        "   (a Dutch resident: same path)"
+    )
     print(f"  kiosk CPU in a call       {results['cpu_call'][0] * 100:6.1f} % of one core   (640x480 VP8 both ways)")
     print(f"    baseline: idle          {idle * 100:6.1f} % of one core")
 
@@ -283,8 +344,10 @@ def run_draw_bench(seconds: float) -> None:
     app = DrawBench()
     app.run()
     print(f"Kivy drawing under Xvfb (software GL), {seconds:.0f} s")
-    print(f"  RemoteVideo 640x480       {app.drawn_fps:6.1f} fps drawn   target >= 25 fps"
-          f"   (one texture reused: {app.video.texture is not None})")
+    print(
+        f"  RemoteVideo 640x480       {app.drawn_fps:6.1f} fps drawn   target >= 25 fps"
+        f"   (one texture reused: {app.video.texture is not None})"
+    )
     print(f"    baseline: frames fed    {app.fed_fps:6.1f} fps (what the call thread handed over)")
 
 
@@ -296,6 +359,8 @@ def main() -> None:
     parser.add_argument("--cpu-seconds", type=float, default=10.0)
     parser.add_argument("--draw-seconds", type=float, default=5.0)
     parser.add_argument("--part", choices=["all", "call", "draw"], default="all")
+    parser.add_argument("--models", choices=["phrase", "base"], default="phrase")
+    parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "politieloket-bench-call")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     if args.part == "call" and os.environ.get(NETNS_FLAG) == "1":
@@ -305,7 +370,8 @@ def main() -> None:
         run_draw_bench(args.draw_seconds)
         return
     own = [sys.executable, "-m", "bench.call", "--calls", str(args.calls), "--messages", str(args.messages),
-           "--cpu-seconds", str(args.cpu_seconds), "--draw-seconds", str(args.draw_seconds)]  # fmt: skip
+           "--cpu-seconds", str(args.cpu_seconds), "--draw-seconds", str(args.draw_seconds),
+           "--models", args.models, "--work-dir", str(args.work_dir)]  # fmt: skip
     if args.part in ("all", "call"):
         script = "ip link set lo up && exec " + " ".join(f"'{part}'" for part in [*own, "--part", "call"])
         subprocess.run(["unshare", "--net", "--", "sh", "-c", script], cwd=REPO, check=True,

@@ -10,6 +10,7 @@ import logging
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -85,6 +86,7 @@ class CallRig:
         self.kiosk_settings = kiosk_settings
         self.backend = BackendProcess(workdir / "backend")
         self.views: list[CallView] = []
+        self.changed = threading.Condition()  # notified on every new view of the call
         self.log = LogCapture()
         self._playwright: Playwright | None = None
         self.browser: Browser | None = None
@@ -151,7 +153,19 @@ class CallRig:
     # ----- the kiosk ---------------------------------------------------------------------------------------
     def start_call(self, language: str, service: str | None, intake: IntakeSummary) -> CallHandle:
         assert self.calls is not None
-        return self.calls.start(language, service, uuid.uuid4(), intake, self.views.append)
+        return self.calls.start(language, service, uuid.uuid4(), intake, self._seen)
+
+    def _seen(self, view: CallView) -> None:
+        with self.changed:
+            self.views.append(view)
+            self.changed.notify_all()
+
+    def wait_for_view(self, condition: Callable[[CallView], bool], what: str, timeout: float = 30.0) -> CallView:
+        """Woken by the call itself (no polling), for timing the kiosk side."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: bool(self.views) and condition(self.views[-1]), timeout):
+                raise TimeoutError(f"timed out waiting for {what}")
+            return self.views[-1]
 
     # ----- the officer's page ------------------------------------------------------------------------------
     @property
