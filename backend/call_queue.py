@@ -120,6 +120,9 @@ class CallQueue:
         if request.call_id in self._calls:
             peer.send(Error("duplicate_call", "this call id is in use"))
             return
+        if any(call.kiosk_peer is peer for call in self._calls.values()):
+            peer.send(Error("one_call", "this connection already has a call"))
+            return
         call = LiveCall(request, kiosk, peer, requested_at=self.clock())
         self._calls[request.call_id] = call
         self._waiting.append(request.call_id)

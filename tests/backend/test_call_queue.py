@@ -268,3 +268,11 @@ def test_a_duplicate_call_id_is_refused(queue: CallQueue) -> None:
     queue.request(KIOSK, kiosk, call)
     queue.request(KIOSK, kiosk, call)
     assert kiosk.last(Error).code == "duplicate_call"
+
+
+def test_one_connection_asks_for_one_call_at_a_time(queue: CallQueue) -> None:
+    kiosk = FakePeer()
+    queue.request(KIOSK, kiosk, request())
+    queue.request(KIOSK, kiosk, request())
+    assert kiosk.last(Error).code == "one_call"
+    assert [s.position for s in kiosk.all(QueueStatus)] == [1]

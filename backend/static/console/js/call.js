@@ -4,11 +4,13 @@
 // The kiosk always makes the offer; an offer with a higher attempt number replaces the peer connection.
 
 import { api, el } from "./api.js";
+import { noteIdleDeadline } from "./session.js";
 
 const SOCKET_PATH = "/api/console/call";
 const RETRY_MS = 3000;
 const PING_MS = 1000;
 const SILENCE_MS = 5000; // no data from the kiosk this long: say so and ask the kiosk to reconnect
+const ACTIVE_MS = 60 * 1000; // an officer in a call is active even without clicking: tell the server so
 const ENDED = {
   kiosk_hangup: "De bewoner heeft het gesprek beëindigd.",
   kiosk_cancelled: "De bewoner wacht niet meer op een gesprek.",
@@ -125,6 +127,7 @@ function startCall(message) {
   ui.remote.dataset.frames = "0";
   ui.mute.textContent = "Microfoon uit";
   callStatus("Verbinden met de kiosk…");
+  call.keepAlive = setInterval(stillActive, ACTIVE_MS);
   call.ready = navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } })
     .then((stream) => { call.local = stream; ui.local.srcObject = stream; })
     .catch(() => callStatus("Geen camera of microfoon beschikbaar: de bewoner ziet en hoort u niet."));
@@ -156,6 +159,13 @@ async function answer(offer) {
   await pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
   await pc.setLocalDescription(await pc.createAnswer());
   send({ type: "answer", call_id: call.id, sdp: pc.localDescription.sdp, attempt: offer.attempt });
+}
+
+async function stillActive() {
+  try {
+    const session = await api("/api/console/session"); // not a poll: it counts as activity
+    noteIdleDeadline(session.idle_expires_at, session.now);
+  } catch { /* the socket's own session check ends the call if the session is gone */ }
 }
 
 function watch(pc) {
@@ -198,6 +208,7 @@ function endCall(reason) {
   const call = state.call;
   if (!call) return;
   clearInterval(call.pinger);
+  clearInterval(call.keepAlive);
   if (call.pc) call.pc.close();
   if (call.local) for (const track of call.local.getTracks()) track.stop();
   ui.remote.srcObject = null;
