@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Origin
 
 from backend import signalling
 from backend.auth import SESSION_COOKIE
@@ -71,7 +72,8 @@ class Calls:
         self, officer: Officer | None, origin: str | None = None, hello: bool = True
     ) -> Iterator[ClientConnection]:
         headers = {"Cookie": f"{SESSION_COOKIE}={officer.session}"} if officer else {}
-        with connect(self.ws_url + CONSOLE_CALL_PATH, additional_headers=headers, origin=origin or self.origin) as ws:
+        where = Origin(origin or self.origin)
+        with connect(self.ws_url + CONSOLE_CALL_PATH, additional_headers=headers, origin=where) as ws:
             if officer and hello:
                 ws.send(Hello(officer.csrf).to_json())
             yield ws
