@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from backend.accounts import SessionUser
 from backend.errors import ApiError
@@ -30,7 +31,8 @@ csrf_header = APIKeyHeader(
 )
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    # async: FastAPI would otherwise hand this one-liner to a worker thread on every request
     found: Services = request.app.state.services
     return found
 
@@ -38,12 +40,13 @@ def services(request: Request) -> Services:
 Backend = Annotated[Services, Depends(services)]
 
 
-def current_kiosk(
+async def current_kiosk(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(kiosk_bearer)], backend: Backend
 ) -> KioskIdentity:
     if credentials is None:
         raise ApiError(401, "token_required", "a kiosk token is required", {"WWW-Authenticate": "Bearer"})
-    kiosk = backend.kiosks.authenticate(credentials.credentials)
+    token = credentials.credentials
+    kiosk = backend.kiosks.recently_seen(token) or await run_in_threadpool(backend.kiosks.authenticate, token)
     if kiosk is None:
         raise ApiError(401, "invalid_token", "the kiosk token is unknown or revoked", {"WWW-Authenticate": "Bearer"})
     return kiosk

@@ -59,11 +59,16 @@ class SqlKioskStore:
             raise ApiError(409, "name_taken", "a kiosk with this name exists already") from None
         return kiosk, token
 
+    def recently_seen(self, token: str) -> KioskIdentity | None:
+        """The kiosk if its token was checked against the database moments ago; no I/O."""
+        known = self._known.get(hash_token(token))
+        return known[0] if known is not None and known[1] > time.monotonic() else None
+
     def authenticate(self, token: str) -> KioskIdentity | None:
+        known = self.recently_seen(token)
+        if known is not None:
+            return known
         token_hash = hash_token(token)
-        known = self._known.get(token_hash)
-        if known is not None and known[1] > time.monotonic():
-            return known[0]
         with self._db.read() as session:
             row = session.execute(
                 select(Kiosk.id, Kiosk.name, Kiosk.location)

@@ -88,12 +88,23 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 6
     raise RuntimeError("server did not become healthy")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux): robust to other load on a shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Result:
     name: str
     cases: int
     seconds: float
     latencies_ms: list[float]
+    server_cpu_seconds: float
+
+    @property
+    def cpu_ms_per_case(self) -> float:
+        return self.server_cpu_seconds * 1000 / self.cases
 
     @property
     def throughput(self) -> float:
@@ -143,8 +154,9 @@ def measure(name: str, command: list[str], env: dict[str, str], tokens: list[str
     try:
         wait_healthy(port, process)
         asyncio.run(load(port, tokens, warmup))
+        cpu_before = cpu_seconds(process.pid)
         seconds, latencies = asyncio.run(load(port, tokens, bodies))
-        return Result(name, len(bodies), seconds, latencies)
+        return Result(name, len(bodies), seconds, latencies, cpu_seconds(process.pid) - cpu_before)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -152,12 +164,16 @@ def measure(name: str, command: list[str], env: dict[str, str], tokens: list[str
 
 def report(backend: Result, baseline: Result, kiosks: int) -> bool:
     print(f"\n{kiosks} concurrent kiosks, {backend.cases} sealed cases each run, 127.0.0.1, {os.cpu_count()} CPUs")
-    print(f"{'':28}{'cases/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"{'':28}{'cases/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'server CPU ms/case':>20}")
     for result in (backend, baseline):
-        print(f"{result.name:28}{result.throughput:10.0f}{result.percentile(0.5):10.1f}{result.percentile(0.99):10.1f}")
+        print(f"{result.name:28}{result.throughput:10.0f}{result.percentile(0.5):10.1f}"
+              f"{result.percentile(0.99):10.1f}{result.cpu_ms_per_case:20.2f}")  # fmt: skip
     print(f"{'backend / bare endpoint':28}{backend.throughput / baseline.throughput:10.2f}"
           f"{backend.percentile(0.5) / baseline.percentile(0.5):10.2f}"
-          f"{backend.percentile(0.99) / baseline.percentile(0.99):10.2f}")  # fmt: skip
+          f"{backend.percentile(0.99) / baseline.percentile(0.99):10.2f}"
+          f"{backend.cpu_ms_per_case / baseline.cpu_ms_per_case:20.2f}")  # fmt: skip
+    load = os.getloadavg()[0]
+    print(f"machine load average during the run: {load:.1f} (other processes share these {os.cpu_count()} CPUs)")
     met = backend.throughput >= TARGET_THROUGHPUT and backend.percentile(0.99) < TARGET_P99_MS
     verdict = "met" if met else "NOT met"
     print(f"target >= {TARGET_THROUGHPUT:.0f} cases/s and p99 < {TARGET_P99_MS:.0f} ms: {verdict}")

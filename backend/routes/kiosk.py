@@ -11,6 +11,8 @@ from fastapi import APIRouter, Response
 from backend.auth import Backend, Kiosk
 from backend.errors import ApiError, describe
 from backend.intake import IntakeRefused, check_answers, check_metadata, open_delivery
+from backend.kiosks import KioskIdentity
+from backend.services import Services
 from domain.usage import EventKind, InvalidEvent, check_event
 from domain.wire import (
     CASES_PATH,
@@ -72,6 +74,13 @@ def deliver_case(delivery: CaseDelivery, kiosk: Kiosk, backend: Backend, respons
     if len(delivery.sealed) > MAX_SEALED_BASE64:
         raise ApiError(413, "too_large", f"the sealed payload is larger than {MAX_SEALED_BYTES} bytes")
     delivery.created_at = utc(delivery.created_at, "created_at")
+    receipt = receive_case(backend, delivery, kiosk)
+    if receipt.duplicate:
+        response.status_code = 200
+    return receipt
+
+
+def receive_case(backend: Services, delivery: CaseDelivery, kiosk: KioskIdentity) -> CaseReceipt:
     now = backend.clock()
     try:
         opened = open_delivery(delivery, backend.keys)
@@ -84,11 +93,8 @@ def deliver_case(delivery: CaseDelivery, kiosk: Kiosk, backend: Backend, respons
         receipt = backend.cases.receipt_for_repeat(delivery.case_id, opened.digest)
         if receipt is None:
             raise ApiError(422, refused.code, refused.detail) from None
-    else:
-        receipt = backend.cases.store(delivery, opened, kiosk, now)  # a retry is recognised by the unique id
-    if receipt.duplicate:
-        response.status_code = 200
-    return receipt
+        return receipt
+    return backend.cases.store(delivery, opened, kiosk, now)  # a retry is recognised by the unique id
 
 
 @router.post(EVENTS_PATH, response_model=UsageBatchReceipt, responses=describe(401, 413, 422))
