@@ -34,10 +34,6 @@ class KioskIdentity:
     name: str
     location: str
 
-    @property
-    def actor(self) -> Actor:
-        return Actor(self.id, f"kiosk:{self.name}")
-
 
 class SqlKioskStore:
     def __init__(self, db: Database, cache_seconds: float = AUTH_CACHE_SECONDS) -> None:

@@ -14,6 +14,7 @@ from backend.kiosks import SqlKioskStore
 from backend.models import utcnow
 from backend.retention import SqlRetention
 from backend.settings import Settings
+from backend.stores import AccountStore, CaseStore, Keyring, KioskStore, RetentionPolicy, UsageStore
 from backend.usage import SqlUsageStore
 from domain.forms import FormCatalog
 
@@ -22,13 +23,13 @@ from domain.forms import FormCatalog
 class Services:
     settings: Settings
     db: Database
-    keys: NaclKeyring
+    keys: Keyring
     catalog: FormCatalog
-    cases: SqlCaseStore
-    kiosks: SqlKioskStore
-    accounts: SqlAccountStore
-    usage: SqlUsageStore
-    retention: SqlRetention
+    cases: CaseStore
+    kiosks: KioskStore
+    accounts: AccountStore
+    usage: UsageStore
+    retention: RetentionPolicy
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
