@@ -5,12 +5,23 @@ the resident's language when it arrives. Every message carries what the translat
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from domain.chat import ChatMessage, Sender
 from domain.languages import DUTCH
+from domain.translation_reasons import TranslationReason
 from kiosk.call.ports import TextTranslator
-from kiosk.translation.result import TranslationResult, unchanged
+from kiosk.translation.result import TranslationResult, unchanged, untranslated
+
+
+class NoTranslator:
+    """For a kiosk without translation models: chat still works, every line says it is untranslated."""
+
+    def submit(self, text: str, source: str, target: str) -> Future[TranslationResult]:
+        done: Future[TranslationResult] = Future()
+        done.set_result(untranslated(text, source, target, TranslationReason.NO_MODEL))
+        return done
 
 
 def chat_message(message_id: str, sender: Sender, result: TranslationResult) -> ChatMessage:

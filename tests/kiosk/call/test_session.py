@@ -283,3 +283,11 @@ async def test_an_unreachable_backend_ends_at_once() -> None:
     )
     assert (await session.run()).end_reason is EndReason.UNREACHABLE
     assert views[-1].phase is CallPhase.ENDED
+
+
+async def test_without_translation_models_chat_says_it_is_untranslated() -> None:
+    from kiosk.call.chat import NoTranslator
+
+    message = await ChatTranslation(NoTranslator(), "ar").from_resident("m1", "دراجتي")
+    assert (message.translated, message.reason, message.machine_translated) == (None, "no_model", False)
+    assert message.low_confidence
