@@ -58,6 +58,9 @@ class Settings:
     # kiosk window
     fullscreen: bool = True
     kiosk_mode: bool = True
+    printer: str = ""  # CUPS queue for receipts (`lp -d`); empty: no printer, the receipt is on screen only
+    # with the backend unreachable this long, an idle kiosk shows the out-of-service screen
+    out_of_service_after_seconds: float = 4 * 3600.0
 
     @property
     def config_file(self) -> Path:
