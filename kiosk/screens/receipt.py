@@ -1,0 +1,59 @@
+"""Receipt: the reference (as text and QR code), what happens next, "saved, will be sent" while offline,
+and a printed copy when a CUPS printer is configured."""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.properties import StringProperty
+
+from kiosk.flow import FlowState, Receipt
+from kiosk.screens import KioskScreen
+from kiosk.ui.qr import qr_texture
+
+
+class ReceiptScreen(KioskScreen):
+    reference = StringProperty("")
+    print_state = StringProperty("")  # "", "printing", "printed", "print_failed"
+
+    def render(self, state: FlowState) -> None:
+        receipt = state.receipt
+        if receipt is None:
+            return
+        self.ids.next_steps.key = f"receipt.next.{receipt.kind.value}"
+        if receipt.reference and receipt.reference != self.reference:
+            self.reference = receipt.reference
+            self.ids.qr.texture = qr_texture(receipt.reference)
+        waiting = "receipt.offline" if self.app.offline else "receipt.waiting"
+        self.ids.waiting.key = "" if receipt.reference else waiting
+
+    def leave(self) -> None:
+        self.reference = ""
+        self.print_state = ""
+        self.ids.qr.texture = None
+
+    def print_receipt(self) -> None:
+        app = self.app
+        printer = app.services.printer
+        receipt: Receipt | None = app.flow.state.receipt
+        if printer is None or receipt is None or self.print_state == "printing":
+            return
+        self.print_state = "printing"
+        printer.print_text(self._paper_text(receipt), lambda ok: Clock.schedule_once(lambda _dt: self._printed(ok)))
+
+    def _printed(self, ok: bool) -> None:
+        if self.print_state == "printing":
+            self.print_state = "printed" if ok else "print_failed"
+
+    def _paper_text(self, receipt: Receipt) -> str:
+        """Reference and next steps only: paper left behind in the hall must not carry the resident's answers.
+        Printed in Dutch and, if different, the resident's language (printers rarely shape Arabic: Dutch first)."""
+        app = self.app
+        lines: list[str] = [app.ui.text("app.name", "nl"), ""]
+        for language in dict.fromkeys(["nl", app.lang]):
+            if receipt.reference:
+                lines.append(app.ui.text("receipt.reference", language, reference=receipt.reference))
+            else:
+                lines.append(app.ui.text("receipt.offline", language))
+            lines += [app.ui.text(f"receipt.next.{receipt.kind.value}", language), ""]
+        return "\n".join(lines)
+
