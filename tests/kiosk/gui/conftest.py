@@ -1,0 +1,108 @@
+"""The real kiosk app under Xvfb: one virtual display per test session, one app per test.
+
+Kivy reads its environment and Config at import and makes its window on first use, so the display starts and
+kiosk.kivy_setup runs before anything here imports Kivy. Apps run one after another in this process (Kivy
+allows a new App once the previous one stopped); every test builds its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.settings import Settings
+from tests.kiosk.backend_process import REPO
+
+SCREEN_SIZE = (1280, 800)
+ARTIFACTS = REPO / "test-artifacts" / "screens"
+# A fixed "now" for the kiosk's wall clock: dates the pickers offer and validation agree in every run.
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    """Xvfb on a free display: -displayfd makes the server pick one and write its number to a pipe."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    read_end, write_end = os.pipe()
+    width, height = SCREEN_SIZE
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        server.kill()
+        raise RuntimeError("Xvfb did not report a display")
+    return server, f":{number}"
+
+
+@pytest.fixture(scope="session")
+def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, name = start_xvfb()
+    os.environ["DISPLAY"] = name
+    from kiosk.kivy_setup import configure_kivy
+
+    configure_kivy(Settings(data_dir=tmp_path_factory.mktemp("kivy")), SCREEN_SIZE)
+    yield name
+    server.terminate()
+    server.wait(10)
+
+
+class FakeClock:
+    """The flow's monotonic clock, moved by the test (the idle warning and wipe, without waiting)."""
+
+    def __init__(self) -> None:
+        self.now = 10_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def kiosk_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "kiosk", idle_warning_seconds=90, idle_extend_seconds=30)
+
+
+@pytest.fixture
+def make_app(display: str) -> Callable[..., Any]:
+    def build(settings: Settings, services: Any, clock: Callable[[], float] | None = None) -> Any:
+        from kiosk.app import KioskApp
+
+        kwargs: dict[str, Any] = {"wall_clock": lambda: NOW}
+        if clock is not None:
+            kwargs["clock"] = clock
+        return KioskApp(replace(settings), services, **kwargs)
+
+    return build
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def log_lines(display: str) -> Iterator[list[str]]:
+    """Every log line written while the test runs, from Kivy's logger and from Python logging."""
+    handler = _Lines()
+    loggers = [logging.getLogger(), logging.getLogger("kivy")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler.lines
+    for logger in loggers:
+        logger.removeHandler(handler)

@@ -1,0 +1,215 @@
+"""Drive a real KioskApp from a test: the app runs on the main thread (Kivy needs it), the test's steps run
+on a second thread and hand each action to the main thread, waiting for it and for frames to be drawn.
+
+Touches are real motion events posted through Kivy's event loop to the Window (kivy.tests UnitTestTouch),
+so they reach widgets the way a finger does: a button hidden under an overlay does not get the touch.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+STEP_TIMEOUT = 30.0
+
+
+class Driver:
+    def __init__(self, app: Any, artifacts: Path) -> None:
+        self.app = app
+        self.artifacts = artifacts
+
+    # ----- main-thread plumbing ------------------------------------------------------------------------
+    def call(self, fn: Callable[[], T]) -> T:
+        """Run `fn` on the main thread at the next frame and return its result (or raise its error)."""
+        from kivy.clock import Clock
+
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def run(_dt: float) -> None:
+            try:
+                box["value"] = fn()
+            except BaseException as error:  # handed back to the test thread
+                box["error"] = error
+            done.set()
+
+        Clock.schedule_once(run, 0)
+        if not done.wait(STEP_TIMEOUT):
+            raise TimeoutError("the app did not run a step in time")
+        if "error" in box:
+            raise box["error"]
+        return box["value"]  # type: ignore[no-any-return]
+
+    def frames(self, count: int = 3) -> None:
+        for _ in range(count):
+            self.call(lambda: None)
+
+    # ----- finding widgets ------------------------------------------------------------------------------
+    def screen(self) -> str:
+        return self.call(lambda: self.app.root.ids.screens.current)
+
+    def find_all(self, tag: str) -> list[Any]:
+        return self.call(lambda: self._find_now(tag))
+
+    def _find_now(self, tag: str) -> list[Any]:
+        return [w for w in self._visible_widgets() if getattr(w, "tag", None) == tag]
+
+    def find(self, tag: str) -> Any:
+        found = self.find_all(tag)
+        if not found:
+            raise LookupError(f"no visible widget tagged {tag!r} on screen {self.screen()!r}")
+        return found[0]
+
+    def has(self, tag: str) -> bool:
+        return bool(self.find_all(tag))
+
+    def _visible_widgets(self) -> list[Any]:
+        root = self.app.root
+        roots = [root.ids.top_bar, root.ids.offline_banner, root.ids.screens.current_screen]
+        roots += [o for o in (root.ids.idle_overlay, root.ids.stop_overlay) if o.shown]
+        return [w for r in roots for w in r.walk(restrict=True) if w.opacity > 0 and not w.disabled]
+
+    def text_of(self, tag: str) -> str:
+        widget = self.find(tag)
+        return self.call(lambda: widget.source)
+
+    # ----- touching -------------------------------------------------------------------------------------
+    def tap(self, tag: str, settle: int = 2) -> None:
+        """Touch the centre of the visible widget tagged `tag`, scrolling it into view first."""
+
+        def prepare() -> tuple[Any, bool]:
+            found = self._find_now(tag)
+            if not found:
+                raise LookupError(f"no visible widget tagged {tag!r} on screen {self.app.root.ids.screens.current!r}")
+            return found[0], _scroll_into_view(found[0])
+
+        widget, scrolled = self.call(prepare)
+        if scrolled:
+            self.frames(2)
+        self.call(lambda: self._touch(*widget.to_window(*widget.center)))
+        self.frames(settle)
+
+    def tap_at(self, x: float, y: float) -> None:
+        self.call(lambda: self._touch(x, y))
+        self.frames(2)
+
+    @staticmethod
+    def _touch(x: float, y: float) -> None:
+        from kivy.tests.common import UnitTestTouch
+
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+
+    def type_text(self, text: str) -> None:
+        """Type on the on-screen keyboard, key by key, switching pages and shift as a person would."""
+        for ch in text:
+            self._type_char(ch)
+
+    def _type_char(self, ch: str) -> None:
+        keyboard = self.call(lambda: self.app.current_screen().ids.keyboard)
+        model = self.call(lambda: keyboard.model)
+        assert model is not None, "no keyboard is open"
+        if ch in " \n":
+            self.tap("key.space" if ch == " " else "key.enter", settle=1)
+            return
+        if _page_with(model.layout, ch) is None and self.has("key.switch"):
+            self.tap("key.switch", settle=1)  # a Latin letter in an Arabic text: the other alphabet
+        found = _page_with(model.layout, ch)
+        if found is None:
+            raise LookupError(f"character {ch!r} is on no page of keyboard {model.layout.name!r}")
+        page, base = found
+        if page != model.page:
+            if page not in _page_links(model.layout, model.page):
+                self.tap(f"key.page.{model.layout.first_page}")
+            self.tap(f"key.page.{page}")
+        want_upper = base != ch
+        while (model.shift or model.caps_lock) != want_upper:
+            self.tap("key.shift")
+        self.tap(f"key.{base}", settle=1)
+
+    # ----- pictures -------------------------------------------------------------------------------------
+    def screenshot(self, name: str) -> Path:
+        from kivy.core.window import Window
+
+        self.frames(8)
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        target = self.artifacts / f"{name}.png"
+        written = self.call(lambda: Window.screenshot(str(self.artifacts / f"{name}_.png")))
+        Path(written).replace(target)
+        return target
+
+
+def _scroll_into_view(widget: Any) -> bool:
+    """Scroll the ScrollView holding `widget` so all of it shows; True when it had to move."""
+    from kivy.uix.scrollview import ScrollView
+
+    parent = widget.parent
+    while parent is not None and not isinstance(parent, ScrollView) and parent.parent is not parent:
+        parent = parent.parent
+    if not isinstance(parent, ScrollView):
+        return False
+    before = (parent.scroll_x, parent.scroll_y)
+    parent.scroll_to(widget, padding=10, animate=False)
+    return before != (parent.scroll_x, parent.scroll_y)
+
+
+def run_app(app: Any, steps: Callable[[Driver], None], artifacts: Path, timeout: float = 900.0) -> None:
+    """Run the app on this (main) thread and `steps` on another; re-raise what the steps raised."""
+    from kivy.clock import Clock
+
+    failure: list[BaseException] = []
+    driver = Driver(app, artifacts)
+
+    def scenario() -> None:
+        try:
+            driver.frames(5)
+            steps(driver)
+        except BaseException as error:
+            error.add_note(traceback.format_exc())
+            failure.append(error)
+        finally:
+            Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+    def start(_dt: float) -> None:
+        threading.Thread(target=scenario, name="gui-test-steps", daemon=True).start()
+
+    def watchdog(_dt: float) -> None:
+        failure.append(TimeoutError(f"the GUI scenario took longer than {timeout} s"))
+        app.stop()
+
+    Clock.schedule_once(start, 0)
+    Clock.schedule_once(watchdog, timeout)
+    try:
+        app.run()
+    finally:
+        Clock.unschedule(watchdog)
+    if failure:
+        raise failure[0]
+
+
+def _chars(layout: Any, page: str) -> set[str]:
+    from kiosk.keyboard import KeyKind
+
+    return {key.value for row in layout.page(page).rows for key in row if key.kind is KeyKind.CHAR}
+
+
+def _page_links(layout: Any, page: str) -> set[str]:
+    from kiosk.keyboard import KeyKind
+
+    return {key.value for row in layout.page(page).rows for key in row if key.kind is KeyKind.PAGE}
+
+
+def _page_with(layout: Any, ch: str) -> tuple[str, str] | None:
+    """The page that types `ch`, and the key to press (the lower-case key plus shift for a capital)."""
+    for page in layout.pages:
+        if ch in _chars(layout, page):
+            return page, ch
+    for page in layout.pages:
+        if ch.lower() in _chars(layout, page):
+            return page, ch.lower()
+    return None
