@@ -47,6 +47,7 @@ class Invalid(ValueError):
 
 _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]{2})$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and newline
 _FRAME = re.compile(r"^[A-Z0-9]{5,20}$")
 _URL = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 _IBAN_LENGTHS = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "ES": 24, "GB": 22, "PL": 28, "TR": 26, "LT": 20,
@@ -184,7 +185,7 @@ def check_text(spec: Field, value: Any) -> str:
     text = _text(value)
     if len(text) > spec.max_length:
         raise Invalid("too_long", max_length=spec.max_length)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+    if _CONTROL.search(text):
         raise Invalid("invalid_characters")
     return text
 

@@ -143,3 +143,13 @@ def test_wrong_types_per_field_never_raise(value: object) -> None:
 def test_one_step_only() -> None:
     result = validate(FORMS.get("bike_theft"), {"bike_brand": "Batavus"}, now=NOW, step_id="bike")
     assert set(result.errors) == {"bike_type", "bike_colour", "bike_lock"}
+
+
+@pytest.mark.parametrize("text, ok", [("line one\nline two\tend", True), ("nul\x00byte", False), ("del\x7f", False),
+                                      ("bell\x07", False)])
+def test_control_characters_in_text(text: str, ok: bool) -> None:
+    answers = {**ANSWERS["nuisance_tip"], "description": text}
+    errors = validate(FORMS.get("nuisance_tip"), answers, now=NOW).errors
+    assert ("description" not in errors) is ok
+    if not ok:
+        assert errors["description"].code == "invalid_characters"
