@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import signal
+from typing import Any
 
 from kiosk.settings import Settings
 
@@ -42,5 +44,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         log.warning("%s", note)
     if services.problem:
         log.error("out of service: %s", services.problem)
-    KioskApp(settings, services).run()
+    app = KioskApp(settings, services)
+    _stop_on_sigterm(app)
+    app.run()
     return 0
+
+
+def _stop_on_sigterm(app: Any) -> None:
+    """systemd stops the kiosk with SIGTERM: leave through App.stop so the outbox closes cleanly."""
+    from kivy.clock import Clock
+
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: Clock.schedule_once(lambda _dt: app.stop(), 0))

@@ -90,6 +90,8 @@ class OnScreenKeyboard(BoxLayout):
         button.selected = key.kind is KeyKind.SHIFT and (model.shift or model.caps_lock)
         button.speakable = False
         button.size_hint_x = key.width
+        button.auto_height = False  # every key of a row exactly as tall, whatever its script's line height
+        button.size_hint_y = 1
         button.bind(on_release=lambda _b: self.press(key))
         return button
 

@@ -71,7 +71,7 @@ class Driver:
         root = self.app.root
         roots = [root.ids.top_bar, root.ids.offline_banner, root.ids.screens.current_screen]
         roots += [o for o in (root.ids.idle_overlay, root.ids.stop_overlay) if o.shown]
-        return [w for r in roots for w in r.walk(restrict=True) if w.opacity > 0 and not w.disabled]
+        return [w for r in roots for w in _shown(r)]
 
     def text_of(self, tag: str) -> str:
         widget = self.find(tag)
@@ -85,7 +85,7 @@ class Driver:
             found = self._find_now(tag)
             if not found:
                 raise LookupError(f"no visible widget tagged {tag!r} on screen {self.app.root.ids.screens.current!r}")
-            return found[0], _scroll_into_view(found[0])
+            return found[0], scroll_into_view(found[0])
 
         widget, scrolled = self.call(prepare)
         if scrolled:
@@ -144,7 +144,7 @@ class Driver:
         return target
 
 
-def _scroll_into_view(widget: Any) -> bool:
+def scroll_into_view(widget: Any) -> bool:
     """Scroll the ScrollView holding `widget` so all of it shows; True when it had to move."""
     from kivy.uix.scrollview import ScrollView
 
@@ -213,3 +213,10 @@ def _page_with(layout: Any, ch: str) -> tuple[str, str] | None:
         if ch.lower() in _chars(layout, page):
             return page, ch.lower()
     return None
+
+
+def _shown(widget: Any) -> list[Any]:
+    """The widget and its descendants a person can see and touch: a transparent or disabled parent hides all."""
+    if widget.opacity <= 0 or widget.disabled:
+        return []
+    return [widget, *(w for child in reversed(widget.children) for w in _shown(child))]

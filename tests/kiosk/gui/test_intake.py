@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.kiosk.gui.conftest import ARTIFACTS
-from tests.kiosk.gui.driver import Driver, run_app
+from tests.kiosk.gui.driver import Driver, run_app, scroll_into_view
 from tests.kiosk.gui.support import KnownTranslator, RecordingSpeaker, make_kit
 from tests.kiosk.gui.touches import fill_step
 
@@ -33,10 +33,11 @@ THEFT_AR: dict[str, Any] = {
 CONSENT = {"consent_truthful": True, "consent_victim_support": True, "consent_claim_damages": False}
 
 
-def walk_intake(d: Driver, language: str, triage: str, case_type: str, answers: dict[str, Any]) -> None:
-    """From the attract screen to the rating, taking a picture of each screen on the way."""
+def walk_intake(d: Driver, language: str, triage: str, case_type: str, answers: dict[str, Any],
+                prefix: str | None = None) -> None:
+    """From the attract screen to the receipt, taking a picture of each screen on the way."""
     app = d.app
-    shot = lambda name: d.screenshot(f"{language}_{name}")  # noqa: E731
+    shot = lambda name: d.screenshot(f"{prefix or language}_{name}")  # noqa: E731
     shot("01_attract")
     d.tap("attract.start")
     shot("02_language")
@@ -56,6 +57,15 @@ def walk_intake(d: Driver, language: str, triage: str, case_type: str, answers: 
     assert d.screen() == "review"
     d.frames(10)
     shot("06_review")
+    if language != "nl":
+        translated = app.services.translator is not None
+        tag = "review.machine.description" if translated else "review.unavailable.description"
+        assert d.has(tag) and d.has("review.no_translation") != translated
+        if translated:
+            assert d.has("review.dutch.description")
+        widget = d.find(tag)
+        d.call(lambda: scroll_into_view(widget))
+        shot("06b_review_translation")
     d.tap("review.confirm")
     assert d.screen() == "consent"
     step = d.call(lambda: app.flow.current_step())
