@@ -209,3 +209,31 @@ def test_code_derivation_sees_new_error_codes(tmp_path: Path) -> None:
     source.write_text('raise Invalid("brand_new", limit=3)\nFieldError("other", {"n": 1})\n', encoding="utf-8")
     assert raised_error_codes(source) == {"brand_new": {"limit"}, "other": {"n"}}
     assert {"too_long", "invalid_iban", "address_incomplete", "too_many_items"} <= set(raised_error_codes())
+
+
+# Texts that stand side by side as buttons on one screen: two of them may not read the same.
+SIDE_BY_SIDE = (
+    ("picker.today", "picker.yesterday", "picker.day", "picker.month", "picker.year"),  # the date picker's row
+    tuple(f"rating.{faces}" for faces in range(1, 6)),
+    tuple(f"triage.{choice}.title" for choice in ("emergency", "non_urgent", "report", "tip", "call")),
+)
+
+
+def same_texts_side_by_side(messages: dict[str, str]) -> list[tuple[str, str]]:
+    clashes = []
+    for group in SIDE_BY_SIDE:
+        seen: dict[str, str] = {}
+        for key in group:
+            text = messages.get(key, key).strip().casefold()
+            if text in seen:
+                clashes.append((seen[text], key))
+            seen.setdefault(text, key)
+    return clashes
+
+
+def test_buttons_on_one_screen_read_differently(catalog: Catalog) -> None:
+    assert same_texts_side_by_side(catalog.messages) == []
+
+
+def test_side_by_side_check_can_fail() -> None:
+    assert same_texts_side_by_side({"picker.today": "اليوم", "picker.day": "اليوم"}) == [("picker.today", "picker.day")]
