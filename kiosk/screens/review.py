@@ -64,7 +64,7 @@ class ReviewScreen(KioskScreen):
         if state == "pending":
             box.add_widget(MutedLabel(key="review.translating", lang=language, tag=f"review.translating.{field_id}"))
             return box
-        if translation is None or translation.dutch is None:
+        if translation is None or not (translation.dutch or "").strip():
             box.add_widget(WarningLabel(key="review.translation_unavailable", lang=language,
                                         tag=f"review.unavailable.{field_id}"))
             return box

@@ -1,0 +1,103 @@
+"""The review screen over the real ArgosTranslator: tiny real Argos packages (phrase books built from numpy
+weights by the translation tests' builder) installed with `python -m kiosk models install`; Arabic goes to Dutch
+through English, the translation arrives on the worker thread and is shown marked as machine translated; text the
+models cannot handle is flagged, not hidden."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from domain.forms import default_assets_dir
+from tests.kiosk.backend_process import REPO
+from tests.kiosk.gui.conftest import ARTIFACTS, FakeClock
+from tests.kiosk.gui.driver import Driver, run_app, scroll_into_view
+from tests.kiosk.gui.support import make_kit
+from tests.kiosk.translation.argos_model_builder import build_phrase_book
+from tests.kiosk.translation.phrase_books import BOOKS, PINS, STOLEN
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
+
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    argos = sys.modules.get("argostranslate.settings")
+    if argos is not None:
+        pytest.skip("argostranslate is already set up for another models directory in this process")
+    root = tmp_path_factory.mktemp("argos")
+    for book in BOOKS:
+        build_phrase_book(book, root / "stick")
+    # the shipped assets, with pins for the phrase books instead of the published Argos versions
+    assets = root / "assets"
+    (assets / "translation").mkdir(parents=True)
+    for part in ("forms", "locale", "fonts", "keyboards"):
+        (assets / part).symlink_to(default_assets_dir() / part)
+    (assets / "translation" / "pins.json").write_text(json.dumps(PINS), encoding="utf-8")
+    environment = {**os.environ, "POLITIELOKET_KIOSK_LANGUAGES": "nl,en,ar",  # the languages the books cover
+                   "POLITIELOKET_KIOSK_ASSETS_DIR": str(assets)}
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(root / "kiosk"), "--models-dir", str(root / "models"),
+         "models", "install", str(root / "stick")],
+        cwd=REPO, capture_output=True, text=True, timeout=300, env=environment,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return root / "models"
+
+
+def test_arabic_answer_is_machine_translated_through_english(make_app, kiosk_settings, models_dir: Path) -> None:
+    from kiosk.translation.argos_translator import ArgosTranslator
+
+    settings = replace(kiosk_settings, models_dir=models_dir, translation_warm_languages=("ar",))
+    translator = ArgosTranslator(settings)
+    kit = make_kit(settings, translator=translator)
+    kit.services.start = lambda: translator.start() and None
+    kit.services.session_ended = translator.forget
+    app = make_app(settings, kit.services, clock=FakeClock())  # warm-up may outlast the idle timeout here
+
+    def steps(d: Driver) -> None:
+        when = {"start": "2026-11-20T22:00:00+01:00"}
+        for call in (("start",), ("choose_language", "ar"), ("choose_triage", "tip"),
+                     ("choose_service", "nuisance_tip"), ("answer", "nuisance_kind", "noise"),
+                     ("answer", "when", when), ("answer", "where", {"city": "Emmen"})):
+            d.call(lambda call=call: app.act(*call))
+        d.tap("input.where_details")
+        d.type_text("قرب المحطة")  # not in the phrase book: the model gives nothing
+        d.tap("keyboard.hide")
+        d.tap("nav.next")
+        d.tap("input.description")
+        d.type_text(STOLEN["ar"])
+        d.tap("keyboard.hide")
+        d.tap("nav.next")
+        d.tap("nav.next")  # the optional contact step
+        assert d.screen() == "review"
+        for _ in range(1200):  # the worker thread answers; the app redraws the review when it does
+            if d.has("review.dutch.description") and d.has("review.low_confidence.where_details"):
+                break
+            d.frames(2)
+        assert d.text_of("review.dutch.description") == STOLEN["nl"]
+        assert d.text_of("review.machine.description") == app.ui.text("review.pivot", "ar")
+        assert not d.has("review.low_confidence.description")
+        assert d.has("review.unavailable.where_details")
+        widget = d.find("review.machine.description")
+        d.call(lambda: scroll_into_view(widget))
+        d.screenshot("ar_06c_review_argos_translation")
+        d.tap("review.confirm")
+        d.tap("consent.consent_truthful")
+        d.tap("submit")
+        assert d.screen() == "receipt"
+
+    try:
+        run_app(app, steps, ARTIFACTS)
+    finally:
+        translator.close()
+    [case] = kit.cases()
+    translation = case.translations["description"]
+    assert translation.dutch == STOLEN["nl"] and translation.pivot == "en" and not translation.low_confidence
+    assert [(hop.source, hop.target) for hop in translation.hops] == [("ar", "en"), ("en", "nl")]
+    assert case.translations["where_details"].low_confidence
