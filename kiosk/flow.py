@@ -146,6 +146,11 @@ class SessionFlow:
         kind = _TRIAGE_KIND.get(self.state.triage) if self.state.triage else None
         return tuple(s for s in self._forms if kind is None or s.kind is kind)
 
+    @property
+    def session_id(self) -> uuid.UUID:
+        """The session's random id (a video call's usage events join the session's; never linked to a case)."""
+        return self._require_session().session_id
+
     def answer_of(self, field_id: str) -> Any:
         return self._require_session().answers.get(field_id)
 

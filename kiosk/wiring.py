@@ -20,6 +20,7 @@ from kiosk.settings import Settings
 from kiosk.speech import EspeakSpeaker, Speaker, SpeechUnavailable
 
 if TYPE_CHECKING:
+    from kiosk.call.service import CallService
     from kiosk.translation.argos_translator import ArgosTranslator
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class KioskServices:
     stop: Callable[[], None] = lambda: None
     session_ended: Callable[[], object] = lambda: None  # e.g. the translator drops its cache
     language_chosen: Callable[[str], object] = lambda _language: None  # e.g. the translator loads that pair
+    calls: CallService | None = None  # video calls to an officer (kiosk/call/); None on an unprovisioned kiosk
 
 
 def open_services(settings: Settings) -> KioskServices:
@@ -72,7 +74,19 @@ def open_services(settings: Settings) -> KioskServices:
         services.stop = _both(translator.close, services.stop)
         services.session_ended = translator.forget  # the cache holds residents' texts: one session only
         services.language_chosen = translator.prepare
+    _add_calls(services, settings, translator)
     return services
+
+
+def _add_calls(services: KioskServices, settings: Settings, translator: ArgosTranslator | None) -> None:
+    """Video calls need the backend; chat is translated when models are there and says so when not."""
+    if services.problem is not None:
+        return
+    from kiosk.call.chat import NoTranslator  # light: aiortc and PyAV load with the first call
+    from kiosk.call.service import CallService
+
+    services.calls = CallService(settings, translator if translator is not None else NoTranslator())
+    services.stop = _both(services.calls.close, services.stop)
 
 
 def _both(first: Callable[[], object], second: Callable[[], object]) -> Callable[[], None]:

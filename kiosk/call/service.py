@@ -7,7 +7,7 @@
 
 `on_view` is called on the call thread: a Kivy screen hops to the main thread before touching widgets.
 The loop runs in a thread so that the touchscreen never waits for aiortc (and works whether or not the app
-itself runs on asyncio).
+itself runs on asyncio). aiortc, PyAV and the loop load on the first call, not when the kiosk starts.
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ import contextlib
 import threading
 import uuid
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.call import CallRequest, IceServer
 from domain.chat import IntakeSummary
-from kiosk.call.aiortc_call import AiortcCall, pin_host_addresses
 from kiosk.call.chat import ChatTranslation
 from kiosk.call.frames import LatestFrame
-from kiosk.call.media import LocalMedia, MediaDevices, open_local_media, open_speaker
 from kiosk.call.ports import Peer, PeerState, Signalling, TextTranslator
 from kiosk.call.session import CallSession, CallTiming, CallView
-from kiosk.call.websocket_signalling import WebsocketSignalling
 from kiosk.settings import Settings
+
+if TYPE_CHECKING:
+    from kiosk.call.media import LocalMedia, MediaDevices
 
 
 def timing_from(settings: Settings) -> CallTiming:
@@ -42,6 +42,8 @@ def timing_from(settings: Settings) -> CallTiming:
 
 
 def devices_from(settings: Settings) -> MediaDevices:
+    from kiosk.call.media import MediaDevices
+
     return MediaDevices(
         camera=settings.call_camera,
         microphone=settings.call_microphone,
@@ -112,9 +114,7 @@ class CallService:
     def __init__(self, settings: Settings, translator: TextTranslator, loop: CallLoop | None = None) -> None:
         self._settings = settings
         self._translator = translator
-        self._loop = loop or CallLoop()
-        self._devices = devices_from(settings)
-        pin_host_addresses(settings.call_host_addresses)
+        self._loop = loop
 
     @property
     def available(self) -> bool:
@@ -128,6 +128,14 @@ class CallService:
         intake: IntakeSummary,
         on_view: Callable[[CallView], None],
     ) -> CallHandle:
+        from kiosk.call.aiortc_call import AiortcCall, pin_host_addresses
+        from kiosk.call.media import open_local_media, open_speaker
+        from kiosk.call.websocket_signalling import WebsocketSignalling
+
+        if self._loop is None:
+            pin_host_addresses(self._settings.call_host_addresses)
+            self._loop = CallLoop()
+        loop, devices = self._loop, devices_from(self._settings)
         request = CallRequest(str(uuid.uuid4()), str(session_id), language, service)
         frames = LatestFrame()
         media: list[LocalMedia] = []  # opened on the call loop when the first peer connection needs it
@@ -137,8 +145,8 @@ class CallService:
 
         def peer(on_state: Callable[[PeerState], None], on_message: Callable[[str], None]) -> Peer:
             if not media:
-                media.append(open_local_media(self._devices))
-            return AiortcCall(media[0], frames, lambda: open_speaker(self._devices), on_state, on_message)
+                media.append(open_local_media(devices))
+            return AiortcCall(media[0], frames, lambda: open_speaker(devices), on_state, on_message)
 
         session = CallSession(
             request,
@@ -158,9 +166,10 @@ class CallService:
                 for opened in media:
                     opened.stop()
 
-        handle = CallHandle(self._loop, session, frames)
-        handle.finished = self._loop.submit(run())
+        handle = CallHandle(loop, session, frames)
+        handle.finished = loop.submit(run())
         return handle
 
     def close(self) -> None:
-        self._loop.stop()
+        if self._loop is not None:
+            self._loop.stop()

@@ -1,10 +1,220 @@
-"""Talk to an officer. Video calls are not wired into this kiosk build yet: the screen says no officer can
-answer here now and gives the number to call, rather than pretending to connect."""
+"""Talk to an officer: ask for a video call, wait with the queue place and expected wait, then video, mute,
+end and a chat the kiosk translates both ways. When nobody answers in time (Settings.call_no_answer_seconds)
+or no officer is online, the resident is offered a call-back (leave an intake) or the number 0900-8844.
+
+The call runs on its own thread (kiosk.call.service); its views hop to the main thread through the Clock.
+While a call is live the session's inactivity timer is held off: talking is not touching the screen.
+"""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+from kivy.clock import Clock, ClockEvent
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+
+from domain.call import EndReason
+from domain.chat import Sender
+from domain.forms import FieldType
+from kiosk.call.chat import ChatLine
+from kiosk.call.intake import intake_summary
+from kiosk.call.service import CallHandle
+from kiosk.call.session import CallPhase, CallView
+from kiosk.flow import FlowState
+from kiosk.keyboard import keyboard_for_field
 from kiosk.screens import KioskScreen
+from kiosk.ui.widgets import KButton, KLabel, Spacer
+
+KEEP_SESSION_SECONDS = 5.0
+CHAT_MAX_CHARS = 500
+ENDED_WELL = {EndReason.KIOSK_HANGUP, EndReason.OFFICER_HANGUP, EndReason.KIOSK_CANCELLED, EndReason.NO_ANSWER}
+STATUS_KEYS = {
+    CallPhase.REQUESTING: "call.connecting",
+    CallPhase.WAITING: "call.waiting",
+    CallPhase.CONNECTING: "call.connecting",
+    CallPhase.RECONNECTING: "call.connecting",
+    CallPhase.CONNECTED: "call.connected",
+}
 
 
 class CallScreen(KioskScreen):
-    pass
+    phase = StringProperty("idle")  # "idle" before the resident starts, else a CallPhase value
+    status_key = StringProperty("call.intro")
+    position = NumericProperty(0)
+    wait_minutes = NumericProperty(0)
+    alternatives = BooleanProperty(False)  # the call-back and 0900-8844 choices are shown
+    failed = BooleanProperty(False)
+    muted = BooleanProperty(False)
+    chat_text = StringProperty("")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.handle: CallHandle | None = None
+        self._keep: ClockEvent | None = None
+        self._shown_lines: tuple[ChatLine, ...] = ()
+
+    # ----- the flow and the app -----------------------------------------------------------------------
+    def render(self, state: FlowState) -> None:
+        if self.handle is None:
+            self._reset()
+
+    def leave(self) -> None:
+        """Another screen takes over (done, stop, idle wipe): the call ends and nothing typed stays."""
+        if self.handle is not None and self.phase != CallPhase.ENDED.value:
+            self.handle.hang_up()
+        self.handle = None
+        self._reset()
+
+    # ----- touches ------------------------------------------------------------------------------------
+    def start_call(self) -> None:
+        app = self.app
+        calls = app.services.calls
+        if calls is None or not calls.available:
+            self.phase, self.status_key, self.alternatives, self.failed = "ended", "call.no_answer", True, True
+            return
+        flow = app.flow
+        schema = flow.schema if flow.state.case_type else None
+        intake = intake_summary(app.lang, schema, flow.answers(), flow.translations(), app.ui)
+        self.handle = calls.start(app.lang, flow.state.case_type, flow.session_id, intake, self._view_arrived)
+        self.ids.video.attach(self.handle.frames)
+        self._show(self.handle.view)
+        self._keep = Clock.schedule_interval(self._keep_session, KEEP_SESSION_SECONDS)
+
+    def end_call(self) -> None:
+        if self.handle is not None:
+            self.handle.hang_up()
+
+    def toggle_mute(self) -> None:
+        if self.handle is not None:
+            self.muted = not self.muted
+            self.handle.set_muted(self.muted)
+
+    def call_back(self) -> None:
+        """Leave the queue and go back to choose a report: its contact step takes the phone number."""
+        if self.handle is not None and self.phase != CallPhase.ENDED.value:
+            self.handle.leave_for_alternative()
+        self.app.act("back")
+
+    def try_again(self) -> None:
+        self.leave()
+        self.start_call()
+
+    def open_keyboard(self) -> None:
+        app = self.app
+        model = keyboard_for_field(app.keyboards, app.lang, FieldType.TEXT, text=self.chat_text,
+                                   max_length=CHAT_MAX_CHARS)  # fmt: skip
+        if model is not None:
+            self.ids.keyboard.attach(model, app.lang, self._typed, self.send_chat)
+
+    def send_chat(self) -> None:
+        text = self.chat_text.strip()
+        if text and self.handle is not None:
+            self.handle.say(text)
+        self.chat_text = ""
+        self.ids.keyboard.detach()
+
+    # ----- the call's views ---------------------------------------------------------------------------
+    def _view_arrived(self, view: CallView) -> None:
+        """On the call's thread: hop to the main thread."""
+        Clock.schedule_once(lambda _dt: self._show(view) if self.handle is not None else None)
+
+    def _show(self, view: CallView) -> None:
+        if self.handle is None or view.call_id != self.handle.call_id:
+            return  # a view of a call this screen has let go
+        self.phase = view.phase.value
+        if view.phase is CallPhase.ENDED:
+            self._ended(view)
+        else:
+            self.status_key = STATUS_KEYS[view.phase]
+        self.position = view.position or 0
+        self.wait_minutes = max(1, math.ceil((view.expected_wait_s or 0) / 60))
+        nobody = view.phase is CallPhase.WAITING and (view.no_answer or view.officers_online == 0)
+        self.alternatives = nobody or (self.failed and view.phase is CallPhase.ENDED)
+        if view.chat != self._shown_lines:
+            self._show_chat(view.chat)
+
+    def _ended(self, view: CallView) -> None:
+        self.failed = view.end_reason not in ENDED_WELL
+        self.status_key = "call.failed" if self.failed else "call.ended"
+        self.ids.keyboard.detach()
+        self.ids.video.detach()
+        self._stop_keeping()
+
+    def _show_chat(self, lines: tuple[ChatLine, ...]) -> None:
+        box = self.ids.chat
+        box.clear_widgets()
+        resident = self.app.lang
+        for line in lines:
+            officer = line.sender is Sender.OFFICER
+            box.add_widget(KLabel(
+                source=line.text + (" …" if line.pending else ""),
+                lang=resident if not officer or line.translated else "nl",
+                bold=officer, align="start" if officer else "end", base_size=22,
+                speakable=officer,  # the officer's words may be read aloud; the resident's own never are
+            ))  # fmt: skip
+        self._shown_lines = lines
+        Clock.schedule_once(self._scroll_to_newest)
+
+    def _scroll_to_newest(self, _dt: float) -> None:
+        scroll = self.ids.chat_scroll
+        scroll.scroll_y = 0 if scroll.children and scroll.children[0].height > scroll.height else 1
+
+    # ----- buttons ------------------------------------------------------------------------------------
+    def on_phase(self, *_args: Any) -> None:
+        self._show_buttons()
+
+    def on_muted(self, *_args: Any) -> None:
+        self._show_buttons()
+
+    def on_failed(self, *_args: Any) -> None:
+        self._show_buttons()
+
+    def _show_buttons(self) -> None:
+        """Only the buttons that make sense now, so each is wide enough for its words in every language."""
+        nav = self.ids.nav
+        nav.clear_widgets()
+        phase, app = self.phase, self.app
+        if phase == "idle":
+            nav.add_widget(self._button("nav.back", "secondary", "back", lambda: app.act("back")))
+            nav.add_widget(Spacer())
+            nav.add_widget(self._button("call.start", "primary", "phone", self.start_call))
+        elif phase == "ended":
+            if self.failed and self.status_key == "call.failed":
+                nav.add_widget(self._button("call.try_again", "secondary", "", self.try_again))
+            nav.add_widget(Spacer())
+            nav.add_widget(self._button("nav.done", "primary", "", lambda: app.act("to_rating")))
+        else:
+            if phase in (CallPhase.CONNECTED.value, CallPhase.RECONNECTING.value):
+                key = "call.unmute" if self.muted else "call.mute"
+                nav.add_widget(self._button(key, "secondary", "", self.toggle_mute, tag="call.mute"))
+            nav.add_widget(Spacer())
+            nav.add_widget(self._button("call.end", "danger", "cross", self.end_call))
+
+    def _button(self, key: str, role: str, icon: str, action: Any, tag: str | None = None) -> KButton:
+        button = KButton(key=key, tag=tag or key, lang=self.app.lang, role=role, icon=icon, size_hint_x=0.34)
+        button.bind(on_release=lambda _button: action())
+        return button
+
+    # ----- inside -------------------------------------------------------------------------------------
+    def _typed(self, text: str) -> None:
+        self.chat_text = text
+
+    def _keep_session(self, _dt: float) -> None:
+        if self.handle is not None and self.phase != CallPhase.ENDED.value:
+            self.app.flow.extend()
+
+    def _stop_keeping(self) -> None:
+        if self._keep is not None:
+            self._keep.cancel()
+            self._keep = None
+
+    def _reset(self) -> None:
+        self._stop_keeping()
+        self._show_buttons()
+        self.phase, self.status_key = "idle", "call.intro"
+        self.position, self.alternatives, self.failed, self.muted, self.chat_text = 0, False, False, False, ""
+        self.ids.video.detach()
+        self.ids.keyboard.detach()
+        self.ids.chat.clear_widgets()
+        self._shown_lines = ()

@@ -1,0 +1,113 @@
+"""The call screen on the real app under Xvfb: the resident taps "talk to an officer", the officer (an aiortc
+peer signed in to a real backend process) answers, and the officer's picture and words appear on the screen.
+Loopback only: ICE host candidates on 127.0.0.1, no STUN."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from kiosk.call.chat import NoTranslator
+from kiosk.call.service import CallService
+from kiosk.settings import Settings
+from tests.call.aiortc_officer import AiortcOfficer
+from tests.kiosk.backend_process import REPO, BackendProcess
+from tests.kiosk.gui.conftest import ARTIFACTS
+from tests.kiosk.gui.driver import Driver, run_app
+from tests.kiosk.gui.support import make_kit
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
+
+OFFICER, PASSWORD = "agent.de.vries", "correct horse battery staple"
+GREETING = "Goedemiddag, waar kan ik u mee helpen?"
+
+
+def until(condition: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+    return value
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Any:
+    process = BackendProcess(tmp_path / "backend")
+    token = process.add_kiosk()
+    subprocess.run(process._command("add-user", OFFICER, "--role", "officer"), input=PASSWORD + "\n", text=True,
+                   cwd=REPO, check=True, capture_output=True)  # fmt: skip
+    process.start()
+    yield process, token
+    process.stop()
+
+
+def colour_at(picture: Path, x: float, y: float) -> tuple[int, int, int]:
+    """The screenshot's pixel at Kivy window coordinates (origin bottom left)."""
+    with Image.open(picture) as image:
+        rgb = image.convert("RGB")
+        red, green, blue = rgb.getpixel((round(x), rgb.height - 1 - round(y)))
+        return red, green, blue
+
+
+def test_the_officer_appears_on_the_kiosk_screen(
+    make_app: Callable[..., Any], kiosk_settings: Settings, backend: Any
+) -> None:
+    process, token = backend
+    settings = replace(kiosk_settings, backend_url=process.url, kiosk_token=token,
+                       call_host_addresses=("127.0.0.1",), call_test_media=True)  # fmt: skip
+    kit = make_kit(settings)
+    kit.services.calls = CallService(settings, NoTranslator())
+    app = make_app(settings, kit.services)
+    officers: list[AiortcOfficer] = []
+
+    def steps(d: Driver) -> None:
+        d.tap("attract.start")
+        d.tap("language.nl")
+        d.tap("triage.call")
+        assert d.screen() == "call"
+        d.screenshot("call_01_intro")
+        d.tap("call.start")
+        screen = d.call(lambda: app.screen("call"))
+        # nobody online yet: the queue place, and the call-back and 0900-8844 right away
+        until(lambda: d.call(lambda: (screen.phase, screen.position, screen.alternatives)) == ("waiting", 1, True),
+              "the queue place and the alternatives")  # fmt: skip
+        assert d.has("call.callback_button") and d.has("call.call_number") and d.has("call.expected_wait")
+        d.screenshot("call_02_waiting_nobody_online")
+        officers.append(officer := AiortcOfficer(process.url, OFFICER, PASSWORD))
+        video = screen.ids.video
+        until(lambda: d.call(lambda: video.drawn) > 20, "the officer's video on the screen")
+        officer.say(GREETING)
+        until(lambda: GREETING in d.call(lambda: screen.spoken()), "the officer's words on the screen")
+        assert not d.call(lambda: screen.alternatives)
+        shot = d.screenshot("call_03_connected")
+        (x, y), (width, height) = d.call(lambda: (tuple(video._picture.pos), tuple(video._picture.size)))
+        left = colour_at(shot, x + width * 0.25, y + height / 2)
+        right = colour_at(shot, x + width * 0.75, y + height / 2)
+        assert left[0] > 150 and left[2] < 100, f"left half should be the officer's red, is {left}"
+        assert right[2] > 150 and right[0] < 100, f"right half should be the officer's blue, is {right}"
+        assert d.call(lambda: (screen.status_key, video.texture is not None)) == ("call.connected", True)
+        texture = d.call(lambda: video.texture)
+        drawn = d.call(lambda: video.drawn)
+        until(lambda: d.call(lambda: video.drawn) > drawn + 10, "more frames")
+        assert d.call(lambda: video.texture) is texture  # one texture, reused for every frame
+        d.tap("call.end")
+        until(lambda: officer.ended, "the officer to hear the hang-up")
+        assert officer.ended == "kiosk_hangup"
+        until(lambda: d.call(lambda: screen.phase) == "ended", "the ended call on screen")
+        assert d.call(lambda: screen.status_key) == "call.ended"
+        d.screenshot("call_04_ended")
+
+    try:
+        run_app(app, steps, ARTIFACTS)
+    finally:
+        for officer in officers:
+            officer.close()
+        kit.services.calls.close()
