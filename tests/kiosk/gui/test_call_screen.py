@@ -94,6 +94,13 @@ def test_the_officer_appears_on_the_kiosk_screen(
         assert left[0] > 150 and left[2] < 100, f"left half should be the officer's red, is {left}"
         assert right[2] > 150 and right[0] < 100, f"right half should be the officer's blue, is {right}"
         assert d.call(lambda: (screen.status_key, video.texture is not None)) == ("call.connected", True)
+        d.tap("call.chat")  # the resident types on the on-screen keyboard; Enter sends
+        d.type_text("fiets weg\n")
+        said = lambda: [m for m in officer.chat() if m.sender == "resident"]  # noqa: E731
+        until(said, "the resident's line at the officer")
+        (line,) = said()
+        assert (line.sender, line.original, line.source_language) == ("resident", "fiets weg", "nl")
+        assert "fiets weg" not in d.call(lambda: screen.spoken())  # never read aloud in the hall
         texture = d.call(lambda: video.texture)
         drawn = d.call(lambda: video.drawn)
         until(lambda: d.call(lambda: video.drawn) > drawn + 10, "more frames")
