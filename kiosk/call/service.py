@@ -115,6 +115,7 @@ class CallService:
         self._settings = settings
         self._translator = translator
         self._loop = loop
+        self._handles: list[CallHandle] = []
 
     @property
     def available(self) -> bool:
@@ -168,8 +169,15 @@ class CallService:
 
         handle = CallHandle(loop, session, frames)
         handle.finished = loop.submit(run())
+        self._handles = [h for h in self._handles if h.finished and not h.finished.done()] + [handle]
         return handle
 
-    def close(self) -> None:
+    def close(self, grace: float = 3.0) -> None:
+        """Hang up a call still going (the officer is told why), then stop the loop."""
+        for handle in self._handles:
+            if handle.finished is not None and not handle.finished.done():
+                handle.hang_up()
+                with contextlib.suppress(Exception):
+                    handle.finished.result(timeout=grace)
         if self._loop is not None:
             self._loop.stop()
