@@ -9,7 +9,8 @@ Nothing lands in the user's home (not even onnxruntime's device id, which it wri
 when stanza's import pulls it in), a stray ~/.config/argos-translate/settings.json cannot override us, and
 argostranslate's logging, which records every text it translates, is kept to warnings.
 
-A process can use one models directory only: argostranslate keeps its settings in module globals.
+argostranslate keeps its settings in module globals that it reads at call time; a process that is handed a
+second models directory (tests do that) gets those globals re-pointed rather than a second import.
 
 `argostranslate.package` is light (about 70 ms). `argostranslate.translate` imports stanza, torch and spacy
 (about 2.5 s and 300 MB), so only the translator's worker thread and the `models` command import it.
@@ -32,10 +33,6 @@ from kiosk.settings import Settings
 
 _XDG = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
 _lock = threading.Lock()
-
-
-class ArgosConfigurationError(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -89,9 +86,7 @@ def _import(settings: Settings, module_name: str) -> ModuleType:
     with _lock:
         configured = _configured_packages_dir()
         if configured is not None and configured != paths.packages_dir:
-            raise ArgosConfigurationError(
-                f"argostranslate already uses {configured}; one process serves one models directory"
-            )
+            _repoint(settings, paths)
         if configured is None:
             paths.packages_dir.mkdir(parents=True, exist_ok=True)
             os.environ.update(argos_environment(settings))
@@ -100,6 +95,25 @@ def _import(settings: Settings, module_name: str) -> ModuleType:
         # argostranslate.utils logs every text it translates at INFO, whatever ARGOS_DEBUG says.
         logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
         return module
+
+
+def _repoint(settings: Settings, paths: ArgosPaths) -> None:
+    """Point an already imported argostranslate at another models directory and our other settings."""
+    argos_settings = sys.modules["argostranslate.settings"]
+    paths.packages_dir.mkdir(parents=True, exist_ok=True)
+    argos_settings.package_data_dir = paths.packages_dir
+    argos_settings.package_dirs = [paths.packages_dir]
+    argos_settings.data_dir = paths.state_dir / "data" / "argos-translate"
+    argos_settings.cache_dir = paths.state_dir / "cache" / "argos-translate"
+    argos_settings.downloads_dir = paths.downloads_dir
+    argos_settings.local_package_index = argos_settings.data_dir / "index.json"
+    argos_settings.beam_size = settings.translation_beam_size
+    argos_settings.intra_threads = settings.translation_threads
+    for directory in (argos_settings.data_dir, argos_settings.downloads_dir):
+        directory.mkdir(parents=True, exist_ok=True)
+    translate_module = sys.modules.get("argostranslate.translate")
+    if translate_module is not None:
+        translate_module.get_installed_languages.cache_clear()
 
 
 def _configured_packages_dir() -> Path | None:

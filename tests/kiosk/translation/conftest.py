@@ -1,8 +1,8 @@
 """Real Argos packages for the translation tests, built once per session from numpy weights (a second or so).
 
 `usb_stick` holds the .argosmodel files; `installed_settings` is a models directory the real CLI installed
-them into (`python -m kiosk models install`). argostranslate keeps its configuration in module globals, so
-everything translating in this process uses that one directory; other directories are used by subprocesses.
+them into (`python -m kiosk models install`). argostranslate keeps its configuration in module globals; the
+translator re-points them when a test hands it another directory (see test_models_dirs.py).
 """
 
 from __future__ import annotations
