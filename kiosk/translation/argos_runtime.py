@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from kiosk.settings import Settings
 
@@ -99,7 +100,7 @@ def _import(settings: Settings, module_name: str) -> ModuleType:
 
 def _repoint(settings: Settings, paths: ArgosPaths) -> None:
     """Point an already imported argostranslate at another models directory and our other settings."""
-    argos_settings = sys.modules["argostranslate.settings"]
+    argos_settings: Any = sys.modules["argostranslate.settings"]
     paths.packages_dir.mkdir(parents=True, exist_ok=True)
     argos_settings.package_data_dir = paths.packages_dir
     argos_settings.package_dirs = [paths.packages_dir]
