@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from domain.forms import CaseKind, FieldType, FormCatalog, FormSchema, Step
@@ -19,32 +18,9 @@ from domain.usage import AbandonReason, EventKind
 from domain.validation import FieldError, validate
 from domain.wire import UsageEvent
 from kiosk.ports import CaseOutbox, EventSink
+from kiosk.states import FlowError, FlowState, Receipt, Screen, Triage
 
 CONSENT_STEP_PREFIX = "consent"
-
-
-class Screen(StrEnum):
-    ATTRACT = "attract"
-    LANGUAGE = "language"
-    TRIAGE = "triage"
-    EMERGENCY = "emergency"
-    NON_URGENT = "non_urgent"
-    SERVICE = "service"
-    FORM = "form"
-    REVIEW = "review"
-    CONSENT = "consent"
-    RECEIPT = "receipt"
-    RATING = "rating"
-    END = "end"
-    CALL = "call"
-
-
-class Triage(StrEnum):
-    EMERGENCY = "emergency"
-    NON_URGENT = "non_urgent"
-    REPORT = "report"  # aangifte
-    TIP = "tip"  # melding
-    CALL = "call"
 
 
 _TRIAGE_KIND = {Triage.REPORT: CaseKind.AANGIFTE, Triage.TIP: CaseKind.MELDING}
@@ -57,33 +33,6 @@ _BACK = {
     Screen.SERVICE: Screen.TRIAGE,
     Screen.CALL: Screen.TRIAGE,
 }
-
-
-class FlowError(RuntimeError):
-    """A screen asked the flow for something its current state does not allow (a programming error)."""
-
-
-@dataclass(frozen=True)
-class Receipt:
-    case_id: str
-    kind: CaseKind
-    reference: str | None = None  # None while the case waits in the outbox: "saved, will be sent"
-
-
-@dataclass(frozen=True)
-class FlowState:
-    screen: Screen
-    language: str | None = None
-    triage: Triage | None = None
-    case_type: str | None = None
-    step_id: str | None = None
-    step_index: int = 0
-    step_count: int = 0
-    errors: dict[str, FieldError] = field(default_factory=dict)
-    returning_to_review: bool = False
-    receipt: Receipt | None = None
-    idle_warning: bool = False
-    idle_deadline: float | None = None
 
 
 @dataclass
@@ -115,6 +64,7 @@ class SessionFlow:
         self._idle_warning = idle_warning_seconds
         self._idle_extend = idle_extend_seconds
         self._session: _Session | None = None
+        self._before_call: FlowState | None = None
         self._last_activity = clock()
         self.state = FlowState(Screen.ATTRACT)
 
@@ -210,6 +160,13 @@ class SessionFlow:
         self._emit(EventKind.SERVICE)
         return self._enter_step(0)
 
+    def talk_to_officer(self) -> FlowState:
+        """Open a video call from anywhere in the intake; back() from the call returns to where the resident was."""
+        self._expect(Screen.TRIAGE, Screen.SERVICE, Screen.FORM, Screen.REVIEW, Screen.CONSENT)
+        self._touch()
+        self._before_call = self.state
+        return self._go(replace(self.state, screen=Screen.CALL))
+
     def answer(self, field_id: str, value: Any) -> FlowState:
         """Keep the raw answer; it is checked when the resident moves on."""
         self._expect(Screen.FORM, Screen.CONSENT)
@@ -246,6 +203,9 @@ class SessionFlow:
             return self._enter_step(len(self.form_steps()) - 1)
         if screen is Screen.CONSENT:
             return self._go(replace(self.state, screen=Screen.REVIEW, step_id=None, errors={}))
+        if screen is Screen.CALL and self._before_call is not None:
+            before, self._before_call = self._before_call, None
+            return self._go(replace(before, errors={}))
         if screen in _BACK:
             target = _BACK[screen]
             if target is Screen.ATTRACT:
@@ -435,6 +395,7 @@ class SessionFlow:
             self._session.answers.clear()
             self._session.translations.clear()
         self._session = None
+        self._before_call = None
         self.state = FlowState(Screen.ATTRACT)
         return self.state
 

@@ -229,3 +229,41 @@ def test_consent_must_be_given(kit) -> None:
     assert flow.state.screen is Screen.CONSENT
     assert flow.state.errors["consent_truthful"].code == "not_accepted"
     assert outbox.cases == []
+
+
+def test_a_call_from_the_middle_of_the_form_returns_to_that_step(kit) -> None:
+    flow, *_ = kit
+    flow.start()
+    flow.choose_language("ar")
+    flow.choose_triage("report")
+    flow.choose_service("bike_theft")
+    fill_step(flow, ANSWERS["bike_theft"])
+    flow.next()
+    assert flow.state.step_id == "when_where"
+    flow.talk_to_officer()
+    assert flow.state.screen is Screen.CALL
+    assert flow.answers()["bike_brand"] == "Gazelle"  # the officer can see the intake so far
+    flow.back()
+    assert (flow.state.screen, flow.state.step_id) == (Screen.FORM, "when_where")
+    flow.back()
+    assert flow.state.step_id == "bike"
+
+
+def test_a_call_chosen_at_triage_goes_back_to_triage(kit) -> None:
+    flow, *_ = kit
+    flow.start()
+    flow.choose_language("nl")
+    flow.choose_triage("call")
+    assert flow.state.screen is Screen.CALL
+    flow.back()
+    assert flow.state.screen is Screen.TRIAGE
+    flow.choose_triage("report")
+    flow.choose_service("theft")
+    flow.talk_to_officer()
+    flow.finish()
+    assert flow.state.screen is Screen.ATTRACT
+    flow.start()
+    flow.choose_language("nl")
+    flow.choose_triage("call")
+    flow.back()
+    assert flow.state.screen is Screen.TRIAGE  # not the earlier session's form: nothing of it is remembered
