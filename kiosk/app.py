@@ -75,6 +75,7 @@ class KioskApp(App):
         self._translating: set[str] = set()
         self._session_serial = 0
         self._shown: str | None = None
+        self._last_shown: tuple[Any, ...] | None = None
 
     # ----- Kivy life cycle ------------------------------------------------------------------------------
     def build(self) -> KioskRoot:
@@ -193,12 +194,18 @@ class KioskApp(App):
 
     def _show(self, name: str, state: FlowState) -> None:
         manager = self.root.ids.screens
+        # The clock renders every second: a screen redraws only when what it shows changed (a rebuilt
+        # review would jump back to the top under the resident's finger).
+        shown = (name, state, self.offline, self.out_of_service_reason)
         if self._shown != name:
             if self._shown is not None:
                 self.screen(self._shown).leave()
             log.info("screen %s", name)
             self._shown = name
             manager.current = name
+        elif shown == self._last_shown:
+            return
+        self._last_shown = shown
         self.screen(name).render(state)
 
     def _show_idle(self, state: FlowState) -> None:

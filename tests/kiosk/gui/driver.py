@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 STEP_TIMEOUT = 30.0
+SCROLLVIEW_RELEASE_DELAY = 0.25
 
 
 class Driver:
@@ -81,7 +82,7 @@ class Driver:
     def tap(self, tag: str, settle: int = 2) -> None:
         """Touch the centre of the visible widget tagged `tag`, scrolling it into view first."""
 
-        def prepare() -> tuple[Any, bool]:
+        def prepare() -> tuple[Any, bool | None]:
             found = self._find_now(tag)
             if not found:
                 raise LookupError(f"no visible widget tagged {tag!r} on screen {self.app.root.ids.screens.current!r}")
@@ -91,7 +92,20 @@ class Driver:
         if scrolled:
             self.frames(2)
         self.call(lambda: self._touch(*widget.to_window(*widget.center)))
+        if scrolled is not None:
+            # A ScrollView cannot tell a tap from the start of a swipe at once: it hands the release to the
+            # button 0.2 s later (kivy.uix.scrollview), as it does for a finger.
+            self.wait_clock(SCROLLVIEW_RELEASE_DELAY)
         self.frames(settle)
+
+    def wait_clock(self, seconds: float) -> None:
+        """Let the app's Clock run for `seconds` (for Kivy's own timed steps, never to assert on time)."""
+        from kivy.clock import Clock
+
+        done = threading.Event()
+        self.call(lambda: Clock.schedule_once(lambda _dt: done.set(), seconds))
+        if not done.wait(STEP_TIMEOUT):
+            raise TimeoutError("the app's clock did not run")
 
     def tap_at(self, x: float, y: float) -> None:
         self.call(lambda: self._touch(x, y))
@@ -144,15 +158,16 @@ class Driver:
         return target
 
 
-def scroll_into_view(widget: Any) -> bool:
-    """Scroll the ScrollView holding `widget` so all of it shows; True when it had to move."""
+def scroll_into_view(widget: Any) -> bool | None:
+    """Scroll the ScrollView holding `widget` so all of it shows: True when it had to move, False when it did
+    not, None when the widget is not in a ScrollView."""
     from kivy.uix.scrollview import ScrollView
 
     parent = widget.parent
     while parent is not None and not isinstance(parent, ScrollView) and parent.parent is not parent:
         parent = parent.parent
     if not isinstance(parent, ScrollView):
-        return False
+        return None
     before = (parent.scroll_x, parent.scroll_y)
     parent.scroll_to(widget, padding=10, animate=False)
     return before != (parent.scroll_x, parent.scroll_y)

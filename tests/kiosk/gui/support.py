@@ -92,13 +92,13 @@ class Kit:
         return [CasePayload.from_json(self.keys.open(row[0])) for row in rows]
 
 
-def make_kit(settings: Settings, translator: Any = None, speaker: Any = None) -> Kit:
+def make_kit(settings: Settings, translator: Any = None, speaker: Any = None, printer: Any = None) -> Kit:
     keys = Keypair()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     outbox = SqlOutbox(Path(settings.outbox_file), keys.public_b64)
     sender = ScriptedSender(outbox)
     services = KioskServices(
         forms=FormCatalog.load(settings.forms_dir), outbox=outbox, events=outbox, sender_status=sender.status,
-        translator=translator, speaker=speaker, stop=outbox.close,
+        translator=translator, speaker=speaker, printer=printer, stop=outbox.close,
     )
     return Kit(services, outbox, keys, sender, Path(settings.outbox_file))

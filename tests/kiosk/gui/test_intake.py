@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from kiosk.printer import CupsPrinter
 from tests.kiosk.gui.conftest import ARTIFACTS
 from tests.kiosk.gui.driver import Driver, run_app, scroll_into_view
 from tests.kiosk.gui.support import KnownTranslator, RecordingSpeaker, make_kit
 from tests.kiosk.gui.touches import fill_step
+from tests.kiosk.test_printer import fake_lp
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
 
@@ -74,6 +76,7 @@ def walk_intake(d: Driver, language: str, triage: str, case_type: str, answers: 
     d.tap("submit")
     assert d.screen() == "receipt"
     shot("08_receipt_waiting")
+    assert not app.ui.missing, sorted(app.ui.missing)  # every text on the way came from the language's catalog
 
 
 def assert_nothing_personal(records: list[str], answers: dict[str, Any]) -> None:
@@ -83,8 +86,9 @@ def assert_nothing_personal(records: list[str], answers: dict[str, Any]) -> None
     assert not leaked, leaked
 
 
-def test_dutch_bike_theft_by_touch(make_app, kiosk_settings, log_lines) -> None:
-    kit = make_kit(kiosk_settings, speaker=RecordingSpeaker())
+def test_dutch_bike_theft_by_touch(make_app, kiosk_settings, log_lines, tmp_path) -> None:
+    printer = CupsPrinter("balie", executable=str(fake_lp(tmp_path)))
+    kit = make_kit(kiosk_settings, speaker=RecordingSpeaker(), printer=printer)
     app = make_app(kiosk_settings, kit.services)
 
     def steps(d: Driver) -> None:
@@ -93,6 +97,13 @@ def test_dutch_bike_theft_by_touch(make_app, kiosk_settings, log_lines) -> None:
         kit.sender.references[case.case_id] = "K7M-4QP"
         d.call(app.tick)
         assert "K7M-4QP" in d.text_of("receipt.reference")
+        d.tap("receipt.print")
+        for _ in range(600):
+            if d.text_of("receipt.print") == app.ui.text("receipt.printed", "nl"):
+                break
+            d.frames(2)
+        job = (tmp_path / "job").read_text()
+        assert "K7M-4QP" in job and "Oukili" not in job and "Kerkstraat" not in job
         d.screenshot("nl_09_receipt")
         d.tap("nav.done")
         d.screenshot("nl_10_rating")
