@@ -184,8 +184,9 @@ def test_out_of_service_when_the_backend_is_lost_for_long(make_app, kiosk_settin
     from dataclasses import replace
 
     clock = FakeClock()
-    settings = replace(kiosk_settings, out_of_service_after_seconds=3600)
-    kit = make_kit(settings)
+    kit = make_kit(kiosk_settings)
+    settings = replace(kiosk_settings, out_of_service_after_seconds=3600, backend_url="http://127.0.0.1:9",
+                       kiosk_token="token", backend_public_key=kit.keys.public_b64)
     app = make_app(settings, kit.services, clock=clock)
 
     def steps(d: Driver) -> None:
@@ -197,6 +198,8 @@ def test_out_of_service_when_the_backend_is_lost_for_long(make_app, kiosk_settin
         assert d.screen() == "out_of_service"
         status = d.text_of("out_of_service.status")
         assert "60" in status and "connection refused" in status
+        assert app.ui.text("status.not_provisioned", "nl") not in status
+        assert not d.has("offline.banner")  # it speaks of a report; nobody is making one here
         d.screenshot("nl_30_out_of_service_backend_lost")
         d.tap("out_of_service.title")
         assert d.screen() == "out_of_service"  # touching it starts nothing
