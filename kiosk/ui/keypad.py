@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -16,6 +17,7 @@ from domain.languages import LANGUAGES
 from kiosk.keyboard import Key, KeyboardInput, KeyKind
 from kiosk.ui.widgets import KButton
 
+NUMBER_PAD_COLUMNS = 3
 # A language written in each script, to pick the font a key's letter is drawn in.
 _SCRIPT_LANGUAGE = {lang.script: lang.code for lang in reversed(LANGUAGES)}
 
@@ -57,7 +59,12 @@ class OnScreenKeyboard(BoxLayout):
         model = self.model
         if model is None:
             return
-        for row in model.rows():
+        rows = model.rows()
+        # A number pad (three keys a row) stays in the middle, under the thumb, instead of stretching wide.
+        narrow = max(len(row) for row in rows) <= NUMBER_PAD_COLUMNS
+        side = self.width * 0.25 if narrow else dp(8)
+        self.padding = [side, dp(6), side, dp(6)]
+        for row in rows:
             line = BoxLayout(spacing="6dp")
             for key in row:
                 line.add_widget(self._key_button(model, key))
