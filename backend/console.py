@@ -5,6 +5,8 @@ Each page checks the session and role before it is sent, so a pilot asking for a
 (No `from __future__ import annotations`: FastAPI must see the Annotated dependencies at run time.)
 """
 
+import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +14,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, FastAPI, Request, Security
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from backend import console_api, dashboard_api
@@ -40,9 +42,18 @@ router = APIRouter(include_in_schema=False)
 Token = Annotated[str | None, Security(session_cookie)]
 
 
+_INCLUDE = re.compile(r"^ *<!--#include (_[a-z]+\.html)-->\n", re.MULTILINE)
+
+
+@functools.cache
+def _page_html(name: str) -> str:
+    """A page with its shared parts (the header bar) filled in; pages are read once per process."""
+    page = (PAGES_DIR / name).read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda part: (PAGES_DIR / part.group(1)).read_text(encoding="utf-8"), page)
+
+
 def _page(name: str, status: int = 200) -> Response:
-    return FileResponse(PAGES_DIR / name, status_code=status, media_type="text/html; charset=utf-8",
-                        headers=PAGE_HEADERS)
+    return HTMLResponse(_page_html(name), status_code=status, headers=PAGE_HEADERS)
 
 
 def _user(token: str | None, backend: Services) -> SessionUser | None:
