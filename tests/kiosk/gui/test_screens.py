@@ -225,3 +225,24 @@ def test_out_of_service_when_not_provisioned(make_app, kiosk_settings) -> None:
         d.screenshot("nl_31_out_of_service_not_provisioned")
 
     run_app(app, steps, ARTIFACTS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_talk_to_an_officer_from_the_form_and_come_back(make_app, kiosk_settings, language: str) -> None:
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services)
+
+    def steps(d: Driver) -> None:
+        go(d, ("start",), ("choose_language", language), ("choose_triage", "report"), ("choose_service", "vandalism"))
+        d.tap("choice.damaged_object.car")
+        d.tap("input.object_details")
+        assert not d.has("nav.talk_to_officer")  # the keyboard takes that place while it is open
+        d.tap("keyboard.hide")
+        d.screenshot(f"{language}_30_form_with_call_button")
+        d.tap("nav.talk_to_officer")
+        assert d.screen() == "call"
+        assert d.call(lambda: app.flow.answers()["damaged_object"]) == "car"
+        go(d, ("back",))
+        assert d.screen() == "form" and d.call(lambda: app.flow.state.step_id) == "damage"
+
+    run_app(app, steps, ARTIFACTS)

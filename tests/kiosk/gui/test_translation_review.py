@@ -27,9 +27,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    argos = sys.modules.get("argostranslate.settings")
-    if argos is not None:
-        pytest.skip("argostranslate is already set up for another models directory in this process")
     root = tmp_path_factory.mktemp("argos")
     for book in BOOKS:
         build_phrase_book(book, root / "stick")
