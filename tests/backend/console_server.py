@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload, Translation, TranslationHop
 from domain.validation import validate
 from domain.wire import CASES_PATH, EVENTS_PATH, HEARTBEAT_PATH, PROVISIONING_PATH
+from tests.health import wait_until_healthy
 from tests.samples import ANSWERS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -89,16 +89,7 @@ class ConsoleBackend:
                  "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"backend exited: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("backend did not start in time")
+        wait_until_healthy(self.process, self.url, self.log, timeout)
 
     def stop(self) -> None:
         if self.process is not None:

@@ -8,12 +8,11 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
 
-import httpx
+from tests.health import wait_until_healthy
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,16 +55,7 @@ class BackendProcess:
                 self._command("serve", "--host", "127.0.0.1", "--port", str(self.port)),
                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"backend exited with {self.process.returncode}: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("backend did not start in time")
+        wait_until_healthy(self.process, self.url, self.log, timeout)
 
     def stop(self, kill: bool = False) -> None:
         if self.process is None:
