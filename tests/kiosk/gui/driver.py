@@ -68,6 +68,14 @@ class Driver:
     def has(self, tag: str) -> bool:
         return bool(self.find_all(tag))
 
+    def appears(self, tag: str, frames: int = 60) -> bool:
+        """Whether a widget tagged so shows up within some frames (a keyboard opening, a screen building)."""
+        for _ in range(frames):
+            if self.has(tag):
+                return True
+            self.frames(1)
+        return False
+
     def _visible_widgets(self) -> list[Any]:
         root = self.app.root
         roots = [root.ids.top_bar, root.ids.offline_banner, root.ids.screens.current_screen]

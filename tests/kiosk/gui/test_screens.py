@@ -227,7 +227,7 @@ def test_out_of_service_when_not_provisioned(make_app, kiosk_settings) -> None:
     run_app(app, steps, ARTIFACTS)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", [*LANGUAGES, "fa", "pl"])
 def test_talk_to_an_officer_from_the_form_and_come_back(make_app, kiosk_settings, language: str) -> None:
     kit = make_kit(kiosk_settings)
     app = make_app(kiosk_settings, kit.services)
@@ -239,6 +239,9 @@ def test_talk_to_an_officer_from_the_form_and_come_back(make_app, kiosk_settings
         assert not d.has("nav.talk_to_officer")  # the keyboard takes that place while it is open
         d.tap("keyboard.hide")
         d.screenshot(f"{language}_30_form_with_call_button")
+        call_button, next_button = d.find("nav.talk_to_officer"), d.find("nav.next")
+        heights = d.call(lambda: (call_button.height, next_button.height))
+        assert heights[0] <= heights[1], "the call button's text does not fit the navigation bar"
         d.tap("nav.talk_to_officer")
         assert d.screen() == "call"
         assert d.call(lambda: app.flow.answers()["damaged_object"]) == "car"
