@@ -11,12 +11,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.forms import CaseKind, FieldType, FormCatalog, FormSchema, Step
+from domain.forms import CaseKind, FormCatalog, FormSchema, Step
 from domain.languages import DUTCH, language
 from domain.payload import CasePayload, Translation
 from domain.usage import AbandonReason, EventKind
 from domain.validation import FieldError, validate
 from domain.wire import UsageEvent
+from kiosk.payloads import build_payload
 from kiosk.ports import CaseOutbox, EventSink
 from kiosk.states import FlowError, FlowState, Receipt, Screen, Triage
 
@@ -365,26 +366,8 @@ class SessionFlow:
             self._emit(EventKind.VALIDATION_ERROR, step=self.state.step_id, code=error.code)
 
     def _payload(self, values: dict[str, Any]) -> CasePayload:
-        session = self._require_session()
-        schema = self.schema
-        translations = {}
-        if self.state.language != DUTCH:
-            for spec in schema.all_fields():
-                text = values.get(spec.id)
-                if spec.translate and spec.type in (FieldType.TEXT, FieldType.LONG_TEXT) and text:
-                    translations[spec.id] = session.translations.get(spec.id) or Translation(
-                        original=text, source_language=self.state.language or "", dutch=None,
-                        reason="not_translated",
-                    )
-        return CasePayload(
-            case_id=str(uuid.uuid4()),
-            case_type=schema.case_type,
-            schema_version=schema.version,
-            language=self.state.language or DUTCH,
-            created_at=self._wall_clock().isoformat(),
-            answers=values,
-            translations=translations,
-        )
+        return build_payload(self.schema, self.state.language or DUTCH, values,
+                             self._require_session().translations, self._wall_clock())
 
     def _end(self, abandon: AbandonReason | None) -> FlowState:
         if self._session is not None:
