@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.audit import SYSTEM, Actor, AuditAction, record
 from backend.db import Database
 from backend.errors import ApiError, not_found
+from backend.kiosks import hash_token
 from backend.models import User, UserSession
 from backend.schemas import Role
 
@@ -40,10 +40,6 @@ class Argon2Passwords:
             return self._hasher.verify(stored or self._decoy, password) and stored is not None
         except (VerificationError, InvalidHashError):
             return False
-
-
-def hash_session_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -136,7 +132,7 @@ class SqlAccountStore:
             token, csrf = secrets.token_urlsafe(SESSION_TOKEN_BYTES), secrets.token_urlsafe(SESSION_TOKEN_BYTES)
             session.add(
                 UserSession(
-                    token_hash=hash_session_token(token), user_id=user.id, created_at=now, last_seen_at=now,
+                    token_hash=hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
                     csrf_token=csrf,
                 )
             )
@@ -145,7 +141,7 @@ class SqlAccountStore:
         return NewSession(user=user, token=token, csrf_token=csrf)
 
     def session_user(self, token: str, now: datetime) -> SessionUser | None:
-        token_hash = hash_session_token(token)
+        token_hash = hash_token(token)
         with self._db.read() as session:
             row = session.execute(
                 select(UserSession, User).join(User, UserSession.user_id == User.id)
@@ -170,7 +166,7 @@ class SqlAccountStore:
             record(session, user.actor, AuditAction.LOGOUT)
 
     def end_session(self, token: str) -> None:
-        self._end(hash_session_token(token))
+        self._end(hash_token(token))
 
     def _end(self, token_hash: str) -> None:
         with self._db.write() as session:

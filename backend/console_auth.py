@@ -13,9 +13,10 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from sqlalchemy import select
 
-from backend.accounts import SessionUser, hash_session_token
+from backend.accounts import SessionUser
 from backend.auth import Backend, session_cookie
 from backend.errors import ApiError
+from backend.kiosks import hash_token
 from backend.models import User, UserSession
 from backend.schemas import Role
 from backend.services import Services
@@ -36,7 +37,7 @@ def peek(services: Services, token: str, now: datetime) -> Viewer | None:
         row = session.execute(
             select(UserSession, User)
             .join(User, UserSession.user_id == User.id)
-            .where(UserSession.token_hash == hash_session_token(token))
+            .where(UserSession.token_hash == hash_token(token))
         ).first()
     if row is None:
         return None
