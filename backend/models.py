@@ -78,6 +78,8 @@ class Kiosk(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     app_version: Mapped[str] = mapped_column(String(64), default="")
     translation_ready: Mapped[bool] = mapped_column(Boolean, default=False)
+    outbox_held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # refused cases it keeps
+    held_reason: Mapped[str | None] = mapped_column(String(64))  # code of the latest refusal
 
 
 class User(Base):
@@ -102,7 +104,9 @@ class Case(Base):
     schema_version: Mapped[int] = mapped_column(Integer)
     kiosk_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kiosks.id"))
     location: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the kiosk's time, clamped near received_at
+    kiosk_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # as the kiosk sent it
+    clock_flag: Mapped[str | None] = mapped_column(String(16))  # "ahead" or "behind" when it was clamped
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="new")
     claimed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
