@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     KIOSK_PROVISIONED = "kiosk_provisioned"
     KIOSK_REVOKED = "kiosk_revoked"
     RETENTION_CHANGED = "retention_changed"
+    CASE_REPLAYED = "case_replayed"  # another kiosk delivered a case id first delivered by this one; refused
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ from domain.status import FINAL_STATUSES, CaseStatus, allowed_targets, can_trans
 from domain.wire import CaseDelivery, CaseReceipt
 
 REFERENCE_ATTEMPTS = 8
+# A kiosk's clock may be a little ahead; a case may wait in an offline kiosk's outbox for weeks. A case time outside
+# this window is a wrong clock: the queue orders by the nearest time inside it and the officer sees the flag.
+CLOCK_AHEAD = timedelta(minutes=5)
+CLOCK_BEHIND = timedelta(days=30)
 AnySelect = TypeVar("AnySelect", bound=Select)
 
 
@@ -60,6 +64,8 @@ def _summary(case: Case, claimer: str | None) -> CaseSummary:
         kiosk_id=case.kiosk_id,
         location=case.location,
         created_at=case.created_at,
+        kiosk_created_at=case.kiosk_created_at,
+        clock_flag=case.clock_flag,
         received_at=case.received_at,
         status=status,
         claimed_by=claimer,
@@ -70,6 +76,19 @@ def _summary(case: Case, claimer: str | None) -> CaseSummary:
     )
 
 
+def ordering_time(created_at: datetime, received_at: datetime) -> datetime:
+    """The kiosk's case time clamped to [received - CLOCK_BEHIND, received + CLOCK_AHEAD]: what the queue orders by."""
+    return min(max(created_at, received_at - CLOCK_BEHIND), received_at + CLOCK_AHEAD)
+
+
+def clock_flag(created_at: datetime, received_at: datetime) -> str | None:
+    if created_at > received_at + CLOCK_AHEAD:
+        return "ahead"
+    if created_at < received_at - CLOCK_BEHIND:
+        return "behind"
+    return None
+
+
 class SqlCaseStore:
     def __init__(self, db: Database, keys: NaclKeyring) -> None:
         self._db = db
@@ -77,15 +96,25 @@ class SqlCaseStore:
 
     # --- delivery -------------------------------------------------------------------------------------
 
-    def receipt_for_repeat(self, case_id: UUID, digest: str) -> CaseReceipt | None:
-        """For a case already stored: its receipt if the content is the same, 409 if it differs."""
+    def receipt_for_repeat(self, case_id: UUID, digest: str, kiosk: KioskIdentity) -> CaseReceipt | None:
+        """For a case already stored: its receipt if the same kiosk sends the same content again, else 409.
+
+        A case id belongs to the kiosk that first delivered it: another kiosk's replay learns nothing (not even
+        whether the content matched) and is written to the audit log.
+        """
         with self._db.read() as session:
             stored = session.get(Case, case_id)
             if stored is None:
                 return None
-            if stored.payload_digest != digest:
-                raise ApiError(409, "case_id_conflict", "a different case with this id was delivered before")
-            return CaseReceipt(case_id=case_id, reference=stored.reference, duplicate=True)
+            owner, same = stored.kiosk_id, stored.payload_digest == digest
+            reference = stored.reference
+        if owner != kiosk.id:
+            with self._db.write() as session:
+                record(session, Actor(kiosk.id, f"kiosk {kiosk.name}"), AuditAction.CASE_REPLAYED, case_id=case_id)
+            raise ApiError(409, "case_id_conflict", "a different case with this id was delivered before")
+        if not same:
+            raise ApiError(409, "case_id_conflict", "a different case with this id was delivered before")
+        return CaseReceipt(case_id=case_id, reference=reference, duplicate=True)
 
     def store(self, delivery: CaseDelivery, opened: OpenedCase, kiosk: KioskIdentity, now: datetime) -> CaseReceipt:
         ciphertext = self._keys.encrypt(opened.canonical)
@@ -99,7 +128,7 @@ class SqlCaseStore:
                 return CaseReceipt(case_id=delivery.case_id, reference=reference, duplicate=False)
             except IntegrityError:
                 # Either the same case arrived at the same moment (unique id), or the reference was taken.
-                repeat = self.receipt_for_repeat(delivery.case_id, opened.digest)
+                repeat = self.receipt_for_repeat(delivery.case_id, opened.digest, kiosk)
                 if repeat is not None:
                     return repeat
         raise ApiError(503, "no_reference", "no free case reference was found; try again")
@@ -116,7 +145,9 @@ class SqlCaseStore:
             schema_version=delivery.schema_version,
             kiosk_id=kiosk.id,
             location=kiosk.location,
-            created_at=delivery.created_at,
+            created_at=ordering_time(delivery.created_at, now),
+            kiosk_created_at=delivery.created_at,
+            clock_flag=clock_flag(delivery.created_at, now),
             received_at=now,
             status=CaseStatus.NEW.value,
             payload_digest=digest,

@@ -19,7 +19,7 @@ from backend.cases import QueueFilter
 from backend.console_auth import AnyViewer, OfficerViewer
 from backend.errors import describe
 from backend.exports import CaseSheet, Note, case_json, case_pdf, printed_now
-from backend.presenter import dutch_catalog, format_moment, language_name, present, sections_json
+from backend.presenter import case_time, dutch_catalog, format_moment, language_name, present, sections_json
 from backend.schemas import CaseDetail, CaseSummary
 from backend.services import Services
 from domain.forms import SchemaError
@@ -87,6 +87,7 @@ def _queue_row(case: CaseSummary, now: datetime, backend: Services) -> dict[str,
         "service_name": service_name(backend, case.case_type),
         "language_name": language_name(case.language),
         "status_name": STATUS_NL[case.status],
+        "created_text": case_time(case.created_at, case.kiosk_created_at, case.clock_flag),
     }
 
 
@@ -161,7 +162,7 @@ def _sheet(detail: CaseDetail, officer_name: str, backend: Services) -> CaseShee
         kind=_kind(backend, detail.case_type),
         language=language_name(detail.language),
         location=detail.location,
-        created_at=format_moment(detail.created_at.isoformat()),
+        created_at=case_time(detail.created_at, detail.kiosk_created_at, detail.clock_flag),
         received_at=format_moment(detail.received_at.isoformat()),
         status=STATUS_NL[detail.status],
         handled_by=detail.claimed_by,

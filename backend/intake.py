@@ -6,7 +6,7 @@ Refusals carry a code and a message naming fields and rules only, never what the
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from uuid import UUID
@@ -14,6 +14,7 @@ from uuid import UUID
 from domain.forms import FormCatalog, FormSchema, SchemaError
 from domain.languages import is_supported
 from domain.payload import CasePayload, PayloadMismatch
+from domain.translation_check import UnreadableTranslation, normalise_translations
 from domain.validation import validate
 from domain.wire import CaseDelivery
 
@@ -37,8 +38,8 @@ class IntakeRefused(ValueError):
 @dataclass(frozen=True)
 class OpenedCase:
     payload: CasePayload
-    canonical: bytes  # canonical JSON of the payload: what is encrypted at rest
-    digest: str  # keyed digest of `canonical`, compared on retries
+    canonical: bytes  # canonical JSON of the payload: what is encrypted at rest (normalised by check_answers)
+    digest: str  # keyed digest of the payload as the kiosk sealed it, compared on retries
 
 
 def check_metadata(delivery: CaseDelivery, catalog: FormCatalog) -> FormSchema:
@@ -65,7 +66,7 @@ def open_delivery(delivery: CaseDelivery, keys: Unsealer) -> OpenedCase:
         payload = CasePayload.from_json(plaintext)
         if not isinstance(payload.answers, dict):
             raise TypeError("answers")
-    except (ValueError, TypeError, KeyError, AttributeError, json.JSONDecodeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, json.JSONDecodeError):
         raise IntakeRefused("unreadable_payload", "the sealed payload is not a case payload") from None
     try:
         _check_agreement(delivery, payload)
@@ -97,8 +98,12 @@ def _check_agreement(delivery: CaseDelivery, payload: CasePayload) -> None:
         raise PayloadMismatch(f"the sealed payload's {', '.join(differing)} differ from the delivery's")
 
 
-def check_answers(schema: FormSchema, opened: OpenedCase, created_at: datetime, now: datetime) -> None:
-    """Validate with the later of our clock and the kiosk's (bounded), as the kiosk did when it was filled in."""
+def check_answers(schema: FormSchema, opened: OpenedCase, created_at: datetime, now: datetime) -> OpenedCase:
+    """Validate with the later of our clock and the kiosk's (bounded), as the kiosk did when it was filled in.
+
+    Returns the case in the normal form: the same normalising the kiosk did before sealing (a no-op for what a
+    kiosk sealed), so what is stored is what validate() and the translation check return, whoever sent it.
+    """
     created = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
     moment = min(max(now, created), now + KIOSK_CLOCK_SLACK)
     try:
@@ -109,3 +114,10 @@ def check_answers(schema: FormSchema, opened: OpenedCase, created_at: datetime, 
         listed = sorted(result.errors.items())[:10]
         problems = ", ".join(f"{path or 'answers'}: {error.code}" for path, error in listed)
         raise IntakeRefused("invalid_answers", f"the answers do not fit the form ({problems})")
+    payload = opened.payload
+    try:
+        translations = normalise_translations(schema, payload.language, result.values, payload.translations)
+    except UnreadableTranslation as unreadable:
+        raise IntakeRefused("invalid_translations", f"a translation entry is malformed ({unreadable})") from None
+    normal = replace(payload, answers=result.values, translations=translations)
+    return replace(opened, payload=normal, canonical=normal.to_json())

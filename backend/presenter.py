@@ -96,6 +96,18 @@ def format_moment(text: str) -> str:
         return text
 
 
+CLOCK_NOTES = {"ahead": "kioskklok liep voor", "behind": "kioskklok liep achter"}
+
+
+def case_time(created_at: datetime, kiosk_created_at: datetime | None, clock_flag: str | None) -> str:
+    """When the case was filled in; with a wrong kiosk clock, the time the kiosk gave beside it, flagged."""
+    shown = format_moment(created_at.isoformat())
+    if clock_flag and kiosk_created_at is not None:
+        note = CLOCK_NOTES.get(clock_flag, "kioskklok wijkt af")
+        return f"{shown} ({note}; kiosk gaf {format_moment(kiosk_created_at.isoformat())})"
+    return shown
+
+
 def format_date(text: str) -> str:
     try:
         return date.fromisoformat(text).strftime("%d-%m-%Y")

@@ -62,7 +62,9 @@ class CaseSummary(BaseModel):
     schema_version: int
     kiosk_id: UUID
     location: str
-    created_at: datetime
+    created_at: datetime = Field(description="the kiosk's case time, clamped near received_at: the queue order")
+    kiosk_created_at: datetime | None = Field(default=None, description="the case time exactly as the kiosk sent it")
+    clock_flag: str | None = Field(default=None, description='"ahead" or "behind": the kiosk clock was off')
     received_at: datetime
     status: CaseStatus
     claimed_by: str | None = Field(description="name of the officer holding or having handled the case")

@@ -35,7 +35,7 @@ class Keyring(Protocol):
 
 
 class CaseStore(Protocol):
-    def receipt_for_repeat(self, case_id: UUID, digest: str) -> CaseReceipt | None: ...
+    def receipt_for_repeat(self, case_id: UUID, digest: str, kiosk: KioskIdentity) -> CaseReceipt | None: ...
 
     def store(
         self, delivery: CaseDelivery, opened: OpenedCase, kiosk: KioskIdentity, now: datetime

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 PAYLOAD_FORMAT = 1
+MAX_DEPTH = 12  # answers are at most items -> record -> address/window; anything deeper is not a case
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,30 @@ class CasePayload:
 
     @classmethod
     def from_json(cls, data: bytes) -> CasePayload:
-        raw = json.loads(data.decode("utf-8"))
+        """ValueError or TypeError for anything that is not a payload, however it is nested."""
+        try:
+            raw = json.loads(data.decode("utf-8"))
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+        if _depth(raw) > MAX_DEPTH:
+            raise ValueError("nested too deeply")
         translations = {
             key: Translation(**{**value, "hops": tuple(TranslationHop(**h) for h in value.get("hops", ()))})
             for key, value in raw.pop("translations", {}).items()
         }
         return cls(**raw, translations=translations)
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 class PayloadMismatch(ValueError):

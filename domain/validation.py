@@ -9,12 +9,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.forms import Field, FieldType, FormSchema
+from domain.plain_text import UnclearText, clean, is_blank
 
 MAX_AMOUNT_CENTS = 100_000_000  # one million euros
+EARLIEST_YEAR = 1900  # no date or time in a case lies before it
 # A resident may be a minute ahead of the kiosk clock; anything later is a typing mistake.
 CLOCK_SLACK = timedelta(minutes=5)
 
@@ -47,17 +48,21 @@ class Invalid(ValueError):
 
 _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]{2})$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters other than tab and newline
 _FRAME = re.compile(r"^[A-Z0-9]{5,20}$")
 _URL = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+ADDRESS_PARTS = ("street", "number", "postcode", "city")
 _IBAN_LENGTHS = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "ES": 24, "GB": 22, "PL": 28, "TR": 26, "LT": 20,
                  "IE": 22, "IT": 27, "AT": 20, "LU": 20, "PT": 25, "RO": 24, "BG": 22, "UA": 29}
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, *, multiline: bool = False) -> str:
+    """Every text part of every field goes through here: one rule (domain.plain_text) for all of them."""
     if not isinstance(value, str):
         raise Invalid("wrong_type", expected="text")
-    return value.strip()
+    try:
+        return clean(value, multiline=multiline)
+    except UnclearText:
+        raise Invalid("invalid_characters") from None
 
 
 def check_postcode(value: Any) -> str:
@@ -82,7 +87,7 @@ def check_phone(value: Any) -> str:
 
 def check_email(value: Any) -> str:
     text = _text(value)
-    if len(text) > 254 or not _EMAIL.match(text):
+    if len(text) > 254 or not text.isprintable() or not _EMAIL.match(text):
         raise Invalid("invalid_email")
     return text
 
@@ -112,21 +117,30 @@ def check_url(value: Any) -> str:
     return text
 
 
+_AMOUNT_DUTCH_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+(,\d{1,2})?")  # 1.250,00
+_AMOUNT = re.compile(r"(\d{1,12})(?:\.(\d{1,2}))?")
+
+
 def check_amount(value: Any) -> int:
-    """Euros as typed ("12,50", "12.50", 12) to cents."""
-    if isinstance(value, bool):
+    """Euros as typed ("12,50", "12.50", "€ 1.250") to whole cents.
+
+    An int is taken as cents: it is what this function returns, so validate() accepts its own output and a
+    sealed case (which holds cents) is checked at the value the resident typed, not 100 times that.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
         raise Invalid("invalid_amount")
-    text = str(value).strip().replace("€", "").replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", text):
-        text = text.replace(".", "")  # Dutch thousands separators: 1.250,00
-    text = text.replace(",", ".")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise Invalid("invalid_amount") from None
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    if isinstance(value, int):
+        cents = value
+    else:
+        text = re.sub(r"[\s€]", "", _text(value))
+        if _AMOUNT_DUTCH_THOUSANDS.fullmatch(text):
+            text = text.replace(".", "")
+        match = _AMOUNT.fullmatch(text.replace(",", "."))
+        if not match:
+            raise Invalid("invalid_amount")
+        cents = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if cents < 0:
         raise Invalid("invalid_amount")
-    cents = int(amount * 100)
     if cents > MAX_AMOUNT_CENTS:
         raise Invalid("amount_too_large", max_euros=MAX_AMOUNT_CENTS // 100)
     return cents
@@ -143,16 +157,20 @@ def check_date(value: Any, now: datetime) -> str:
         raise Invalid("invalid_date") from None
     if day > now.date():
         raise Invalid("date_in_future")
-    if day.year < 1900:
+    if day.year < EARLIEST_YEAR:
         raise Invalid("invalid_date")
     return day.isoformat()
 
 
 def _moment(value: Any) -> datetime:
     try:
-        return _aware(datetime.fromisoformat(_text(value)))
-    except ValueError:
+        moment = _aware(datetime.fromisoformat(_text(value)))
+        utc = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise Invalid("invalid_date") from None
+    if utc.year < EARLIEST_YEAR:
+        raise Invalid("invalid_date")
+    return moment
 
 
 def check_window(value: Any, now: datetime) -> dict[str, str]:
@@ -168,7 +186,7 @@ def check_window(value: Any, now: datetime) -> dict[str, str]:
 
 
 def check_choice(spec: Field, value: Any) -> str:
-    if value not in spec.choices:
+    if not isinstance(value, str) or value not in spec.choices:
         raise Invalid("invalid_choice")
     return str(value)
 
@@ -182,21 +200,19 @@ def check_boolean(spec: Field, value: Any) -> bool:
 
 
 def check_text(spec: Field, value: Any) -> str:
-    text = _text(value)
+    text = _text(value, multiline=spec.type is FieldType.LONG_TEXT)
     if len(text) > spec.max_length:
         raise Invalid("too_long", max_length=spec.max_length)
-    if _CONTROL.search(text):
-        raise Invalid("invalid_characters")
     return text
 
 
 def check_address(spec: Field, value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise Invalid("wrong_type", expected="address")
-    unknown = set(value) - {"street", "number", "postcode", "city"}
+    unknown = set(value) - set(ADDRESS_PARTS)
     if unknown:
         raise Invalid("unknown_field")
-    parts = {key: _text(value.get(key) or "") for key in ("street", "number", "postcode", "city")}
+    parts = {key: _text(value.get(key) or "") for key in ADDRESS_PARTS}
     missing = [key for key in spec.parts_required if not parts[key]]
     if missing:
         raise Invalid("address_incomplete", missing=missing)
@@ -208,9 +224,7 @@ def check_address(spec: Field, value: Any) -> dict[str, str]:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {} or (
-        isinstance(value, str) and not value.strip()
-    )
+    return value is None or value == [] or value == {} or (isinstance(value, str) and is_blank(value))
 
 
 def _check_value(spec: Field, value: Any, now: datetime, path: str, errors: dict[str, FieldError]) -> Any:

@@ -87,10 +87,10 @@ def receive_case(backend: Services, delivery: CaseDelivery, kiosk: KioskIdentity
     except IntakeRefused as refused:
         raise ApiError(422, refused.code, refused.detail) from None
     try:
-        check_answers(check_metadata(delivery, backend.catalog), opened, delivery.created_at, now)
+        opened = check_answers(check_metadata(delivery, backend.catalog), opened, delivery.created_at, now)
     except IntakeRefused as refused:
         # A retry of a case stored earlier is answered even if the forms changed since.
-        receipt = backend.cases.receipt_for_repeat(delivery.case_id, opened.digest)
+        receipt = backend.cases.receipt_for_repeat(delivery.case_id, opened.digest, kiosk)
         if receipt is None:
             raise ApiError(422, refused.code, refused.detail) from None
         return receipt

@@ -6,7 +6,7 @@ import copy
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,10 @@ from backend.auth import CSRF_HEADER
 from backend.keys import seal
 from backend.schemas import Role
 from backend.services import Services
+from kiosk.payloads import build_payload
+from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload, Translation
+from domain.validation import validate
 from domain.wire import CASES_PATH
 from tests.samples import ANSWERS
 
@@ -61,15 +64,36 @@ class SignedIn:
         return self.request("PUT", path, **kwargs)
 
 
+FORMS = FormCatalog.load(default_assets_dir() / "forms")
+
+
+def normalised(case_type: str, answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The answers as the kiosk seals them: what domain validation returns for what the resident typed."""
+    result = validate(FORMS.get(case_type), ANSWERS[case_type] if answers is None else answers,
+                      now=datetime.fromisoformat(CREATED_AT))
+    assert result.ok, result.errors
+    return result.values
+
+
 def payload_for(
     case_id: uuid.UUID, case_type: str = "bike_theft", answers: dict[str, Any] | None = None, language: str = "en"
 ) -> CasePayload:
+    """What the kiosk's own code seals for these typed answers (validate, then kiosk.payloads.build_payload).
+
+    Answers that do not pass validation are sealed as they are: a hand-made payload, as an attacker would send.
+    """
     answers = copy.deepcopy(ANSWERS[case_type] if answers is None else answers)
+    created = datetime.fromisoformat(CREATED_AT)
+    result = validate(FORMS.get(case_type), answers, now=created)
     translations = {}
     if "description" in answers:
+        original = result.values.get("description", answers["description"]) if result.ok else answers["description"]
         translations["description"] = Translation(
-            original=answers["description"], source_language=language, dutch="Mijn fiets is gestolen.",
+            original=original, source_language=language, dutch="Mijn fiets is gestolen.",
         )
+    if result.ok:
+        built = build_payload(FORMS.get(case_type), language, result.values, translations, created)
+        return replace(built, case_id=str(case_id))
     return CasePayload(
         case_id=str(case_id), case_type=case_type, schema_version=1, language=language, created_at=CREATED_AT,
         answers=answers, translations=translations,

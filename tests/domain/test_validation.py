@@ -59,9 +59,11 @@ def test_iban_checksum() -> None:
 
 
 @pytest.mark.parametrize("typed, cents", [("12,50", 1250), ("12.50", 1250), ("1.250,00", 125000), ("€ 7", 700),
-                                          (85, 8500), ("0", 0)])
+                                          ("€ 15.000", 1_500_000), (8500, 8500), ("0", 0)])
 def test_amounts_in_cents(typed: object, cents: int) -> None:
+    """Typed text is euros; an int is cents, the form check_amount returns, so its own output passes unchanged."""
     assert check_amount(typed) == cents
+    assert check_amount(check_amount(typed)) == cents
 
 
 @pytest.mark.parametrize("typed, code", [("-5", "invalid_amount"), ("1,234", "invalid_amount"),

@@ -59,7 +59,7 @@ function meta(data) {
   const c = data.case;
   const pairs = [
     ["Referentie", c.reference], ["Soort", `${c.service_name} (${c.kind})`], ["Taal", c.language_name],
-    ["Locatie", c.location], ["Ingevuld", formatTime(c.created_at)], ["Ontvangen", formatTime(c.received_at)],
+    ["Locatie", c.location], ["Ingevuld", c.clock_flag ? c.created_text : formatTime(c.created_at)], ["Ontvangen", formatTime(c.received_at)],
     c.closed_at ? ["Afgehandeld", formatTime(c.closed_at)] : ["Wachttijd", formatAge(c.age_minutes)],
     ["Behandelaar", c.claimed_by || "—"],
   ];
