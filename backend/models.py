@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     Uuid,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -135,6 +136,8 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     csrf_token: Mapped[str] = mapped_column(String(64))
+    # TOTP is mandatory and the user has none yet: the session reaches only the enrolment (backend/auth.py)
+    enrol_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditEntry(Base):
@@ -187,3 +190,37 @@ class ConfigValue(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class LoginFailure(Base):
+    """One failed login, kept for the throttle's window only. Keys are keyed hashes, never a name or address."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64))  # HMAC of "account:NAME" or "address:IP" (backend/throttle.py)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class LoginLockout(Base):
+    """An account name locked after too many failures, until `until` or until an admin unlocks it."""
+
+    __tablename__ = "login_lockouts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # the account's throttle key
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: unknown name
+    locked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    until: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class UserTotp(Base):
+    """A user's TOTP secret, encrypted with the storage key; confirmed_at is None while enrolment is pending."""
+
+    __tablename__ = "user_totp"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    secret_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_step: Mapped[int | None] = mapped_column(BigInteger)  # the last accepted 30 s step: no code twice
