@@ -1,4 +1,9 @@
-"""User accounts (argon2 password hashes) and console sessions (random token, only its hash stored)."""
+"""User accounts (argon2 password hashes) and console sessions (random token, only its hash stored).
+
+Login order: the throttle first (backend/throttle.py: a 429 before any password is checked), then the
+password, then the TOTP code when the account has one (backend/totp.py). Wrong passwords, unknown names,
+disabled accounts and wrong codes all count as failures; only a complete login resets the account's count.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from backend.errors import ApiError, not_found
 from backend.kiosks import hash_token
 from backend.models import User, UserSession
 from backend.schemas import Role
+from backend.throttle import SqlLoginThrottle
+from backend.totp import SqlTotpStore
 
 log = logging.getLogger("politieloket.backend.auth")
 
@@ -49,6 +56,7 @@ class SessionUser:
     role: Role
     csrf_token: str
     token_hash: str
+    enrol_only: bool = False  # TOTP is mandatory and not set up yet: only the enrolment is open
 
     @property
     def actor(self) -> Actor:
@@ -60,14 +68,23 @@ class NewSession:
     user: User
     token: str
     csrf_token: str
+    enrol_only: bool = False
+
+
+LOGIN_FAILED = "wrong name or password, or the account is disabled"
 
 
 class SqlAccountStore:
-    def __init__(self, db: Database, passwords: Argon2Passwords, idle: timedelta, max_age: timedelta) -> None:
+    def __init__(
+        self, db: Database, passwords: Argon2Passwords, idle: timedelta, max_age: timedelta,
+        throttle: SqlLoginThrottle, totp: SqlTotpStore,
+    ) -> None:
         self._db = db
         self._passwords = passwords
         self._idle = idle
         self._max_age = max_age
+        self._throttle = throttle
+        self._totp = totp
 
     # --- users ----------------------------------------------------------------------------------------
 
@@ -117,28 +134,55 @@ class SqlAccountStore:
 
     # --- sessions -------------------------------------------------------------------------------------
 
-    def login(self, name: str, password: str, now: datetime) -> NewSession | None:
-        """A fresh session (new token at every login), or None; both outcomes are audited and logged."""
+    def login(
+        self, name: str, password: str, now: datetime, code: str | None = None, address: str | None = None
+    ) -> NewSession:
+        """A fresh session (new token at every login), or an ApiError (401, 429); failures are audited and logged.
+
+        `address` is the client's address, for the per-address throttle; it is only ever stored as a keyed hash.
+        """
+        refusal = self._throttle.check(name, address, now)
+        if refusal is not None:
+            log.info("login refused (%s) for %s", refusal.error, "a throttled name or address")
+            detail = "too many failed logins; try again later"
+            raise ApiError(429, refusal.error, detail, refusal.headers)
         with self._db.read() as session:
             user = session.scalar(select(User).where(User.name == name))
         valid = self._passwords.verify(user.password_hash if user else None, password)
+        if user is None or not valid or user.disabled:
+            self._failed(name, address, user, now, None)
+            raise ApiError(401, "login_failed", LOGIN_FAILED)
+        if self._totp.enrolled(user.id):
+            if not code:
+                raise ApiError(401, "code_required", "enter the code from your authenticator app")
+            if not self._totp.verify(user.id, code, now):
+                self._failed(name, address, user, now, "totp code")
+                raise ApiError(401, "code_invalid", "the code is wrong, expired or already used")
+        enrol_only = self._totp.must_enrol(user)
+        self._throttle.succeeded(name)
+        token, csrf = secrets.token_urlsafe(SESSION_TOKEN_BYTES), secrets.token_urlsafe(SESSION_TOKEN_BYTES)
         with self._db.write() as session:
-            if user is None or not valid or user.disabled:
-                # An unknown name is not logged: people sometimes type their password into the name field.
-                known = Actor(user.id, user.name) if user else Actor(None, "unknown")
-                record(session, known, AuditAction.LOGIN_FAILED, at=now)
-                log.info("login failed for %s", known.name)
-                return None
-            token, csrf = secrets.token_urlsafe(SESSION_TOKEN_BYTES), secrets.token_urlsafe(SESSION_TOKEN_BYTES)
             session.add(
                 UserSession(
                     token_hash=hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
-                    csrf_token=csrf,
+                    csrf_token=csrf, enrol_only=enrol_only,
                 )
             )
-            record(session, Actor(user.id, user.name), AuditAction.LOGIN, at=now)
+            record(session, Actor(user.id, user.name), AuditAction.LOGIN, at=now,
+                   subject="totp enrolment only" if enrol_only else None)
         log.info("login ok for %s (%s)", user.name, user.role)
-        return NewSession(user=user, token=token, csrf_token=csrf)
+        return NewSession(user=user, token=token, csrf_token=csrf, enrol_only=enrol_only)
+
+    def _failed(self, name: str, address: str | None, user: User | None, now: datetime, what: str | None) -> None:
+        """Audit and log a failed login (`what`: None for the password step), then count it in the throttle."""
+        # An unknown name is not logged: people sometimes type their password into the name field.
+        known = Actor(user.id, user.name) if user else Actor(None, "unknown")
+        with self._db.write() as session:
+            record(session, known, AuditAction.LOGIN_FAILED, at=now, subject=what)
+        log.info("login failed%s for %s", f" ({what})" if what else "", known.name)
+        locked_until = self._throttle.failed(name, address, user, now)
+        if locked_until is not None:
+            log.warning("account %s locked until %s after repeated failed logins", known.name, locked_until)
 
     def session_user(self, token: str, now: datetime) -> SessionUser | None:
         token_hash = hash_token(token)
@@ -158,7 +202,7 @@ class SqlAccountStore:
                 session.execute(
                     update(UserSession).where(UserSession.token_hash == token_hash).values(last_seen_at=now)
                 )
-        return SessionUser(user.id, user.name, Role(user.role), stored.csrf_token, token_hash)
+        return SessionUser(user.id, user.name, Role(user.role), stored.csrf_token, token_hash, stored.enrol_only)
 
     def logout(self, user: SessionUser) -> None:
         with self._db.write() as session:

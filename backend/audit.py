@@ -29,6 +29,11 @@ class AuditAction(StrEnum):
     KIOSK_REVOKED = "kiosk_revoked"
     RETENTION_CHANGED = "retention_changed"
     CASE_REPLAYED = "case_replayed"  # another kiosk delivered a case id first delivered by this one; refused
+    ACCOUNT_LOCKED = "account_locked"  # too many failed logins (backend/throttle.py); subject says until when
+    ACCOUNT_UNLOCKED = "account_unlocked"  # by an admin
+    TOTP_ENROLLED = "totp_enrolled"
+    TOTP_RESET = "totp_reset"  # by an admin: the user enrols again
+    TOTP_POLICY_CHANGED = "totp_policy_changed"  # subject: "required" or "optional"
 
 
 @dataclass(frozen=True)

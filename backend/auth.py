@@ -55,6 +55,7 @@ async def current_kiosk(
 def _session_user(
     request: Request, token: Annotated[str | None, Security(session_cookie)], backend: Backend
 ) -> SessionUser:
+    """Any valid session, also one that may only enrol TOTP (signed_in decides about that)."""
     if not token:
         raise ApiError(401, "login_required", "log in first")
     user = backend.accounts.session_user(token, backend.clock())
@@ -74,13 +75,18 @@ def _session_user_changing(
     return user
 
 
-def signed_in(*roles: Role, changes: bool = False) -> Callable[..., SessionUser]:
-    """A dependency admitting a logged-in user with one of `roles`; `changes` documents the CSRF header."""
+def signed_in(*roles: Role, changes: bool = False, enrolling: bool = False) -> Callable[..., SessionUser]:
+    """A dependency admitting a logged-in user with one of `roles`; `changes` documents the CSRF header.
+
+    A session that must enrol TOTP first (mandatory TOTP, none set up) is refused unless `enrolling`.
+    """
     base = _session_user_changing if changes else _session_user
 
     def admitted(user: Annotated[SessionUser, Depends(base)]) -> SessionUser:
         if user.role not in roles:
             raise ApiError(403, "forbidden", "your role may not do this")
+        if user.enrol_only and not enrolling:
+            raise ApiError(403, "totp_enrolment_required", "set up TOTP first (/console/totp)")
         return user
 
     return admitted
@@ -89,6 +95,9 @@ def signed_in(*roles: Role, changes: bool = False) -> Callable[..., SessionUser]
 Kiosk = Annotated[KioskIdentity, Depends(current_kiosk)]
 Anyone = Annotated[SessionUser, Depends(signed_in(*Role))]
 AnyoneChanging = Annotated[SessionUser, Depends(signed_in(*Role, changes=True))]
+# also admitted while the session may only enrol TOTP: who am I, log out, and the enrolment itself
+Enrolling = Annotated[SessionUser, Depends(signed_in(*Role, enrolling=True))]
+EnrollingChanging = Annotated[SessionUser, Depends(signed_in(*Role, changes=True, enrolling=True))]
 Officer = Annotated[SessionUser, Depends(signed_in(Role.OFFICER))]
 OfficerChanging = Annotated[SessionUser, Depends(signed_in(Role.OFFICER, changes=True))]
 UsageReader = Annotated[SessionUser, Depends(signed_in(Role.PILOT, Role.ADMIN))]

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Response
 from backend.audit import AuditAction, record
 from backend.auth import Backend, Officer
 from backend.cases import QueueFilter
-from backend.console_auth import AnyViewer, OfficerViewer
+from backend.console_auth import AnyViewer, EnrollingViewer, OfficerViewer
 from backend.errors import describe
 from backend.exports import CaseSheet, Note, case_json, case_pdf, printed_now
 from backend.presenter import case_time, dutch_catalog, format_moment, language_name, present, sections_json
@@ -47,11 +47,12 @@ def service_name(backend: Services, case_type: str) -> str:
 
 
 @router.get("/session", responses=describe(401))
-def session(viewer: AnyViewer, backend: Backend) -> dict[str, Any]:
+def session(viewer: EnrollingViewer, backend: Backend) -> dict[str, Any]:
     """Who is signed in and when the session ends if nothing happens (send X-Console-Poll: 1 to only look)."""
     return {
         "user": {"name": viewer.user.name, "role": viewer.user.role.value},
         "csrf_token": viewer.user.csrf_token,
+        "totp_enrolment_required": viewer.user.enrol_only,  # the page sends the user to /console/totp
         "idle_minutes": backend.settings.session_idle_minutes,
         "idle_expires_at": viewer.idle_expires_at,
         "now": backend.clock(),

@@ -46,7 +46,7 @@ def peek(services: Services, token: str, now: datetime) -> Viewer | None:
     hard_end = stored.created_at + timedelta(hours=settings.session_max_hours)
     if user.disabled or now > idle_end or now > hard_end:
         return None
-    viewer = SessionUser(user.id, user.name, Role(user.role), stored.csrf_token, stored.token_hash)
+    viewer = SessionUser(user.id, user.name, Role(user.role), stored.csrf_token, stored.token_hash, stored.enrol_only)
     return Viewer(viewer, min(idle_end, hard_end))
 
 
@@ -60,7 +60,9 @@ def viewer_of(request: Request, token: str | None, backend: Services) -> Viewer 
     return peek(backend, token, now)
 
 
-def signed_in_viewer(*roles: Role) -> Callable[..., Viewer]:
+def signed_in_viewer(*roles: Role, enrolling: bool = False) -> Callable[..., Viewer]:
+    """Like auth.signed_in: a session that must enrol TOTP first is refused unless `enrolling`."""
+
     def admitted(
         request: Request, token: Annotated[str | None, Security(session_cookie)], backend: Backend
     ) -> Viewer:
@@ -69,10 +71,13 @@ def signed_in_viewer(*roles: Role) -> Callable[..., Viewer]:
             raise ApiError(401, "login_required" if not token else "session_expired", "log in first")
         if viewer.user.role not in roles:
             raise ApiError(403, "forbidden", "your role may not do this")
+        if viewer.user.enrol_only and not enrolling:
+            raise ApiError(403, "totp_enrolment_required", "set up TOTP first (/console/totp)")
         return viewer
 
     return admitted
 
 
 AnyViewer = Annotated[Viewer, Depends(signed_in_viewer(*Role))]
+EnrollingViewer = Annotated[Viewer, Depends(signed_in_viewer(*Role, enrolling=True))]
 OfficerViewer = Annotated[Viewer, Depends(signed_in_viewer(Role.OFFICER))]

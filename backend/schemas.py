@@ -19,6 +19,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=PRINTABLE)]
 Password = Annotated[str, StringConstraints(min_length=MIN_PASSWORD, max_length=200, pattern=NO_NUL)]
 NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=NO_NUL)]
+TotpCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=8, pattern=r"^[0-9 ]+$")]
 
 
 class Strict(BaseModel):
@@ -34,6 +35,7 @@ class Role(StrEnum):
 class LoginRequest(Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    code: TotpCode | None = Field(None, description="the 6-digit TOTP code, for accounts that have TOTP set up")
 
 
 class UserView(BaseModel):
@@ -44,12 +46,15 @@ class UserView(BaseModel):
     role: Role
     disabled: bool
     created_at: datetime
+    locked_until: datetime | None = Field(None, description="locked after failed logins until then (admin list)")
+    totp_enrolled: bool = Field(False, description="has a confirmed TOTP second factor (admin list)")
 
 
 class Me(BaseModel):
     user: UserView
     csrf_token: str = Field(description="send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE")
     session_idle_minutes: int
+    totp_enrolment_required: bool = Field(False, description="this session may only set up TOTP (/api/auth/totp)")
 
 
 class CaseSummary(BaseModel):
@@ -145,6 +150,25 @@ class Retention(Strict):
 
 class PurgeReport(BaseModel):
     purged_cases: int
+
+
+class TotpStatus(BaseModel):
+    enrolled: bool
+    required: bool = Field(description="the admin made TOTP mandatory for this account's role")
+
+
+class TotpEnrolment(BaseModel):
+    secret: str = Field(description="base32 secret, to type into an app that cannot scan the QR code")
+    uri: str = Field(description="the otpauth:// URI the QR code holds")
+    qr_svg: str = Field(description="the URI as a QR code, an SVG document")
+
+
+class TotpConfirmation(Strict):
+    code: TotpCode
+
+
+class TotpPolicy(Strict):
+    required: bool = Field(description="officers and admins must set up TOTP before they can do anything else")
 
 
 class UsageCell(BaseModel):

@@ -15,6 +15,8 @@ from backend.models import utcnow
 from backend.retention import SqlRetention
 from backend.settings import Settings
 from backend.stores import AccountStore, CaseStore, Keyring, KioskStore, RetentionPolicy, UsageStore
+from backend.throttle import SqlLoginThrottle
+from backend.totp import SqlTotpStore
 from backend.usage import SqlUsageStore
 from domain.forms import FormCatalog
 
@@ -30,6 +32,8 @@ class Services:
     accounts: AccountStore
     usage: UsageStore
     retention: RetentionPolicy
+    throttle: SqlLoginThrottle
+    totp: SqlTotpStore
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
@@ -39,6 +43,8 @@ class Services:
         db.migrate()
         keys = NaclKeyring.load(settings.keys_dir)
         passwords = Argon2Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
+        throttle = SqlLoginThrottle(db, keys.digest)
+        totp = SqlTotpStore(db, keys)
         return cls(
             settings=settings,
             db=db,
@@ -51,9 +57,13 @@ class Services:
                 passwords,
                 idle=timedelta(minutes=settings.session_idle_minutes),
                 max_age=timedelta(hours=settings.session_max_hours),
+                throttle=throttle,
+                totp=totp,
             ),
             usage=SqlUsageStore(db),
             retention=SqlRetention(db, settings.retention_days),
+            throttle=throttle,
+            totp=totp,
         )
 
     def close(self) -> None:

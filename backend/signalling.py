@@ -195,7 +195,7 @@ async def console_socket(websocket: WebSocket) -> None:
         return
     token = websocket.cookies.get(SESSION_COOKIE, "")
     user = await run_in_threadpool(services.accounts.session_user, token, services.clock()) if token else None
-    if user is None or user.role is not Role.OFFICER:
+    if user is None or user.role is not Role.OFFICER or user.enrol_only:
         await websocket.close(CLOSE_UNAUTHORISED if user is None else CLOSE_FORBIDDEN)
         return
     if not await _said_hello(websocket, user):

@@ -1,11 +1,16 @@
-"""Admin API: provision and revoke kiosks, manage user accounts, set retention and run the purge."""
+"""Admin API: provision and revoke kiosks, manage user accounts, set retention and run the purge.
+
+Accounts also show a login lockout (and can be unlocked) and whether TOTP is set up (and can be reset);
+the TOTP policy makes it mandatory for officers and admins.
+"""
 
 from uuid import UUID
 
 from fastapi import APIRouter
 
 from backend.auth import Admin, AdminChanging, Backend
-from backend.errors import describe
+from backend.errors import describe, not_found
+from backend.models import User
 from backend.schemas import (
     KioskRequest,
     KioskView,
@@ -13,9 +18,11 @@ from backend.schemas import (
     ProvisionedKiosk,
     PurgeReport,
     Retention,
+    TotpPolicy,
     UserRequest,
     UserView,
 )
+from backend.services import Services
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -39,9 +46,57 @@ def revoke_kiosk(kiosk_id: UUID, admin: AdminChanging, backend: Backend) -> Kios
     return KioskView.model_validate(backend.kiosks.revoke(kiosk_id, admin.actor))
 
 
+def _view(backend: Services, user: User) -> UserView:
+    view = UserView.model_validate(user)
+    locked_until = backend.throttle.locked_users(backend.clock()).get(user.id)
+    return view.model_copy(update={"locked_until": locked_until, "totp_enrolled": backend.totp.enrolled(user.id)})
+
+
+def _user(backend: Services, user_id: UUID) -> User:
+    user = backend.accounts.user(user_id)
+    if user is None:
+        raise not_found("user")
+    return user
+
+
 @router.get("/users", response_model=list[UserView], responses=describe(401, 403))
 def users(admin: Admin, backend: Backend) -> list[UserView]:
-    return [UserView.model_validate(user) for user in backend.accounts.users()]
+    """All accounts, with a lockout after failed logins (locked_until) and whether TOTP is set up."""
+    locked = backend.throttle.locked_users(backend.clock())
+    enrolled = backend.totp.enrolled_users()
+    return [
+        UserView.model_validate(user).model_copy(
+            update={"locked_until": locked.get(user.id), "totp_enrolled": user.id in enrolled}
+        )
+        for user in backend.accounts.users()
+    ]
+
+
+@router.post("/users/{user_id}/unlock", response_model=UserView, responses=describe(401, 403, 404, 422))
+def unlock_user(user_id: UUID, admin: AdminChanging, backend: Backend) -> UserView:
+    """End a lockout after failed logins now, and clear the account's count of failures (audited)."""
+    user = _user(backend, user_id)
+    backend.throttle.unlock(user, admin.actor)
+    return _view(backend, user)
+
+
+@router.post("/users/{user_id}/totp/reset", response_model=UserView, responses=describe(401, 403, 404, 422))
+def reset_totp(user_id: UUID, admin: AdminChanging, backend: Backend) -> UserView:
+    """Remove the account's TOTP (a lost phone): its sessions end and it sets TOTP up again (audited)."""
+    user = _user(backend, user_id)
+    backend.totp.reset(user, admin.actor)
+    return _view(backend, user)
+
+
+@router.get("/totp-policy", response_model=TotpPolicy, responses=describe(401, 403))
+def totp_policy(admin: Admin, backend: Backend) -> TotpPolicy:
+    return TotpPolicy(required=backend.totp.required())
+
+
+@router.put("/totp-policy", response_model=TotpPolicy, responses=describe(401, 403, 422))
+def set_totp_policy(request: TotpPolicy, admin: AdminChanging, backend: Backend) -> TotpPolicy:
+    """Mandatory TOTP for officers and admins: one without it can only set it up after the password login."""
+    return TotpPolicy(required=backend.totp.set_required(request.required, admin.actor))
 
 
 @router.post("/users", response_model=UserView, status_code=201, responses=describe(401, 403, 409, 422))
