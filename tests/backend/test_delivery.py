@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -16,11 +18,11 @@ from backend.audit import SYSTEM
 from backend.intake import open_delivery
 from backend.keys import seal
 from backend.kiosks import KioskIdentity
-from backend.models import Case
+from backend.models import AuditEntry, Case
 from backend.references import ALPHABET
 from backend.schemas import Role
 from domain.wire import CASES_PATH, MAX_SEALED_BYTES, PROVISIONING_PATH, CaseDelivery
-from tests.backend.support import Backend, LiveServer, normalised, payload_for
+from tests.backend.support import Backend, LiveServer, normalised, payload_for, utc
 from tests.samples import ANSWERS, SECRETS
 
 
@@ -192,6 +194,7 @@ def test_oversized_bodies_are_refused_with_413(backend: Backend) -> None:
 
 
 def test_kiosk_times_without_offset_are_taken_as_utc(backend: Backend) -> None:
+    backend.set_clock(utc("2026-11-21T10:00:00+00:00"))
     case_id = uuid.uuid4()
     answer = backend.deliver(backend.kiosk(), payload_for(case_id), created_at="2026-11-21T09:15:00")
     assert answer.status_code == 201
@@ -214,3 +217,96 @@ def test_an_insert_that_loses_the_race_is_answered_from_the_stored_row(backend: 
     receipt = backend.services.cases.store(delivery, opened, kiosk, backend.services.clock())
     assert (receipt.reference, receipt.duplicate) == (first["reference"], True)
     assert count_cases(backend) == 1
+
+
+def test_a_case_id_belongs_to_the_kiosk_that_first_delivered_it(backend: Backend) -> None:
+    """Kiosk B replaying kiosk A's sealed delivery learns nothing: 409, no reference, an audit entry."""
+    kiosk_a, kiosk_b = backend.kiosk(name="kiosk-a"), backend.kiosk(name="kiosk-b")
+    payload = payload_for(uuid.uuid4())
+    body = backend.delivery(payload)
+    first = backend.anonymous.post(CASES_PATH, json=body, headers=kiosk_a.headers)
+    assert first.status_code == 201
+    replay = backend.anonymous.post(CASES_PATH, json=body, headers=kiosk_b.headers)
+    assert replay.status_code == 409 and replay.json()["error"] == "case_id_conflict"
+    assert first.json()["reference"] not in replay.text
+    again = backend.anonymous.post(CASES_PATH, json=body, headers=kiosk_a.headers)
+    assert again.status_code == 200 and again.json()["reference"] == first.json()["reference"]
+    with backend.services.db.read() as session:
+        entries = session.execute(select(AuditEntry.action, AuditEntry.actor_name, AuditEntry.case_id)).all()
+    assert ("case_replayed", "kiosk kiosk-b", uuid.UUID(payload.case_id)) in entries
+    assert count_cases(backend) == 1
+
+
+@pytest.mark.parametrize("created_at, flag", [("9000-01-01T00:00:00+00:00", "ahead"),
+                                              ("1970-01-01T00:00:00+00:00", "behind"),
+                                              ("2026-11-21T09:00:00+00:00", None)])
+def test_a_kiosk_clock_far_off_is_clamped_for_the_queue_and_flagged(
+    backend: Backend, created_at: str, flag: str | None
+) -> None:
+    now = utc("2026-11-21T10:00:00+00:00")
+    backend.set_clock(now)
+    case_id = uuid.uuid4()
+    assert backend.deliver(backend.kiosk(), payload_for(case_id), created_at=created_at).status_code == 201
+    officer = backend.sign_in(Role.OFFICER)
+    detail = officer.get(f"/api/cases/{case_id}").json()
+    ordered = utc(detail["created_at"])
+    assert now - timedelta(days=30) <= ordered <= now + timedelta(minutes=5)
+    assert detail["clock_flag"] == flag
+    assert utc(detail["kiosk_created_at"]) == utc(created_at)  # the original is kept
+    view = officer.get(f"/api/console/cases/{case_id}").json()
+    if flag:
+        assert "kioskklok" in view["case"]["created_text"] and "kiosk gaf" in view["case"]["created_text"]
+    queue = officer.get("/api/console/queue?view=new").json()
+    assert str(case_id) in [row["id"] for row in queue["cases"]]  # on the first page, not behind every other case
+
+
+@pytest.mark.parametrize("translations, code", [
+    ({"description": {"original": 5, "source_language": "en", "dutch": "x"}}, "invalid_translations"),
+    ({"description": {"original": "x", "source_language": "en", "dutch": ["not", "text"]}}, "invalid_translations"),
+    ({"description": {"original": "x", "source_language": "en", "dutch": "x", "hops": [{"package": 1,
+      "version": "1", "source": "en", "target": "nl"}]}}, "invalid_translations"),
+    ({"description": {"original": "x", "source_language": "en", "dutch": "x", "reason": "<b>"}},
+     "invalid_translations"),
+    ({"description": "just a string"}, "unreadable_payload"),
+    ({"description": {"unknown": 1}}, "unreadable_payload"),
+])  # fmt: skip
+def test_malformed_translations_are_refused_with_a_code(
+    backend: Backend, translations: dict[str, object], code: str
+) -> None:
+    case_id = uuid.uuid4()
+    raw = {**json.loads(payload_for(case_id).to_json()), "translations": translations}
+    answer = backend.deliver(backend.kiosk(), payload_for(case_id), sealed=seal(backend.services.keys.public_key,
+                                                                              json.dumps(raw).encode()))
+    assert answer.status_code == 422 and answer.json()["error"] == code, answer.text
+    assert count_cases(backend) == 0
+
+
+def test_a_huge_translation_is_kept_out_and_the_original_flagged(backend: Backend) -> None:
+    case_id = uuid.uuid4()
+    raw = json.loads(payload_for(case_id).to_json())
+    raw["translations"]["description"]["dutch"] = "fiets " * 40_000  # 240 KB
+    sealed = seal(backend.services.keys.public_key, json.dumps(raw).encode())
+    assert backend.deliver(backend.kiosk(), payload_for(case_id), sealed=sealed).status_code == 201
+    officer = backend.sign_in(Role.OFFICER)
+    stored = officer.get(f"/api/cases/{case_id}").json()["translations"]["description"]
+    assert stored["dutch"] is None and stored["reason"] == "too_long" and stored["low_confidence"] is True
+    assert officer.get(f"/api/console/cases/{case_id}/export.pdf").status_code == 200
+
+
+@pytest.mark.parametrize("depth", [13, 5000, 200_000])
+def test_deeply_nested_values_are_refused_not_crashed_on(backend: Backend, depth: int) -> None:
+    case_id = uuid.uuid4()
+    text = payload_for(case_id).to_json().decode()
+    nested = text.replace('"value":45000', '"value":' + "[" * depth + "]" * depth)
+    assert nested != text
+    sealed = seal(backend.services.keys.public_key, nested.encode())
+    answer = backend.deliver(backend.kiosk(), payload_for(case_id), sealed=sealed)
+    assert answer.status_code in (413, 422) and answer.json()["error"] in ("unreadable_payload", "too_large")
+
+
+@pytest.mark.parametrize("depth", [5000, 200_000])
+def test_deeply_nested_request_bodies_are_refused_not_crashed_on(backend: Backend, depth: int) -> None:
+    body = '{"case_id": ' + "[" * depth + "]" * depth + "}"
+    answer = backend.anonymous.post(CASES_PATH, content=body, headers={**backend.kiosk().headers,
+                                                                       "content-type": "application/json"})
+    assert answer.status_code in (400, 413, 422), answer.text  # a clear refusal, never a 500
