@@ -89,6 +89,8 @@ class SqlKioskStore:
                     last_error=(heartbeat.last_error or None) and heartbeat.last_error[:500],
                     app_version=heartbeat.app_version[:64],
                     translation_ready=heartbeat.translation_ready,
+                    outbox_held=heartbeat.outbox_held,
+                    held_reason=heartbeat.held_reason if heartbeat.outbox_held else None,
                 )
             )
 

@@ -126,6 +126,8 @@ class KioskView(BaseModel):
     last_error: str | None
     app_version: str
     translation_ready: bool
+    outbox_held: int = Field(description="cases this kiosk holds because this backend refused them")
+    held_reason: str | None = Field(description="why the backend refused them, as the kiosk reports it")
 
 
 class ProvisionedKiosk(BaseModel):

@@ -75,6 +75,8 @@ class Heartbeat:
     last_error: str | None = None
     app_version: str = ""
     translation_ready: bool = False
+    outbox_held: int = 0  # cases the backend refused for good: sealed on the kiosk until a technician releases them
+    held_reason: str | None = None  # why, as the kiosk's outbox recorded it (an HTTP status and error code)
 
 
 @dataclass

@@ -64,9 +64,11 @@ class Rejected(DeliveryError):
 
     permanent = True
 
-    def __init__(self, status: int) -> None:
-        super().__init__(f"backend rejected the entry (HTTP {status})")
+    def __init__(self, status: int, code: str | None = None) -> None:
+        super().__init__(f"backend rejected the entry (HTTP {status}: {code})" if code else
+                         f"backend rejected the entry (HTTP {status})")
         self.status = status
+        self.code = code
 
 
 class BadAnswer(DeliveryError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 import httpx
@@ -32,6 +33,7 @@ from kiosk.backend_client import (
 from kiosk.wire_json import WireFormatError, from_jsonable, to_jsonable
 
 T = TypeVar("T")
+_CODE = re.compile(r"[a-z][a-z0-9_]{0,47}")
 
 
 def error_for_status(status: int) -> DeliveryError | None:
@@ -48,6 +50,15 @@ def error_for_status(status: int) -> DeliveryError | None:
     if 400 <= status < 500:
         return Rejected(status)
     return BadAnswer()
+
+
+def refusal_code(response: httpx.Response) -> str | None:
+    """The backend's error code ("amount_too_large"), for the technician; never the detail or anything else."""
+    try:
+        code = response.json().get("error")
+    except (ValueError, AttributeError):
+        return None
+    return code if isinstance(code, str) and _CODE.fullmatch(code) else None
 
 
 class HttpxBackendClient:
@@ -89,6 +100,8 @@ class HttpxBackendClient:
         except httpx.TransportError as error:  # refused, reset, DNS, TLS, connection dropped mid-answer
             raise Unreachable() from error
         failure = error_for_status(response.status_code)
+        if isinstance(failure, Rejected):
+            failure = Rejected(response.status_code, refusal_code(response))
         if failure is not None:
             raise failure
         if answer is None:

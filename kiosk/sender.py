@@ -194,6 +194,8 @@ class Sender:
             last_error=link_error.reason if link_error else self._held_summary(counts),
             app_version=app_version(),
             translation_ready=self._translation_ready(),
+            outbox_held=counts.held_cases,
+            held_reason=self._held_case_reason() if counts.held_cases else None,
         )
         try:
             self._client.send_heartbeat(heartbeat)
@@ -243,6 +245,10 @@ class Sender:
 
     def _oldest_seconds(self, counts: OutboxCounts) -> float:
         return 0.0 if counts.oldest_queued_at is None else max(0.0, self._clock() - counts.oldest_queued_at)
+
+    def _held_case_reason(self) -> str | None:
+        reasons = sorted(entry.reason for entry in self._outbox.held_entries() if entry.kind == "case")
+        return reasons[0] if reasons else None
 
     def _held_summary(self, counts: OutboxCounts) -> str | None:
         if not counts.held_cases and not counts.held_batches:

@@ -53,8 +53,15 @@ def outbox_lines(outbox: SqlOutbox, now: float) -> list[str]:
     errors = outbox.last_errors()
     if errors:
         lines.append("  last errors: " + "; ".join(f"{reason} ({n}x)" for reason, n in errors))
-    for entry in outbox.held_entries():
+    held = outbox.held_entries()
+    for entry in held:
         lines.append(f"  set aside: {entry.kind} {entry.entry_id}: {entry.reason}")
+    if any(entry.kind == "case" for entry in held):
+        lines += [
+            "  A resident's report the backend refused is kept here, sealed; it is not lost and not sent again by",
+            "  itself. Usually the kiosk and the backend disagree (versions, forms, provisioning). Fix that, then",
+            "  run `python -m kiosk status --retry-held` to send it again. The admin page shows the same count.",
+        ]
     return lines
 
 

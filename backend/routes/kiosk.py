@@ -116,10 +116,11 @@ def deliver_events(batch: UsageBatch, kiosk: Kiosk, backend: Backend) -> UsageBa
 @router.post(HEARTBEAT_PATH, status_code=204, responses=describe(401, 422))
 def heartbeat(beat: Heartbeat, kiosk: Kiosk, backend: Backend) -> Response:
     """The kiosk's outbox backlog, last error and version, for the admin's kiosk overview."""
-    for name in ("outbox_pending", "oldest_pending_seconds"):
+    for name in ("outbox_pending", "oldest_pending_seconds", "outbox_held"):
         if not 0 <= getattr(beat, name) <= MAX_COUNTER:
             raise ApiError(422, "invalid_request", f"{name}: out of range")
     beat.last_error = _one_line(beat.last_error, 500)
     beat.app_version = _one_line(beat.app_version, 64) or ""
+    beat.held_reason = _one_line(beat.held_reason, 64)
     backend.kiosks.record_heartbeat(kiosk.id, beat, backend.clock())
     return Response(status_code=204)
