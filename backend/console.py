@@ -27,6 +27,7 @@ from backend.services import Services
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 PAGES_DIR = Path(__file__).resolve().parent / "templates" / "console"
 HOME = {Role.OFFICER: "/console/queue", Role.PILOT: "/console/dashboard", Role.ADMIN: "/console/admin"}
+ENROLMENT = "/console/totp"  # the only page of a session that must set up TOTP first
 PAGE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -66,6 +67,8 @@ def _guarded(request: Request, token: str | None, backend: Services, page: str, 
         return RedirectResponse(f"/console/?next={quote(request.url.path)}", status_code=303)
     if user.role not in roles:
         return _page("forbidden.html", status=403)
+    if user.enrol_only and request.url.path != ENROLMENT:
+        return RedirectResponse(ENROLMENT, status_code=303)
     return _page(page)
 
 
@@ -84,7 +87,7 @@ def login_page(token: Token, backend: Backend) -> Response:
     """The login page; someone still signed in goes straight to the home page of their role."""
     user = _user(token, backend)
     if user is not None:
-        return RedirectResponse(HOME[user.role], status_code=303)
+        return RedirectResponse(ENROLMENT if user.enrol_only else HOME[user.role], status_code=303)
     return _page("login.html")
 
 
@@ -106,6 +109,12 @@ def dashboard_page(request: Request, token: Token, backend: Backend) -> Response
 @router.get("/console/admin")
 def admin_page(request: Request, token: Token, backend: Backend) -> Response:
     return _guarded(request, token, backend, "admin.html", Role.ADMIN)
+
+
+@router.get(ENROLMENT)
+def totp_page(request: Request, token: Token, backend: Backend) -> Response:
+    """Set up TOTP: a QR code and the secret as text, confirmed with a first code. Every role may."""
+    return _guarded(request, token, backend, "totp.html", *Role)
 
 
 @router.get("/console/fonts/{name}")

@@ -15,7 +15,7 @@ from backend.models import utcnow
 from backend.retention import SqlRetention
 from backend.settings import Settings
 from backend.stores import AccountStore, CaseStore, Keyring, KioskStore, RetentionPolicy, UsageStore
-from backend.throttle import SqlLoginThrottle
+from backend.throttle import Limits, SqlLoginThrottle
 from backend.totp import SqlTotpStore
 from backend.usage import SqlUsageStore
 from domain.forms import FormCatalog
@@ -43,7 +43,7 @@ class Services:
         db.migrate()
         keys = NaclKeyring.load(settings.keys_dir)
         passwords = Argon2Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
-        throttle = SqlLoginThrottle(db, keys.digest)
+        throttle = SqlLoginThrottle(db, keys.digest, Limits.from_settings(settings))
         totp = SqlTotpStore(db, keys)
         return cls(
             settings=settings,

@@ -32,6 +32,13 @@ class Settings:
     session_max_hours: int = 12
     max_body_bytes: int = 1024 * 1024
     secure_cookies: bool = False  # set when the console is served over HTTPS
+    # failed-login throttle (backend/throttle.py): 429 per account name and per client address, then a lockout
+    login_account_failures: int = 5
+    login_address_failures: int = 20
+    login_window_minutes: int = 15
+    login_lockout_failures: int = 10
+    login_lockout_window_minutes: int = 60
+    login_lockout_minutes: int = 15
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
     log_level: str = "info"
@@ -90,5 +97,8 @@ def _check(settings: Settings) -> None:
         raise SettingsError("session timeouts must be positive")
     if settings.max_body_bytes < 1024:
         raise SettingsError("max_body_bytes must be at least 1024")
+    if min(settings.login_account_failures, settings.login_address_failures, settings.login_lockout_failures,
+           settings.login_window_minutes, settings.login_lockout_window_minutes, settings.login_lockout_minutes) < 1:
+        raise SettingsError("login throttle limits must be positive")
     if not 0 < settings.port < 65536:
         raise SettingsError("port must be between 1 and 65535")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backend.audit import SYSTEM, Actor, AuditAction, record
 from backend.db import Database
 from backend.models import LoginFailure, LoginLockout, User
+from backend.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,17 @@ class Limits:
     lockout_failures: int = 10  # failed logins per account name within `lockout_window`, then a lockout
     lockout_window: timedelta = timedelta(hours=1)
     lockout: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            account_failures=settings.login_account_failures,
+            address_failures=settings.login_address_failures,
+            window=timedelta(minutes=settings.login_window_minutes),
+            lockout_failures=settings.login_lockout_failures,
+            lockout_window=timedelta(minutes=settings.login_lockout_window_minutes),
+            lockout=timedelta(minutes=settings.login_lockout_minutes),
+        )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-// Admin: kiosks (provision with a token shown once, revoke, heartbeat and backlog), users, retention.
+// Admin: kiosks (provision with a token shown once, revoke, heartbeat and backlog), users (with login lockouts
+// and TOTP), the TOTP policy, retention.
 
 import { api, el, formatTime, show } from "./api.js";
 import { startSession } from "./session.js";
@@ -33,6 +34,15 @@ function heartbeat(kiosk) {
   return minutes > STALE_MINUTES ? `${text} (${minutes} min geleden)` : text;
 }
 
+// A resident's report the backend refused sits sealed on the kiosk: say so loudly, with what to do.
+function held(kiosk) {
+  if (!kiosk.outbox_held) return null;
+  return el("div", { class: "message error", role: "alert" },
+    `${kiosk.outbox_held} zaak/zaken van bewoners vastgehouden op de kiosk: de backend weigerde ze` +
+    ` (${kiosk.held_reason || "onbekende reden"}). Los de oorzaak op en geef ze vrij op de kiosk met` +
+    " python -m kiosk status --retry-held.");
+}
+
 function kioskRow(kiosk) {
   const revoke = kiosk.revoked_at ? "—" : el("button", { type: "button", class: "danger", onclick: () => {
     if (!confirm(`Kiosk ${kiosk.name} intrekken? De kiosk kan daarna niets meer versturen.`)) return;
@@ -42,7 +52,8 @@ function kioskRow(kiosk) {
     ? `${kiosk.outbox_pending} (oudste ${Math.round(kiosk.oldest_pending_seconds / 60)} min)` : "0";
   return el("tr", {},
     el("th", { scope: "row" }, kiosk.name), el("td", {}, kiosk.location), el("td", {}, heartbeat(kiosk)),
-    el("td", {}, backlog, kiosk.last_error ? el("div", { class: "note" }, `Laatste fout: ${kiosk.last_error}`) : null),
+    el("td", {}, backlog, held(kiosk),
+      kiosk.last_error ? el("div", { class: "note" }, `Laatste fout: ${kiosk.last_error}`) : null),
     el("td", {}, kiosk.app_version || "—"), el("td", {}, kiosk.translation_ready ? "klaar" : "niet klaar"),
     el("td", {}, kiosk.revoked_at ? `Ingetrokken ${formatTime(kiosk.revoked_at)}` : "Actief"),
     el("td", {}, revoke));
@@ -58,9 +69,20 @@ function userRow(user) {
     "Blokkeren");
   const reset = el("button", { type: "button", class: "secondary", onclick: () => askPassword(user) },
     "Wachtwoord opnieuw instellen");
+  const unlock = user.locked_until ? el("button", { type: "button", class: "secondary", onclick: () =>
+    act(() => api(`/api/admin/users/${user.id}/unlock`, { method: "POST" }), `${user.name} is ontgrendeld.`) },
+  "Ontgrendelen") : null;
+  const totpReset = user.totp_enrolled ? el("button", { type: "button", class: "secondary", onclick: () => {
+    if (!confirm(`Tweestapsverificatie van ${user.name} verwijderen? ${user.name} wordt afgemeld en stelt het opnieuw in.`)) return;
+    act(() => api(`/api/admin/users/${user.id}/totp/reset`, { method: "POST" }),
+      `Tweestapsverificatie van ${user.name} is verwijderd.`);
+  } }, "TOTP resetten") : null;
+  const status = [user.disabled ? "Geblokkeerd" : "Actief"];
+  if (user.locked_until) status.push(`vergrendeld tot ${formatTime(user.locked_until)}`);
   return el("tr", {},
     el("th", { scope: "row" }, user.name), el("td", {}, ROLES[user.role] || user.role),
-    el("td", {}, user.disabled ? "Geblokkeerd" : "Actief"), el("td", {}, el("div", { class: "actions" }, toggle, reset)));
+    el("td", {}, status.join("; ")), el("td", {}, user.totp_enrolled ? "ingesteld" : "niet ingesteld"),
+    el("td", {}, el("div", { class: "actions" }, toggle, reset, unlock, totpReset)));
 }
 
 function askPassword(user) {
@@ -79,9 +101,10 @@ function askPassword(user) {
 }
 
 async function loadAll() {
-  const [kiosks, users, retention] = await Promise.all([
-    api("/api/admin/kiosks"), api("/api/admin/users"), api("/api/admin/retention"),
+  const [kiosks, users, retention, totp] = await Promise.all([
+    api("/api/admin/kiosks"), api("/api/admin/users"), api("/api/admin/retention"), api("/api/admin/totp-policy"),
   ]);
+  document.getElementById("totp-required").checked = totp.required;
   document.querySelector("#kiosks tbody").replaceChildren(...kiosks.map(kioskRow));
   document.querySelector("#users tbody").replaceChildren(...users.map(userRow));
   document.getElementById("r-days").value = retention.retention_days;
@@ -113,6 +136,12 @@ document.addEventListener("DOMContentLoaded", async () => {
       await api("/api/admin/users", { method: "POST", body });
       form.reset();
     }, `Gebruiker ${body.name} toegevoegd.`);
+  });
+  document.getElementById("totp-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const required = document.getElementById("totp-required").checked;
+    act(() => api("/api/admin/totp-policy", { method: "PUT", body: { required } }),
+      required ? "Tweestapsverificatie is nu verplicht voor agenten en beheerders." : "Tweestapsverificatie is nu vrijwillig.");
   });
   document.getElementById("retention-form").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -8,6 +8,13 @@ export function setCsrf(token) {
 
 const MESSAGES = {
   login_failed: "Onjuiste gebruikersnaam of wachtwoord, of het account is geblokkeerd.",
+  too_many_attempts: "Te veel mislukte pogingen.",
+  account_locked: "Dit account is tijdelijk vergrendeld na te veel mislukte pogingen. Een beheerder kan het ontgrendelen.",
+  code_required: "Voer de 6-cijferige code uit uw authenticator-app in.",
+  code_invalid: "De code is onjuist, verlopen of al gebruikt. Wacht op de volgende code.",
+  totp_enrolment_required: "Stel eerst tweestapsverificatie in.",
+  totp_enrolled: "Tweestapsverificatie is al ingesteld.",
+  no_pending_totp: "Begin opnieuw met instellen.",
   session_expired: "Uw sessie is verlopen. Log opnieuw in.",
   login_required: "Log eerst in.",
   forbidden: "U heeft hiervoor geen rechten.",
@@ -55,6 +62,7 @@ export async function api(path, { method = "GET", body, poll = false } = {}) {
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = new ApiError(response.status, data.error, data.detail);
+    error.retryAfter = Number(response.headers.get("Retry-After")) || 0; // seconds, with a 429
     if (response.status === 401 && !path.startsWith("/api/auth/login")) toLogin("expired");
     throw error;
   }

@@ -1,4 +1,6 @@
 // Login: POST /api/auth/login sets a fresh HttpOnly session cookie; then go to the page for the role.
+// An account with TOTP is asked for its code (a second field that appears); a session that must set up
+// TOTP first goes to /console/totp. After repeated failures the server answers 429 with Retry-After.
 
 import { api, show } from "./api.js";
 
@@ -26,17 +28,29 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     const name = form.elements.name.value.trim();
     const password = form.elements.password.value;
+    const codeField = document.getElementById("code-field");
+    const code = form.elements.code.value.replace(/\s+/g, "");
     if (!name || !password) {
       show(error, "Vul uw gebruikersnaam en wachtwoord in.");
       return;
     }
+    const body = { name, password };
+    if (!codeField.hidden && code) body.code = code;
     const button = form.querySelector("button");
     button.disabled = true;
     try {
-      const me = await api("/api/auth/login", { method: "POST", body: { name, password } });
-      location.assign(safeNext(me.user.role));
+      const me = await api("/api/auth/login", { method: "POST", body });
+      location.assign(me.totp_enrolment_required ? "/console/totp" : safeNext(me.user.role));
     } catch (failure) {
-      show(error, failure.message);
+      if (failure.code === "code_required" || failure.code === "code_invalid") {
+        codeField.hidden = false;
+        show(error, failure.message, failure.code === "code_required" ? "info" : "error");
+        form.elements.code.value = "";
+        form.elements.code.focus();
+        return;
+      }
+      const wait = failure.retryAfter ? ` Probeer het over ${Math.ceil(failure.retryAfter / 60)} min opnieuw.` : "";
+      show(error, failure.message + wait);
       form.elements.password.value = "";
       form.elements.password.focus();
     } finally {

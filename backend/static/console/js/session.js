@@ -7,10 +7,11 @@ import { api, el, setCsrf, toLogin } from "./api.js";
 const WARN_BEFORE_MS = 2 * 60 * 1000;
 const CHECK_EVERY_MS = 60 * 1000;
 const ACTIVITY_PING_MS = 60 * 1000;
+const ENROLMENT = ["/console/totp", "Tweestapsverificatie"];
 const MENU = {
-  officer: [["/console/queue", "Wachtrij"]],
-  pilot: [["/console/dashboard", "Dashboard"]],
-  admin: [["/console/admin", "Beheer"], ["/console/dashboard", "Dashboard"]],
+  officer: [["/console/queue", "Wachtrij"], ENROLMENT],
+  pilot: [["/console/dashboard", "Dashboard"], ENROLMENT],
+  admin: [["/console/admin", "Beheer"], ["/console/dashboard", "Dashboard"], ENROLMENT],
 };
 
 let deadline = 0; // local clock (ms) at which the server will end the session
@@ -80,8 +81,9 @@ function buildIdleDialog() {
 
 export async function startSession(current) {
   const data = await refresh(true);
+  if (data.totp_enrolment_required && current !== ENROLMENT[0]) location.assign(ENROLMENT[0]);
   const nav = document.getElementById("nav");
-  for (const [href, text] of MENU[data.user.role] || []) {
+  for (const [href, text] of data.totp_enrolment_required ? [ENROLMENT] : MENU[data.user.role] || []) {
     nav.append(el("a", { href, "aria-current": href === current ? "page" : null }, text));
   }
   document.getElementById("who").textContent = `${data.user.name} (${roleName(data.user.role)})`;
