@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
@@ -316,6 +317,102 @@ def test_the_idle_timeout_warns_and_can_be_extended(browser: Browser, tmp_path: 
         shot(page, "08-idle-warning")
         dialog.get_by_role("button", name="Ingelogd blijven").click()
         expect(dialog).to_be_hidden()
+        context.close()
+    finally:
+        server.stop()
+
+
+def test_an_officer_sets_up_totp_from_the_qr_page_and_logs_in_with_a_code(browser: Browser, tmp_path: Path) -> None:
+    """The secret shown beside the QR code gives the codes (pyotp stands in for the phone's app)."""
+    server = ConsoleBackend(tmp_path)
+    server.add_user("agent.totp", "officer")
+    server.start()
+    try:
+        context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900}, locale="nl-NL")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        log_in(page, "agent.totp")
+        expect(page).to_have_url(f"{server.url}/console/queue")
+        page.get_by_role("link", name="Tweestapsverificatie").click()
+        expect(page).to_have_url(f"{server.url}/console/totp")
+        expect(page.locator("#state")).to_contain_text("nog niet ingesteld")
+        page.get_by_role("button", name="Tweestapsverificatie instellen").click()
+        expect(page.get_by_role("button", name="Tweestapsverificatie instellen")).to_be_hidden()
+        qr = page.get_by_role("img", name="QR-code voor uw authenticator-app")
+        expect(qr.locator("svg path")).to_have_count(1)
+        assert qr.bounding_box() is not None and qr.bounding_box()["width"] >= 200  # type: ignore[index]
+        secret = page.locator("#secret").inner_text().strip()
+        assert re.fullmatch(r"[A-Z2-7]{32}", secret)
+        expect(page.get_by_label("Code uit de app")).to_be_focused()
+        accessible(page)
+        shot(page, "09-totp-enrolment")
+        totp = pyotp.TOTP(secret)
+        page.get_by_label("Code uit de app").fill("000000" if totp.now() != "000000" else "111111")
+        page.get_by_role("button", name="Bevestigen").click()
+        expect(page.get_by_role("alert")).to_contain_text("De code is onjuist")
+        page.get_by_label("Code uit de app").fill(totp.now())
+        page.get_by_role("button", name="Bevestigen").click()
+        expect(page.locator("#message")).to_have_text("Tweestapsverificatie is ingesteld.")
+        expect(page.locator("#state")).to_contain_text("is ingesteld")
+
+        page.get_by_role("button", name="Afmelden").click()
+        expect(page).to_have_url(re.compile(r"/console/\?logged_out=1$"))
+        log_in(page, "agent.totp")  # name and password, Enter: the console asks for the code
+        code = page.get_by_label("Code uit uw authenticator-app")
+        expect(code).to_be_focused()
+        expect(page.get_by_role("alert")).to_contain_text("Voer de 6-cijferige code")
+        accessible(page)
+        shot(page, "10-login-totp-code")
+        # The confirmation used the current step's code, and no code is accepted twice: take the next step's.
+        code.fill(totp.at(datetime.now(UTC) + timedelta(seconds=30)))
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{server.url}/console/queue")
+        context.close()
+    finally:
+        server.stop()
+
+
+def test_the_admin_sees_a_locked_account_unlocks_it_and_makes_totp_mandatory(browser: Browser, tmp_path: Path) -> None:
+    """Three failures lock an account here (POLITIELOKET_BACKEND_LOGIN_LOCKOUT_FAILURES); the admin lifts it."""
+    server = ConsoleBackend(tmp_path, {"POLITIELOKET_BACKEND_LOGIN_LOCKOUT_FAILURES": "3"})
+    server.add_user("agent.vergeten", "officer")
+    server.add_user("beheer", "admin")
+    server.start()
+    try:
+        for _ in range(3):
+            assert httpx.post(f"{server.url}/api/auth/login",
+                              json={"name": "agent.vergeten", "password": "wrong guess"}).status_code == 401
+        context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900}, locale="nl-NL",
+                                      timezone_id="Europe/Amsterdam")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        log_in(page, "agent.vergeten")
+        expect(page.get_by_role("alert")).to_contain_text("tijdelijk vergrendeld")
+        expect(page.get_by_role("alert")).to_contain_text("Probeer het over 15 min opnieuw.")
+
+        log_in(page, "beheer")
+        expect(page).to_have_url(f"{server.url}/console/admin")
+        row = page.get_by_role("row").filter(has_text="agent.vergeten")
+        expect(row).to_contain_text("vergrendeld tot")
+        page.get_by_label(re.compile("^Verplicht voor agenten en beheerders")).check()
+        page.get_by_role("button", name="Opslaan").first.click()
+        expect(page.locator("#message")).to_have_text("Tweestapsverificatie is nu verplicht voor agenten en beheerders.")
+        accessible(page)
+        shot(page, "11-admin-locked-account")
+        row.get_by_role("button", name="Ontgrendelen").click()
+        expect(page.locator("#message")).to_have_text("agent.vergeten is ontgrendeld.")
+        expect(row).not_to_contain_text("vergrendeld")
+        page.get_by_role("button", name="Afmelden").click()
+        expect(page).to_have_url(re.compile(r"/console/\?logged_out=1$"))
+
+        # Unlocked, and TOTP is now mandatory: straight from the password to the enrolment, and nothing else.
+        log_in(page, "agent.vergeten")
+        expect(page).to_have_url(f"{server.url}/console/totp")
+        expect(page.locator("#required")).to_contain_text("verplicht voor uw account")
+        expect(page.locator("#nav a")).to_have_count(1)
+        page.goto("/console/queue")
+        expect(page).to_have_url(f"{server.url}/console/totp")
+        shot(page, "12-mandatory-totp")
         context.close()
     finally:
         server.stop()
