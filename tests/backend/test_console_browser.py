@@ -395,8 +395,10 @@ def test_the_admin_sees_a_locked_account_unlocks_it_and_makes_totp_mandatory(bro
         row = page.get_by_role("row").filter(has_text="agent.vergeten")
         expect(row).to_contain_text("vergrendeld tot")
         page.get_by_label(re.compile("^Verplicht voor agenten en beheerders")).check()
-        page.get_by_role("button", name="Opslaan").first.click()
-        expect(page.locator("#message")).to_have_text("Tweestapsverificatie is nu verplicht voor agenten en beheerders.")
+        page.locator("#totp-form").get_by_role("button", name="Opslaan").click()
+        expect(page.locator("#message")).to_have_text(
+            "Tweestapsverificatie is nu verplicht voor agenten en beheerders."
+        )
         accessible(page)
         shot(page, "11-admin-locked-account")
         row.get_by_role("button", name="Ontgrendelen").click()
