@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from backend.console import install_console
 from backend.errors import install_error_handlers
-from backend.headers import NoStoreHeaders
+from backend.headers import SecurityHeaders
 from backend.limits import BodySizeLimit
 from backend.routes import admin, cases, health, kiosk, signin, usage
 from backend.services import Services
@@ -80,6 +80,6 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         app.include_router(module.router)
     install_console(app)  # web console pages, assets, console and dashboard APIs (backend/console.py)
     install_calls(app, backend)  # video call signalling WebSockets and the call queue (backend/signalling.py)
-    app.add_middleware(NoStoreHeaders)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -25,6 +27,18 @@ class DatabaseUrlError(ValueError):
     pass
 
 
+def create_private_file(path: Path) -> None:
+    """The SQLite file, made owner-only before SQLite opens it (its -wal and -shm files copy this mode).
+
+    A directory made here is owner-only too. An existing file keeps the mode its owner gave it.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
 def normalise_url(url: str) -> str:
     """Accept plain postgresql:// URLs and use psycopg 3 for them; make SQLite file directories."""
     try:
@@ -38,7 +52,7 @@ def normalise_url(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             raise DatabaseUrlError("SQLite needs a file path: sqlite:///path/to/file.sqlite")
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(Path(parsed.database))
     return parsed.render_as_string(hide_password=False)
 
 

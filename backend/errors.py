@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.wire import ErrorBody
 
@@ -94,9 +96,37 @@ async def _data_error(_request: Request, error: Exception) -> JSONResponse:
     return error_response(422, "invalid_request", "a value in the request cannot be stored")
 
 
-async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
-    log.error("unexpected %s", type(error).__name__, exc_info=error)
-    return error_response(500, "internal_error", "something went wrong on the server")
+def log_unexpected(error: BaseException) -> None:
+    """One log entry per unexpected error: where it happened, never its message (it may quote what was sent)."""
+    where = "".join(traceback.format_tb(error.__traceback__)[-8:]).rstrip()
+    log.error("unexpected %s (message withheld)\n%s", type(error).__name__, where)
+
+
+class UnexpectedErrors:
+    """A 500 for anything no handler knows, logged once. Starlette's own catch-all would answer and then re-raise,
+    so the server logged every traceback a second time, message included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as error:
+            log_unexpected(error)
+            if not started:
+                response = error_response(500, "internal_error", "something went wrong on the server")
+                await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -106,4 +136,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(PoolTimeout, _database_error)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(UnexpectedErrors)  # the first added: innermost, right outside the route handlers

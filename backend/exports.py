@@ -1,24 +1,36 @@
 """Exports of one case an officer can file: a PDF laid out like a proces-verbaal, and JSON.
 
 The PDF embeds Noto fonts from assets/fonts so Arabic, Persian and Cyrillic originals print as written
-(shaped and right to left through HarfBuzz).
+(shaped and right to left through HarfBuzz), with Symbola as the fallback for symbols and emoji. A character none
+of them can draw is never dropped silently: it prints as a visible mark with its code point, e.g. [U+1FAE0].
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from backend.presenter import Row, Section, format_moment
 
+# fontTools logs every subset it makes at INFO, glyph names of the case text included: not for a server log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
 FONT = "noto"
 ARABIC_FONT = "notoarabic"
+SYMBOL_FONT = "symbola"
+FONT_FILES = ("NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "Symbola.ttf")
+# Marks that change how neighbours are drawn rather than being drawn: shaping handles them.
+_FORMATTING = re.compile("[\u200c\u200d\ufe00-\ufe0f\n\t]")
 GREY = (90, 90, 90)
 POLICE_BLUE = (21, 41, 90)
 LABEL_WIDTH = 58
@@ -51,6 +63,24 @@ class CaseSheet:
     printed_at: str
 
 
+@functools.lru_cache(maxsize=2)
+def drawable_characters(fonts_dir: Path) -> frozenset[int]:
+    """Every code point one of the PDF's fonts has a glyph for."""
+    points: set[int] = set()
+    for name in FONT_FILES:
+        font = TTFont(fonts_dir / name, lazy=True)
+        points.update(font.getBestCmap())
+        font.close()
+    return frozenset(points)
+
+
+def visible_marks(text: str, drawable: frozenset[int]) -> str:
+    """`text` with every character no font can draw replaced by [U+XXXX], so nothing vanishes from the record."""
+    return "".join(
+        ch if ord(ch) in drawable or _FORMATTING.match(ch) else f"[U+{ord(ch):04X}]" for ch in text
+    )
+
+
 class _Sheet(FPDF):
     def __init__(self, sheet: CaseSheet, fonts_dir: Path) -> None:
         super().__init__(format="A4")
@@ -60,7 +90,9 @@ class _Sheet(FPDF):
         self.add_font(FONT, "I", str(fonts_dir / "NotoSans-Regular.ttf"))
         self.add_font(ARABIC_FONT, "", str(fonts_dir / "NotoSansArabic-Regular.ttf"))
         self.add_font(ARABIC_FONT, "B", str(fonts_dir / "NotoSansArabic-Bold.ttf"))
-        self.set_fallback_fonts([ARABIC_FONT])
+        self.add_font(SYMBOL_FONT, "", str(fonts_dir / "Symbola.ttf"))
+        self.set_fallback_fonts([ARABIC_FONT, SYMBOL_FONT], exact_match=False)
+        self.drawable = drawable_characters(fonts_dir)
         self.set_text_shaping(True)
         self.set_auto_page_break(True, margin=22)
         self.set_margins(20, 18, 20)
@@ -68,6 +100,10 @@ class _Sheet(FPDF):
         self.set_subject(f"Politieloket intake {sheet.reference}")
         self.set_creator("Politieloket")
         self.set_lang("nl")
+
+    def normalize_text(self, text: str) -> str:
+        """fpdf2 passes every text through here before drawing it."""
+        return super().normalize_text(visible_marks(text, self.drawable))
 
     def header(self) -> None:
         self.set_font(FONT, "B", 9)

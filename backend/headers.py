@@ -1,30 +1,45 @@
-"""Response headers every answer gets: nothing with personal data may be cached or sniffed as another type."""
+"""Response headers: every answer is never sniffed as another type; API answers (personal data) are never cached;
+over TLS, browsers are told to keep to HTTPS (HSTS).
+
+TLS is seen from the ASGI scope's scheme: uvicorn started with --ssl-*, or behind a proxy on the same host that
+sends X-Forwarded-Proto (uvicorn trusts it from 127.0.0.1 by default).
+"""
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-HEADERS = (
-    (b"cache-control", b"no-store"),
+EVERY_ANSWER = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 )
+NO_STORE = ((b"cache-control", b"no-store"),)
+HSTS = ((b"strict-transport-security", b"max-age=31536000; includeSubDomains"),)
 
 
-class NoStoreHeaders:
-    def __init__(self, app: ASGIApp, prefixes: tuple[str, ...] = ("/api/",)) -> None:
+def served_over_tls(scope: Scope) -> bool:
+    return scope.get("scheme") in ("https", "wss")
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp, no_store_prefixes: tuple[str, ...] = ("/api/",)) -> None:
         self.app = app
-        self.prefixes = prefixes
+        self.no_store_prefixes = no_store_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        wanted = EVERY_ANSWER
+        if scope["path"].startswith(self.no_store_prefixes):
+            wanted += NO_STORE
+        if served_over_tls(scope):
+            wanted += HSTS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in HEADERS if name not in present]
+                extra = [(name, value) for name, value in wanted if name not in present]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

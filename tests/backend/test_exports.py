@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -101,3 +102,36 @@ def test_translation_notes() -> None:
         "Machinevertaling, model: m 1 (ar > en), via en, "
         "LET OP: lage betrouwbaarheid (de vertaling herhaalt zichzelf: het model liep vast)."
     )
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "case.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+
+
+def test_symbols_and_emoji_print_and_what_no_font_has_is_marked_not_dropped(tmp_path: Path) -> None:
+    case, _, _ = sheet()
+    row = Row("description", "Wat is er gebeurd?", "Mijn 🚲 is weg ✔ \U0001fae0 einde")
+    data = case_pdf(dataclasses.replace(case, sections=[Section("story", "Wat er gebeurde", [row])]), ASSETS / "fonts")
+    assert b"Symbola" in data  # the symbol fallback font is embedded for the bike and the tick
+    text = pdf_text(data, tmp_path)
+    assert "🚲" in text and "✔" in text
+    assert "[U+1FAE0]" in text and "einde" in text  # a character no font has is shown, with its code point
+
+
+def test_a_long_unbroken_string_wraps_inside_the_page(tmp_path: Path) -> None:
+    case, _, _ = sheet()
+    row = Row("description", "Wat is er gebeurd?", "x" * 256)
+    data = case_pdf(dataclasses.replace(case, sections=[Section("story", "Wat er gebeurde", [row])]), ASSETS / "fonts")
+    lines = [line for line in pdf_text(data, tmp_path).splitlines() if line.startswith("xxx")]
+    assert len(lines) > 1 and "".join(lines) == "x" * 256
+
+
+def test_making_a_pdf_logs_no_glyph_lists_and_no_case_text(caplog: pytest.LogCaptureFixture) -> None:
+    case, _, _ = sheet()
+    with caplog.at_level("DEBUG"):
+        case_pdf(case, ASSETS / "fonts")
+    assert not [r for r in caplog.records if r.levelno >= logging.INFO and r.name.startswith("fontTools")]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Zwanenburg" not in logged and "دراجتي" not in logged
