@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +32,8 @@ def create_private_file(path: Path) -> None:
     A directory made here is owner-only too. An existing file keeps the mode its owner gave it.
     """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
+    with suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        pass
 
 
 def normalise_url(url: str) -> str:
