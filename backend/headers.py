@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-EVERY_ANSWER = (
+Headers = tuple[tuple[bytes, bytes], ...]
+
+EVERY_ANSWER: Headers = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 )
-NO_STORE = ((b"cache-control", b"no-store"),)
-HSTS = ((b"strict-transport-security", b"max-age=31536000; includeSubDomains"),)
+NO_STORE: Headers = ((b"cache-control", b"no-store"),)
+HSTS: Headers = ((b"strict-transport-security", b"max-age=31536000; includeSubDomains"),)
 
 
 def served_over_tls(scope: Scope) -> bool:
@@ -30,7 +32,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        wanted = EVERY_ANSWER
+        wanted: Headers = EVERY_ANSWER
         if scope["path"].startswith(self.no_store_prefixes):
             wanted += NO_STORE
         if served_over_tls(scope):
