@@ -80,6 +80,6 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         app.include_router(module.router)
     install_console(app)  # web console pages, assets, console and dashboard APIs (backend/console.py)
     install_calls(app, backend)  # video call signalling WebSockets and the call queue (backend/signalling.py)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, behind_tls=settings.secure_cookies)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

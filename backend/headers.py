@@ -1,8 +1,8 @@
 """Response headers: every answer is never sniffed as another type; API answers (personal data) are never cached;
 over TLS, browsers are told to keep to HTTPS (HSTS).
 
-TLS is seen from the ASGI scope's scheme: uvicorn started with --ssl-*, or behind a proxy on the same host that
-sends X-Forwarded-Proto (uvicorn trusts it from 127.0.0.1 by default).
+TLS is seen from the ASGI scope's scheme (uvicorn serving TLS itself), or declared by the SECURE_COOKIES setting
+when a TLS proxy in front speaks plain HTTP to the backend.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ def served_over_tls(scope: Scope) -> bool:
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, no_store_prefixes: tuple[str, ...] = ("/api/",)) -> None:
+    def __init__(self, app: ASGIApp, no_store_prefixes: tuple[str, ...] = ("/api/",), behind_tls: bool = False):
         self.app = app
         self.no_store_prefixes = no_store_prefixes
+        self.behind_tls = behind_tls
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -35,7 +36,7 @@ class SecurityHeaders:
         wanted: Headers = EVERY_ANSWER
         if scope["path"].startswith(self.no_store_prefixes):
             wanted += NO_STORE
-        if served_over_tls(scope):
+        if self.behind_tls or served_over_tls(scope):
             wanted += HSTS
 
         async def send_with_headers(message: Message) -> None:

@@ -41,7 +41,7 @@ def login(
         max_age=settings.session_max_hours * 3600,
         httponly=True,
         samesite="strict",
-        secure=settings.secure_cookies,
+        secure=settings.secure_cookies or request.url.scheme == "https",  # Secure whenever served over TLS
         path="/",
     )
     return Me(user=UserView.model_validate(started.user), csrf_token=started.csrf_token,
@@ -49,12 +49,12 @@ def login(
 
 
 @router.post("/logout", status_code=204, responses=describe(401, 403))
-def logout(user: EnrollingChanging, backend: Backend) -> Response:
+def logout(user: EnrollingChanging, backend: Backend, request: Request) -> Response:
     """End the session and clear its cookie."""
     backend.accounts.logout(user)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
-                           secure=backend.settings.secure_cookies)
+                           secure=backend.settings.secure_cookies or request.url.scheme == "https")
     return response
 
 

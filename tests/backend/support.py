@@ -20,11 +20,11 @@ from backend.auth import CSRF_HEADER
 from backend.keys import seal
 from backend.schemas import Role
 from backend.services import Services
-from kiosk.payloads import build_payload
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload, Translation
 from domain.validation import validate
 from domain.wire import CASES_PATH
+from kiosk.payloads import build_payload
 from tests.samples import ANSWERS
 
 PASSWORD = "correct horse battery staple"

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import logging
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from backend.app import create_app
 from backend.db import Database
-from tests.backend.support import Backend
+from backend.schemas import Role
+from backend.services import Services
+from backend.settings import Settings
+from tests.backend.support import PASSWORD, Backend
 
 
 @pytest.mark.parametrize("path", ["/openapi.json", "/console/login", "/api/health", "/static/console/css/console.css",
@@ -61,3 +66,23 @@ def test_an_unexpected_error_is_a_json_500_logged_once_without_its_message(
     assert len(errors) == 1 and "ValueError" in errors[0].getMessage() and "broken" in errors[0].getMessage()
     logged = "\n".join(r.getMessage() + str(r.exc_info or "") for r in caplog.records)
     assert "Zwanenburg" not in logged and "Kerkstraat" not in logged
+
+
+def test_over_tls_the_session_cookie_is_secure(backend: Backend) -> None:
+    name = backend.user(Role.OFFICER)
+    with TestClient(backend.app, base_url="https://politieloket.example") as client:
+        answer = client.post("/api/auth/login", json={"name": name, "password": PASSWORD})
+    assert answer.status_code == 200
+    assert "secure" in answer.headers["set-cookie"].lower().split("; ")
+    plain = backend.anonymous.post("/api/auth/login", json={"name": name, "password": PASSWORD})
+    assert "secure" not in plain.headers["set-cookie"].lower().split("; ")  # plain HTTP (development): as set
+
+
+def test_behind_a_tls_proxy_the_secure_setting_turns_on_hsts(settings: Settings) -> None:
+    secure = replace(settings, secure_cookies=True)
+    services = Services.start(secure)
+    try:
+        with TestClient(create_app(secure, services)) as client:
+            assert client.get("/console/login").headers["strict-transport-security"].startswith("max-age=")
+    finally:
+        services.close()
