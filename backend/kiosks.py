@@ -35,6 +35,15 @@ class KioskIdentity:
     location: str
 
 
+def pasteable_token(nbytes: int) -> str:
+    """A URL-safe random token a technician can paste after `--token`: it never starts with "-" or "_".
+
+    token_urlsafe alone starts with "-" about once in 64, which argparse reads as an option. A fixed letter in
+    front costs no randomness.
+    """
+    return "k" + secrets.token_urlsafe(nbytes)
+
+
 class SqlKioskStore:
     def __init__(self, db: Database, cache_seconds: float = AUTH_CACHE_SECONDS) -> None:
         self._db = db
@@ -44,7 +53,7 @@ class SqlKioskStore:
 
     def provision(self, name: str, location: str, actor: Actor) -> tuple[Kiosk, str]:
         """A new kiosk and its token; only the token's hash is stored, so it can be shown this once."""
-        token = secrets.token_urlsafe(TOKEN_BYTES)
+        token = pasteable_token(TOKEN_BYTES)
         kiosk = Kiosk(name=name, location=location, token_hash=hash_token(token))
         try:
             with self._db.write() as session:

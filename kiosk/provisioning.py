@@ -32,7 +32,8 @@ class ProvisioningFailed(Exception):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", required=True, metavar="URL", help="backend base URL, e.g. https://loket.example")
-    parser.add_argument("--token", required=True, help="the kiosk token printed by the backend's add-kiosk")
+    parser.add_argument("--token", required=True,
+                        help="the kiosk token printed by the backend's add-kiosk (--token=TOKEN works as well)")
     parser.add_argument(
         "--allow-http", action="store_true", help="allow plain http to a host other than this machine (testing only)"
     )
