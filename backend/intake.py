@@ -14,7 +14,7 @@ from uuid import UUID
 from domain.forms import FormCatalog, FormSchema, SchemaError
 from domain.languages import is_supported
 from domain.payload import CasePayload, PayloadMismatch
-from domain.translation_check import UnreadableTranslation, normalise_translations
+from domain.translation_check import normalise_translations
 from domain.validation import validate
 from domain.wire import CaseDelivery
 
@@ -115,9 +115,6 @@ def check_answers(schema: FormSchema, opened: OpenedCase, created_at: datetime, 
         problems = ", ".join(f"{path or 'answers'}: {error.code}" for path, error in listed)
         raise IntakeRefused("invalid_answers", f"the answers do not fit the form ({problems})")
     payload = opened.payload
-    try:
-        translations = normalise_translations(schema, payload.language, result.values, payload.translations)
-    except UnreadableTranslation as unreadable:
-        raise IntakeRefused("invalid_translations", f"a translation entry is malformed ({unreadable})") from None
+    translations = normalise_translations(schema, payload.language, result.values, payload.translations)
     normal = replace(payload, answers=result.values, translations=translations)
     return replace(opened, payload=normal, canonical=normal.to_json())

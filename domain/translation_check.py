@@ -1,14 +1,15 @@
 """The translations part of a case payload: one normal form, made by the kiosk and re-checked by the backend.
 
 The kiosk calls `normalise_translations` on what its translator produced before it seals a case; the backend calls it
-again on what it unsealed and stores the result (a no-op for what a kiosk sealed), refusing only entries of a shape no
-kiosk produces (UnreadableTranslation). A translation that
-does not fit (its original is no longer the answer, the output is unreadable or far too long) is not dropped: it
+again on what it unsealed and stores the result (a no-op for what a kiosk sealed). It never raises: a resident's
+submit must not fail on translation metadata, and a backend must not refuse a case for it. A translation that does
+not fit (its original is no longer the answer, the entry or its output is unreadable or far too long) is not dropped: it
 becomes "no Dutch text" with a reason, so the officer still sees the resident's own words with the flag.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -24,11 +25,8 @@ MAX_NAME = 80  # package names, versions, language codes
 DUTCH_LENGTH_FACTOR = 4  # a translation may be this many times longer than its original...
 DUTCH_LENGTH_ALLOWANCE = 400  # ...plus this many characters
 NOT_TRANSLATED = "not_translated"  # the kiosk had no translation when the resident confirmed
-REASONS = frozenset({*(reason.value for reason in TranslationReason), NOT_TRANSLATED})
-
-
-class UnreadableTranslation(ValueError):
-    """A translation entry of the wrong shape: not something any kiosk produces."""
+HOP_FIELDS = ("package", "version", "source", "target")
+_REASON = re.compile(r"[a-z][a-z0-9_]{0,39}")  # a reason is a code; the console and PDF look up its words
 
 
 def translatable_fields(schema: FormSchema) -> dict[str, int]:
@@ -44,40 +42,40 @@ def missing(answer: str, language: str) -> Translation:
     return Translation(original=answer, source_language=language, dutch=None, reason=NOT_TRANSLATED)
 
 
-def _name(value: Any) -> str:
-    if not isinstance(value, str) or not value or len(value) > MAX_NAME or not value.isprintable():
-        raise UnreadableTranslation("name")
-    return value
+def _name(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_NAME and value.isprintable()
 
 
-def _hop(raw: Any) -> TranslationHop:
-    if not isinstance(raw, TranslationHop):
-        raise UnreadableTranslation("hop")
-    return TranslationHop(_name(raw.package), _name(raw.version), _name(raw.source), _name(raw.target))
+def _readable(t: Any) -> bool:
+    """The shape a kiosk's translator produces; anything else is not trusted as a translation at all."""
+    return (
+        isinstance(t, Translation)
+        and isinstance(t.original, str)
+        and (t.dutch is None or isinstance(t.dutch, str))
+        and isinstance(t.low_confidence, bool)
+        and isinstance(t.machine_translated, bool)
+        and isinstance(t.hops, tuple)
+        and len(t.hops) <= MAX_HOPS
+        and all(isinstance(h, TranslationHop) and all(_name(getattr(h, n)) for n in HOP_FIELDS) for h in t.hops)
+        and (t.pivot is None or _name(t.pivot))
+        and (t.reason is None or isinstance(t.reason, str))
+    )
 
 
-def normalise_translation(answer: str, language: str, translation: Translation) -> Translation:
-    """The stored form of one translation of `answer` (already normalised by validate()). Idempotent."""
-    if not isinstance(translation, Translation):
-        raise UnreadableTranslation("translation")
-    t = translation
-    if not isinstance(t.original, str) or not isinstance(t.low_confidence, bool) or not isinstance(
-        t.machine_translated, bool
-    ) or not isinstance(t.hops, tuple) or len(t.hops) > MAX_HOPS:
-        raise UnreadableTranslation("fields")
-    if t.dutch is not None and not isinstance(t.dutch, str):
-        raise UnreadableTranslation("dutch")
-    if t.reason is not None and t.reason not in REASONS:
-        raise UnreadableTranslation("reason")
-    hops = tuple(_hop(hop) for hop in t.hops)
-    pivot = None if t.pivot is None else _name(t.pivot)
+def normalise_translation(answer: str, language: str, translation: Any) -> Translation:
+    """The stored form of one translation of `answer` (already normalised by validate()). Idempotent, and never
+    raises: a translation that cannot be trusted becomes "no Dutch text" with a reason, the original kept."""
+    if not _readable(translation):
+        return replace(missing(answer, language), reason=TranslationReason.FAILED.value, low_confidence=True)
+    t: Translation = translation
+    reason = t.reason if t.reason is None or _REASON.fullmatch(t.reason) else TranslationReason.FAILED.value
     try:
         original = clean(t.original, multiline=True)
     except UnclearText:
         original = None
     if original != answer or t.source_language != language:
         return missing(answer, language)
-    normal = replace(t, original=original, hops=hops, pivot=pivot)
+    normal = replace(t, original=original, reason=reason)
     if t.dutch is None:
         return normal
     try:

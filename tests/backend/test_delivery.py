@@ -260,24 +260,36 @@ def test_a_kiosk_clock_far_off_is_clamped_for_the_queue_and_flagged(
     assert str(case_id) in [row["id"] for row in queue["cases"]]  # on the first page, not behind every other case
 
 
-@pytest.mark.parametrize("translations, code", [
-    ({"description": {"original": 5, "source_language": "en", "dutch": "x"}}, "invalid_translations"),
-    ({"description": {"original": "x", "source_language": "en", "dutch": ["not", "text"]}}, "invalid_translations"),
-    ({"description": {"original": "x", "source_language": "en", "dutch": "x", "hops": [{"package": 1,
-      "version": "1", "source": "en", "target": "nl"}]}}, "invalid_translations"),
-    ({"description": {"original": "x", "source_language": "en", "dutch": "x", "reason": "<b>"}},
-     "invalid_translations"),
-    ({"description": "just a string"}, "unreadable_payload"),
-    ({"description": {"unknown": 1}}, "unreadable_payload"),
+@pytest.mark.parametrize("entry", [
+    {"original": 5, "source_language": "en", "dutch": "x"},
+    {"original": "x", "source_language": "en", "dutch": ["not", "text"]},
+    {"original": "x", "source_language": "en", "dutch": "x", "hops": [{"package": 1, "version": "1", "source": "en",
+                                                                        "target": "nl"}]},
+    {"original": "x", "source_language": "en", "dutch": "x", "low_confidence": "yes"},
 ])  # fmt: skip
-def test_malformed_translations_are_refused_with_a_code(
-    backend: Backend, translations: dict[str, object], code: str
+def test_a_malformed_translation_is_stored_as_no_translation_with_the_original(
+    backend: Backend, entry: dict[str, object]
+) -> None:
+    """Never trusted, never a lost case: the officer gets the resident's own words, flagged."""
+    case_id = uuid.uuid4()
+    raw = {**json.loads(payload_for(case_id).to_json()), "translations": {"description": entry}}
+    sealed = seal(backend.services.keys.public_key, json.dumps(raw).encode())
+    answer = backend.deliver(backend.kiosk(), payload_for(case_id), sealed=sealed)
+    assert answer.status_code == 201, answer.text
+    stored = backend.sign_in(Role.OFFICER).get(f"/api/cases/{case_id}").json()["translations"]["description"]
+    assert stored["dutch"] is None and stored["reason"] == "failed" and stored["low_confidence"] is True
+    assert stored["original"] == ANSWERS["bike_theft"]["description"]
+
+
+@pytest.mark.parametrize("translations", [{"description": "just a string"}, {"description": {"unknown": 1}}])
+def test_translations_that_are_not_translation_records_are_refused(
+    backend: Backend, translations: dict[str, object]
 ) -> None:
     case_id = uuid.uuid4()
     raw = {**json.loads(payload_for(case_id).to_json()), "translations": translations}
-    answer = backend.deliver(backend.kiosk(), payload_for(case_id), sealed=seal(backend.services.keys.public_key,
-                                                                              json.dumps(raw).encode()))
-    assert answer.status_code == 422 and answer.json()["error"] == code, answer.text
+    sealed = seal(backend.services.keys.public_key, json.dumps(raw).encode())
+    answer = backend.deliver(backend.kiosk(), payload_for(case_id), sealed=sealed)
+    assert answer.status_code == 422 and answer.json()["error"] == "unreadable_payload", answer.text
     assert count_cases(backend) == 0
 
 

@@ -13,11 +13,13 @@ from sqlalchemy import select
 from backend.app import create_app
 from backend.models import AuditEntry, Case, CaseNote
 from backend.schemas import Role
-from tests.backend.support import Backend, SignedIn, payload_for
+from tests.backend.support import Backend, KioskAccount, SignedIn, payload_for
 
 
-def finish(backend: Backend, status: str = "closed", note: str = "belde terug") -> tuple[uuid.UUID, SignedIn]:
-    case_id, _ = backend.new_case()
+def finish(
+    backend: Backend, status: str = "closed", note: str = "belde terug", kiosk: KioskAccount | None = None
+) -> tuple[uuid.UUID, SignedIn]:
+    case_id, _ = backend.new_case(kiosk)
     officer = backend.sign_in(Role.OFFICER)
     assert officer.post(f"/api/cases/{case_id}/claim").status_code == 200
     assert officer.post(f"/api/cases/{case_id}/notes", json={"text": note}).status_code == 201
@@ -64,8 +66,8 @@ def test_purge_removes_payload_and_notes_of_old_finished_cases_only(backend: Bac
 
 def test_a_retry_after_the_purge_is_still_recognised(backend: Backend) -> None:
     kiosk = backend.kiosk()
-    case_id, _ = finish(backend)
-    payload = payload_for(case_id)  # finish() delivered exactly this payload
+    case_id, _ = finish(backend, kiosk=kiosk)
+    payload = payload_for(case_id)  # finish() delivered exactly this payload, from this kiosk
     backend.set_clock(backend.services.clock() + timedelta(days=400))
     assert backend.services.retention.purge(backend.services.clock()) == 1
     again = backend.deliver(kiosk, payload)

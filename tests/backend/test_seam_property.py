@@ -35,7 +35,7 @@ LOCALE = default_assets_dir() / "locale"
 CATALOGS = [load_catalog(LOCALE, code) for code in ("nl", "en", "ar", "fa", "tr", "pl", "uk")]
 
 @st.composite
-def intakes(draw: st.DrawFn) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+def intakes(draw: st.DrawFn) -> tuple[str, str, dict[str, Any], dict[str, str], dict[str, Any]]:
     """A case type, a language, the sample answers with up to four fields replaced, and translator outputs."""
     case_type = draw(st.sampled_from(sorted(ANSWERS)))
     language = draw(st.sampled_from(["nl", "ar", "fa", "uk", "en"]))
@@ -46,7 +46,12 @@ def intakes(draw: st.DrawFn) -> tuple[str, str, dict[str, Any], dict[str, str]]:
         answers[spec.id] = draw(value_for(spec))
     outputs = st.one_of(text_values(), st.just("x" * 3000))
     dutch = {spec.id: draw(outputs) for spec in schema.all_fields() if spec.translate}
-    return case_type, language, answers, dutch
+    meta = draw(st.fixed_dictionaries({  # what a translator adds: codes, a pivot, a flag (a stand-in once said
+        "reason": st.one_of(st.none(), st.sampled_from(["suspicious", "too_long"]), text_values()),  # "suspicious")
+        "pivot": st.one_of(st.none(), st.just("en"), text_values()),
+        "low_confidence": st.booleans(),
+    }))
+    return case_type, language, answers, dutch, meta
 
 
 class SpyOutbox:
@@ -94,7 +99,7 @@ def refused_clearly(errors: dict[str, Any]) -> bool:
 
 
 def fill_and_submit(flow: SessionFlow, case_type: str, language: str, answers: dict[str, Any],
-                    dutch: dict[str, str]) -> dict[str, Any] | None:
+                    dutch: dict[str, str], meta: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Walk the kiosk flow as the screens do. The errors the kiosk showed, or None when it gave a receipt."""
     flow.start()
     flow.choose_language(language)
@@ -107,7 +112,8 @@ def fill_and_submit(flow: SessionFlow, case_type: str, language: str, answers: d
         if flow.next().errors:
             return dict(flow.state.errors)
     for field_id, text in flow.texts_to_translate().items():
-        flow.set_translation(field_id, Translation(original=text, source_language=language, dutch=dutch[field_id]))
+        flow.set_translation(field_id, Translation(original=text, source_language=language, dutch=dutch[field_id],
+                                                   **(meta or {})))
     flow.confirm_review()
     for spec in flow.current_step().fields:
         if spec.id in answers:
@@ -120,9 +126,9 @@ def fill_and_submit(flow: SessionFlow, case_type: str, language: str, answers: d
           derandomize=True)
 @given(intake=intakes())
 def test_what_the_kiosk_accepts_the_backend_stores_and_the_officer_can_read(rig: Rig, intake: Any) -> None:
-    case_type, language, answers, dutch = intake
+    case_type, language, answers, dutch, meta = intake
     before = len(rig.outbox.payloads)
-    errors = fill_and_submit(rig.flow, case_type, language, answers, dutch)
+    errors = fill_and_submit(rig.flow, case_type, language, answers, dutch, meta)
     if errors is not None:
         assert refused_clearly(errors), errors  # refused: a clear message in every language, nothing sent
         assert len(rig.outbox.payloads) == before

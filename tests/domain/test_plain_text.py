@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.forms import FormCatalog, default_assets_dir
+from domain.payload import Translation
 from domain.plain_text import UnclearText, clean, is_blank
+from domain.translation_check import normalise_translation
 from domain.validation import check_address, check_amount, check_email, check_window, validate
 from tests.domain.test_validation import code_of
 from tests.samples import ANSWERS
@@ -98,3 +100,22 @@ def test_validate_accepts_its_own_output_unchanged(case_type: str, data: st.Data
     again = validate(schema, first.values, now=NOW)
     assert again.values == first.values
     assert not (set(again.errors) - set(first.errors)), again.errors
+
+
+@given(answer=st.text(min_size=1, max_size=30), dutch=st.one_of(st.none(), st.text(max_size=60)),
+       reason=st.one_of(st.none(), st.text(max_size=12)), low=st.booleans(), pivot=st.one_of(st.none(), st.text()))
+def test_normalising_a_translation_never_raises_and_is_idempotent(
+    answer: str, dutch: str | None, reason: str | None, low: bool, pivot: str | None
+) -> None:
+    """A resident's submit must never fail on what the translator returned."""
+    try:
+        answer = clean(answer, multiline=True)
+    except UnclearText:
+        return
+    if not answer:
+        return
+    given_translation = Translation(original=answer, source_language="ar", dutch=dutch, pivot=pivot,
+                                    low_confidence=low, reason=reason)
+    once = normalise_translation(answer, "ar", given_translation)
+    assert normalise_translation(answer, "ar", once) == once
+    assert once.original == answer
