@@ -1,32 +1,121 @@
-"""k-anonymity for the pilot dashboard: no published number may describe fewer than K_MIN sessions.
+"""k-anonymity for pilot statistics: no published number may let anyone work out a count from 1 to K_MIN - 1.
 
-Primary suppression hides every count from 1 to K_MIN - 1. Secondary suppression: when the cells of a group add
-up to a total that is shown, one hidden cell could be worked out by subtraction, so the next smallest cell is
-hidden with it.
+The one rule, used for every number the pilot dashboard and its CSV publish:
+
+- every published number is a linear function of the sessions it describes (a count is a sum of ones, a rating
+  mean times its published count is a sum of ratings), so the dashboard is a set of rows over the sessions;
+- a count from 1 to K_MIN - 1 is hidden (primary suppression), and so is the sum of the small cells of a
+  partition when that sum is below K_MIN (two hidden cells of 2 must not give 4 back as "total minus the rest");
+- a number is published only if, with it, no hidden number becomes a linear combination of published ones.
+  A number that would give one back is hidden too (secondary suppression) and from then on protected like the
+  others. This covers "total minus the visible parts", "mean times count minus the visible ratings", subtracting
+  funnel steps, and combining a filtered view with the unfiltered one, because every view of a week is decided
+  in one `Disclosure`.
+
+Linear algebra is exact, modulo the prime P: a number that is a rational combination of published ones is also
+one modulo P (P divides none of the small pivots these 0/1 rows produce), so the test errs only towards hiding.
+The attacker assumed knows which combinations of attributes are empty, which is stronger than any real reader.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 K_MIN = 5
+P = 67_108_859  # a prime below 2**26: the product of two residues fits in int64 with room to add
+
+Row = npt.NDArray[np.int64]
 
 
-def is_safe(sessions: int) -> bool:
-    """Zero describes nobody; 1 to K_MIN - 1 could single someone out."""
-    return sessions == 0 or sessions >= K_MIN
+def is_small(count: int) -> bool:
+    """1 to K_MIN - 1 could single someone out; zero describes nobody."""
+    return 0 < count < K_MIN
 
 
-def safe_count(sessions: int) -> int | None:
-    return sessions if is_safe(sessions) else None
+def is_safe(count: int) -> bool:
+    return not is_small(count)
+
+
+def safe_count(count: int) -> int | None:
+    """A lone count with nothing published beside it that it could be combined with."""
+    return None if is_small(count) else count
+
+
+class Disclosure:
+    """Decides, number by number, what may be published about one set of sessions.
+
+    Rows are vectors over the same columns (sessions, or classes of sessions that every row treats alike).
+    Call `hide` for every number that must stay unknown before offering any, then `offer` in order of importance.
+    """
+
+    def __init__(self, width: int) -> None:
+        self._width = width
+        self._basis = np.zeros((0, width), dtype=np.int64)  # published rows in reduced row echelon form
+        self._pivots: list[int] = []
+        self._hidden = np.zeros((0, width), dtype=np.int64)  # hidden rows, reduced against the basis
+
+    def _reduce(self, row: Row) -> Row:
+        residue = np.asarray(row, dtype=np.int64) % P
+        if self._pivots:
+            # products of two residues fit in int64; reduce each before summing, whatever the rank
+            residue = (residue - (residue[self._pivots][:, None] * self._basis % P).sum(axis=0)) % P
+        return residue
+
+    def hide(self, row: Row) -> None:
+        residue = self._reduce(row)
+        if residue.any():
+            self._hidden = np.vstack([self._hidden, residue])
+        else:
+            raise ValueError("this number can already be worked out from what was published")
+
+    def offer(self, row: Row) -> bool:
+        """True when the number may be published: it is derivable already or reveals nothing hidden."""
+        residue = self._reduce(row)
+        nonzero = np.flatnonzero(residue)
+        if nonzero.size == 0:
+            return True
+        pivot = int(nonzero[0])
+        unit = residue * pow(int(residue[pivot]), -1, P) % P
+        hidden = (self._hidden - np.outer(self._hidden[:, pivot], unit) % P) % P
+        if hidden.size and not hidden.any(axis=1).all():
+            self._hidden = np.vstack([self._hidden, residue])
+            return False
+        self._hidden = hidden
+        self._basis = (self._basis - np.outer(self._basis[:, pivot], unit) % P) % P
+        self._basis = np.vstack([self._basis, unit])
+        self._pivots.append(pivot)
+        return True
+
+
+def columns(rows: Sequence[Row]) -> npt.NDArray[np.int64]:
+    """The rows with identical columns merged: the same spans in far fewer columns."""
+    if not rows:
+        return np.zeros((0, 0), dtype=np.int64)
+    matrix = np.vstack(rows).astype(np.int64)
+    if matrix.shape[1] == 0:
+        return matrix
+    return np.unique(matrix, axis=1)
 
 
 def suppress_group(counts: Mapping[str, int]) -> dict[str, int | None]:
-    """Counts of a partition (each session in at most one cell), suppressed so none can be derived from the rest."""
-    shown: dict[str, int | None] = {key: safe_count(value) for key, value in counts.items()}
-    hidden = [key for key, value in shown.items() if value is None]
-    if len(hidden) == 1:
-        candidates = sorted((value, key) for key, value in shown.items() if value)  # smallest non-zero shown cell
-        if candidates:
-            shown[candidates[0][1]] = None
-    return shown
+    """The cells of one partition whose total is published: small cells hidden, and as many more as needed.
+
+    A partition is rows over its cells (a cell's sessions are all alike to it); an empty cell describes nobody.
+    """
+    keys = [key for key in counts if counts[key]]
+    values = [counts[key] for key in keys]
+    disclosure = Disclosure(len(keys))
+    units = np.eye(len(keys), dtype=np.int64)
+    small = [i for i, value in enumerate(values) if is_small(value)]
+    for i in small:
+        disclosure.hide(units[i])
+    if len(small) > 1 and is_small(sum(values[i] for i in small)):
+        disclosure.hide(units[small].sum(axis=0))
+    disclosure.offer(np.ones(len(keys), dtype=np.int64))
+    shown: dict[str, int | None] = {key: 0 for key in counts}
+    for i in sorted(range(len(keys)), key=lambda i: (-values[i], keys[i])):
+        shown[keys[i]] = values[i] if i not in small and disclosure.offer(units[i]) else None
+    return {key: shown[key] for key in counts}

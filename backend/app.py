@@ -15,7 +15,7 @@ from backend.console import install_console
 from backend.errors import install_error_handlers
 from backend.headers import SecurityHeaders
 from backend.limits import BodySizeLimit
-from backend.routes import admin, cases, health, kiosk, signin, usage
+from backend.routes import admin, cases, health, kiosk, signin
 from backend.services import Services
 from backend.settings import Settings
 from backend.signalling import close_calls, install_calls
@@ -76,7 +76,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     )
     app.state.services = backend
     install_error_handlers(app)
-    for module in (health, kiosk, signin, cases, usage, admin):
+    for module in (health, kiosk, signin, cases, admin):
         app.include_router(module.router)
     install_console(app)  # web console pages, assets, console and dashboard APIs (backend/console.py)
     install_calls(app, backend)  # video call signalling WebSockets and the call queue (backend/signalling.py)

@@ -1,35 +1,37 @@
 """Pilot dashboard API: aggregates per location, kiosk and week, as JSON for the charts and as CSV.
 
 Only usage events and kiosk heartbeats are read, never cases. Every count passes backend.anonymity first, so
-a cell of 1 to 4 sessions is null in JSON and "<5" in CSV, whatever filter the caller chose.
+a hidden number (1 to 4 sessions, or one that would give such a count back) is null in JSON and "verborgen" in
+CSV, whatever filter the caller chose. Every CSV cell goes through backend.spreadsheet (no formulas).
 (No `from __future__ import annotations`: FastAPI must see the Annotated dependencies at run time.)
 """
 
-import csv
 import io
-from collections import Counter
+from collections import defaultdict
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 
-from backend.anonymity import K_MIN, suppress_group
+from backend.anonymity import K_MIN
 from backend.auth import Backend, UsageReader
-from backend.dashboard import aggregate, session_counts
+from backend.dashboard import Week as WeekFigures
+from backend.dashboard import started_between
 from backend.errors import ApiError, describe
 from backend.heartbeats import SqlHeartbeatLog
 from backend.models import UsageEventRow
 from backend.presenter import dutch_catalog
 from backend.services import Services
+from backend.spreadsheet import SafeWriter
 from backend.weeks import BadWeek, Week, parse_week, recent_weeks, week_of
 from domain.languages import LANGUAGES
-from domain.usage import EventKind
 
 router = APIRouter(prefix="/api/dashboard", tags=["pilot dashboard"])
 
+HIDDEN = "verborgen"
 TREND_WEEKS = 8
 WEEK_CHOICES = 26
 WeekParam = Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$", description="ISO week, e.g. 2026-W48")]
@@ -45,36 +47,35 @@ def _week(backend: Services, text: str | None) -> Week:
         raise ApiError(422, "invalid_week", str(error)) from None
 
 
-def _filtered(query: Any, location: str | None, kiosk: UUID | None) -> Any:
-    if location is not None:
-        query = query.where(UsageEventRow.location == location)
-    if kiosk is not None:
-        query = query.where(UsageEventRow.kiosk_id == kiosk)
-    return query
-
-
 # Plain rows with just these columns load several times faster than ORM objects; they fit UsageRecord.
 EVENT_COLUMNS = tuple(getattr(UsageEventRow, name) for name in (
     "session", "kind", "at", "kiosk_id", "location", "language", "service", "step", "reason", "duration_ms", "rating",
 ))
+# A session lasts minutes (the kiosk's idle timeout ends it), so its events lie within a day of its first one.
+SESSION_SPAN = timedelta(days=1)
 
 
-def _events(backend: Services, week: Week, location: str | None, kiosk: UUID | None) -> list[Any]:
-    query = select(*EVENT_COLUMNS).where(UsageEventRow.at >= week.start, UsageEventRow.at < week.end)
+def _events(backend: Services, start: datetime, end: datetime) -> list[Any]:
+    """Every event of the sessions that started in [start, end), at every kiosk: all views are decided together."""
+    near = (UsageEventRow.at >= start - SESSION_SPAN, UsageEventRow.at < end + SESSION_SPAN)
+    query = select(*EVENT_COLUMNS).where(*near)
     with backend.db.read() as session:
-        return list(session.execute(_filtered(query, location, kiosk)))
+        return started_between(session.execute(query), start, end)
 
 
-def _session_starts(
-    backend: Services, weeks: list[Week], location: str | None, kiosk: UUID | None
-) -> list[tuple[UUID, datetime]]:
-    """One row per session for the trend, instead of every event of eight weeks."""
-    query = select(UsageEventRow.session, UsageEventRow.at).where(
-        UsageEventRow.kind == EventKind.SESSION_START.value,
-        UsageEventRow.at >= weeks[0].start, UsageEventRow.at < weeks[-1].end,
-    )
-    with backend.db.read() as session:
-        return [(row.session, row.at) for row in session.execute(_filtered(query, location, kiosk))]
+def _trend(backend: Services, week: Week, service_steps: dict[str, list[str]], location: str | None,
+           kiosk: str | None) -> list[dict[str, Any]]:
+    """Sessions per week for the same view, each decided exactly as that week's own dashboard decides it."""
+    weeks = recent_weeks(week, TREND_WEEKS)
+    events = _events(backend, weeks[0].start, weeks[-1].end)
+    firsts: dict[Any, str] = {}
+    for event in sorted(events, key=lambda e: e.at):
+        firsts.setdefault(event.session, week_of(event.at).label)
+    members: dict[str, list[Any]] = defaultdict(list)
+    for event in events:
+        members[firsts[event.session]].append(event)
+    return [{"week": w.label, "sessions": WeekFigures(members[w.label], service_steps).sessions(location, kiosk)}
+            for w in weeks]
 
 
 def _labels(backend: Services) -> dict[str, Any]:
@@ -91,14 +92,12 @@ def dashboard_data(
     backend: Services, heartbeats: SqlHeartbeatLog, week_text: str | None, location: str | None, kiosk: UUID | None
 ) -> dict[str, Any]:
     week = _week(backend, week_text)
-    trend = recent_weeks(week, TREND_WEEKS)
-    in_week = _events(backend, week, location, kiosk)
-    starts = _session_starts(backend, trend, location, kiosk)
+    service_steps = {schema.case_type: [step.id for step in schema.steps] for schema in backend.catalog}
+    kiosk_key = str(kiosk) if kiosk else None
+    figures = WeekFigures(_events(backend, week.start, week.end), service_steps).view(location, kiosk_key)
     kiosks = [k for k in backend.kiosks.all() if (location is None or k.location == location)
               and (kiosk is None or k.id == kiosk)]
     names = {k.id: k.name for k in backend.kiosks.all()}
-    service_steps = {schema.case_type: [step.id for step in schema.steps] for schema in backend.catalog}
-    by_week = suppress_group(Counter(week_of(at).label for _, at in starts))
     now = backend.clock()
     uptime = heartbeats.uptime(kiosks, week.start, week.end, now)
     return {
@@ -107,12 +106,10 @@ def dashboard_data(
         "filters": {"location": location, "kiosk": str(kiosk) if kiosk else None},
         "k": K_MIN,
         "labels": _labels(backend),
-        **asdict(aggregate(in_week, service_steps)),
-        "trend": [{"week": w.label, "sessions": by_week.get(w.label, 0)} for w in trend],
-        "by_location": [{"location": key, "sessions": value} for key, value in
-                        sorted(session_counts(in_week, lambda e: e.location).items())],
-        "by_kiosk": [{"kiosk": names.get(UUID(str(key)), "?"), "sessions": value} for key, value in
-                     sorted(session_counts(in_week, lambda e: str(e.kiosk_id)).items())],
+        **asdict(figures),
+        "trend": _trend(backend, week, service_steps, location, kiosk_key),
+        "by_kiosk": [{"kiosk": names.get(UUID(row["kiosk"]), "?"), "sessions": row["sessions"]}
+                     for row in figures.by_kiosk],
         "uptime": [{"kiosk": k.name, "location": k.location, "uptime": uptime[k.id],
                     "last_heartbeat_at": k.last_heartbeat_at, "revoked": k.revoked_at is not None} for k in kiosks],
     }
@@ -146,13 +143,13 @@ def dashboard(
 
 
 def _cell(value: Any) -> str:
-    return "<5" if value is None else str(value)
+    return HIDDEN if value is None else str(value)
 
 
 def dashboard_csv(data: dict[str, Any]) -> str:
-    """The aggregates as rows: section, key, measure, value (suppressed cells read "<5")."""
+    """The aggregates as rows: section, key, measure, value (hidden numbers read "verborgen")."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out)
     writer.writerow(["week", "location", "kiosk", "section", "key", "measure", "value"])
     scope = [data["week"], data["filters"]["location"] or "alle", data["filters"]["kiosk"] or "alle"]
 
@@ -163,11 +160,12 @@ def dashboard_csv(data: dict[str, Any]) -> str:
     row("totaal", "", "verstuurd", data["submitted"])
     for stage in data["funnel"]:
         row("funnel", stage["stage"], "sessies", stage["reached"])
+        row("funnel", stage["stage"], "hier gestopt", stage["left"])
     for service, steps in data["steps"].items():
         for step in steps:
             row(f"stappen:{service}", step["step"], "bereikt", step["reached"])
             row(f"stappen:{service}", step["step"], "afgehaakt", step["dropped"])
-    for name, key in (("abandon_reasons", "reason"), ("abandon_steps", "step"), ("languages", "language"),
+    for name, key in (("abandon_reasons", "reason"), ("languages", "language"),
                       ("services", "service"), ("by_location", "location"), ("by_kiosk", "kiosk"), ("trend", "week")):
         for item in data[name]:
             row(name, item[key], "sessies", item["sessions"])

@@ -173,27 +173,5 @@ class TotpPolicy(Strict):
     required: bool = Field(description="officers and admins must set up TOTP before they can do anything else")
 
 
-class UsageCell(BaseModel):
-    """Counts for one location (or kiosk) and period. Cells with fewer than 5 sessions are left out."""
-
-    period: str
-    location: str
-    kiosk_id: UUID | None
-    sessions: int
-    submitted: int
-    abandoned: int
-    calls: int
-    average_rating: float | None
-    languages: dict[str, int]
-    services: dict[str, int]
-
-
-class UsageSummary(BaseModel):
-    granularity: str
-    min_sessions: int
-    suppressed_cells: int
-    cells: list[UsageCell]
-
-
 class Health(BaseModel):
     status: str

@@ -15,8 +15,7 @@ from backend.cases import QueueFilter
 from backend.intake import OpenedCase
 from backend.kiosks import KioskIdentity
 from backend.models import Kiosk, User
-from backend.schemas import CaseDetail, CaseSummary, NoteView, Role, UsageSummary
-from backend.usage import Granularity, GroupBy
+from backend.schemas import CaseDetail, CaseSummary, NoteView, Role
 from domain.status import CaseStatus
 from domain.wire import CaseDelivery, CaseReceipt, Heartbeat, UsageBatch, UsageBatchReceipt
 
@@ -88,10 +87,6 @@ class AccountStore(Protocol):
 
 class UsageStore(Protocol):
     def store_batch(self, batch: UsageBatch, kiosk: KioskIdentity, now: datetime) -> UsageBatchReceipt: ...
-
-    def summary(
-        self, since: datetime, until: datetime, granularity: Granularity, group_by: GroupBy, location: str | None
-    ) -> UsageSummary: ...
 
 
 class RetentionPolicy(Protocol):

@@ -10,10 +10,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import select, update
 
 from backend.console_auth import POLL_HEADER
+from backend.dashboard_api import HIDDEN
 from backend.models import AuditEntry, Kiosk
 from backend.schemas import Role
 from domain.wire import EVENTS_PATH, HEARTBEAT_PATH
@@ -208,7 +210,7 @@ def test_the_dashboard_never_shows_fewer_than_five_sessions(backend: Backend) ->
     assert only_assen["sessions"] is None
     assert all(row["reached"] in (None, 0) for row in only_assen["funnel"])
     one_kiosk = pilot.get(f"/api/dashboard?week=2026-W48&kiosk={small.id}").json()
-    assert one_kiosk["sessions"] is None and one_kiosk["languages"] == [{"language": "pl", "sessions": None}]
+    assert one_kiosk["sessions"] is None and one_kiosk["languages"] == []  # a view of under 5 says nothing
     assert pilot.get("/api/dashboard?week=2026-W47").json()["sessions"] == 0
 
 
@@ -223,9 +225,11 @@ def test_the_csv_holds_the_same_suppressed_aggregates(backend: Backend) -> None:
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     value = {(r["section"], r["key"], r["measure"]): r["value"] for r in rows}
     assert value[("totaal", "", "sessies")] == "8"
-    assert value[("languages", "tr", "sessies")] == "<5"
-    assert value[("languages", "en", "sessies")] == "<5"  # 8 - 2 would give the 2 away
-    assert value[("tevredenheid", "5", "sessies")] == "6"
+    assert value[("languages", "tr", "sessies")] == HIDDEN
+    assert value[("languages", "en", "sessies")] == HIDDEN  # 8 - 2 would give the 2 away
+    # 6 of the 8 rated: showing the 6 would give away the 2 who did not
+    assert value[("tevredenheid", "5", "sessies")] == HIDDEN
+    assert value[("gesprekken", "", "aangevraagd")] == "0"
     assert not any(cell in {"1", "2", "3", "4"} for r in rows for cell in [r["value"]] if r["measure"] == "sessies")
 
 
@@ -250,3 +254,22 @@ def test_uptime_counts_five_minute_slots_with_a_heartbeat(backend: Backend) -> N
     assert row["uptime"] == 0.5
     bad = backend.anonymous.post(HEARTBEAT_PATH, json=beat, headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 401
+
+
+def test_the_csv_never_hands_a_spreadsheet_a_formula(backend: Backend) -> None:
+    """Kiosk names, locations and the filter are typed by people: OWASP's CSV injection rule holds for each cell."""
+    backend.set_clock(at(60))
+    hostile = '=HYPERLINK("http://evil.example","klik")'
+    kiosk = backend.kiosk(name="+31 bibliotheek", location=hostile)
+    send_sessions(backend, kiosk, 6, language="en")
+    pilot = backend.sign_in(Role.PILOT)
+    for query in ("week=2026-W48", f"week=2026-W48&location={quote(hostile)}", "week=2026-W48&location=%40SUM(A1)"):
+        answer = pilot.get(f"/api/dashboard.csv?{query}")
+        assert answer.status_code == 200, answer.text
+        cells = [cell for row in csv.reader(io.StringIO(answer.text)) for cell in row]
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))], query
+    answer = pilot.get(f"/api/dashboard.csv?week=2026-W48&location={quote(hostile)}")
+    scoped = list(csv.DictReader(io.StringIO(answer.text)))
+    assert {row["location"] for row in scoped} == {"'" + hostile}
+    assert ("'" + hostile, "6") in {(row["key"], row["value"]) for row in scoped if row["section"] == "by_location"}
+    assert "'+31 bibliotheek" in {row["key"] for row in scoped if row["section"] == "by_kiosk"}

@@ -302,7 +302,7 @@ def test_mandatory_totp_sends_officers_to_enrolment_and_opens_nothing_else(backe
     assert login(backend.client(), name, code=totp.at(T0 + timedelta(seconds=30)))[0] == 200
 
     pilot = backend.sign_in(Role.PILOT)  # the rule is for officers and admins
-    assert pilot.get("/api/usage/summary").status_code == 200
+    assert pilot.get("/api/dashboard").status_code == 200
 
 
 def test_an_admin_resets_a_lost_totp_and_the_user_enrols_again(backend: Backend) -> None:

@@ -38,7 +38,7 @@ ADMITTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/cases/{case_id}/release"): frozenset({OFFICER}),
     ("POST", "/api/cases/{case_id}/status"): frozenset({OFFICER}),
     ("POST", "/api/cases/{case_id}/notes"): frozenset({OFFICER}),
-    ("GET", "/api/usage/summary"): frozenset({PILOT, ADMIN}),
+
     ("GET", "/api/admin/kiosks"): frozenset({ADMIN}),
     ("POST", "/api/admin/kiosks"): frozenset({ADMIN}),
     ("POST", "/api/admin/kiosks/{kiosk_id}/revoke"): frozenset({ADMIN}),
@@ -133,7 +133,7 @@ def test_every_route_admits_exactly_its_callers(backend: Backend) -> None:
 def test_a_pilot_sees_usage_and_never_a_case(backend: Backend) -> None:
     case_id, reference = backend.new_case()
     pilot = backend.sign_in(Role.PILOT)
-    assert pilot.get("/api/usage/summary").status_code == 200
+    assert pilot.get("/api/dashboard").status_code == 200
     for path in ("/api/cases", f"/api/cases/{case_id}", f"/api/cases?reference={reference}"):
         answer = pilot.get(path)
         assert answer.status_code == 403 and reference not in answer.text
@@ -142,5 +142,5 @@ def test_a_pilot_sees_usage_and_never_a_case(backend: Backend) -> None:
 def test_a_kiosk_token_opens_nothing_but_the_kiosk_api(backend: Backend) -> None:
     case_id, _ = backend.new_case()
     kiosk = backend.kiosk()
-    for path in ("/api/cases", f"/api/cases/{case_id}", "/api/admin/kiosks", "/api/usage/summary", "/api/auth/me"):
+    for path in ("/api/cases", f"/api/cases/{case_id}", "/api/admin/kiosks", "/api/dashboard", "/api/auth/me"):
         assert backend.anonymous.get(path, headers=kiosk.headers).status_code == 401

@@ -1,4 +1,4 @@
-"""Usage events: batches idempotent on batch and event ids; the pilot's summary hides small groups."""
+"""Usage events: batches idempotent on batch and event ids; what they count reaches the dashboard suppressed."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from backend.anonymity import K_MIN
 from backend.models import UsageEventRow
 from backend.schemas import Role
-from backend.usage import MIN_SESSIONS
 from domain.wire import EVENTS_PATH, MAX_EVENTS_PER_BATCH
 from tests.backend.support import Backend
 
@@ -69,37 +69,23 @@ def test_events_that_could_carry_free_text_are_refused(backend: Backend) -> None
     assert stored_events(backend) == 0
 
 
-def test_summary_counts_sessions_and_suppresses_small_cells(backend: Backend) -> None:
+def test_events_from_the_kiosk_api_reach_the_dashboard_suppressed(backend: Backend) -> None:
+    backend.set_clock(DAY + timedelta(hours=1))
     emmen, assen = backend.kiosk(location="Emmen"), backend.kiosk(location="Assen")
-    emmen_events = [e for _ in range(MIN_SESSIONS + 1) for e in session_events()]
+    emmen_events = [e for _ in range(K_MIN + 1) for e in session_events()]
     emmen_events += session_events(language="fa", submit=False)
     assert send(backend, emmen.headers, emmen_events).status_code == 200
-    small = [e for _ in range(MIN_SESSIONS - 1) for e in session_events()]
-    assert send(backend, assen.headers, small).status_code == 200
+    assert send(backend, assen.headers, [e for _ in range(K_MIN - 1) for e in session_events()]).status_code == 200
 
     pilot = backend.sign_in(Role.PILOT)
-    answer = pilot.get("/api/usage/summary", params={"since": "2026-11-01", "until": "2026-11-30"})
-    assert answer.status_code == 200, answer.text
-    summary = answer.json()
-    assert summary["suppressed_cells"] == 1 and summary["min_sessions"] == MIN_SESSIONS
-    (cell,) = summary["cells"]
-    assert cell["location"] == "Emmen" and cell["period"] == "2026-11-20"
-    assert cell["sessions"] == MIN_SESSIONS + 2 and cell["submitted"] == MIN_SESSIONS + 1 and cell["abandoned"] == 1
-    assert cell["languages"] == {"en": MIN_SESSIONS + 1}  # the single Persian session is not shown
-    assert cell["average_rating"] == 4.0
-    month = pilot.get("/api/usage/summary", params={"since": "2026-11-01", "until": "2026-11-30",
-                                                    "granularity": "month", "by": "kiosk"}).json()
-    assert [c["period"] for c in month["cells"]] == ["2026-11"] and month["cells"][0]["kiosk_id"] == str(emmen.id)
-    assert pilot.get("/api/usage/summary", params={"since": "2026-12-01", "until": "2026-11-01"}).status_code == 422
+    data = pilot.get("/api/dashboard", params={"week": "2026-W47"}).json()
+    assert data["sessions"] == 2 * K_MIN + 1
+    languages = {row["language"]: row["sessions"] for row in data["languages"]}
+    assert languages == {"en": None, "fa": None}  # the single Persian session, and en = total - fa
+    emmen_view = pilot.get("/api/dashboard", params={"week": "2026-W47", "location": "Emmen"}).json()
+    assert emmen_view["sessions"] is None  # or Assen's 4 would be the total minus Emmen
 
 
-def test_default_summary_period_is_the_last_thirty_days(backend: Backend) -> None:
-    kiosk = backend.kiosk()
-    send(backend, kiosk.headers, [e for _ in range(MIN_SESSIONS) for e in session_events()])
-    pilot = backend.sign_in(Role.PILOT)
-    backend.set_clock(DAY + timedelta(days=29))
-    pilot = backend.sign_in(Role.PILOT)
-    assert len(pilot.get("/api/usage/summary").json()["cells"]) == 1
-    backend.set_clock(DAY + timedelta(days=31))
-    pilot = backend.sign_in(Role.PILOT)
-    assert pilot.get("/api/usage/summary").json()["cells"] == []
+def test_the_old_usage_summary_is_gone(backend: Backend) -> None:
+    """It published counts of 1 to 4 and means beside their cells; the dashboard replaces it."""
+    assert backend.sign_in(Role.PILOT).get("/api/usage/summary").status_code == 404

@@ -104,5 +104,5 @@ export function formatAge(minutes) {
 }
 
 export function suppressed(value) {
-  return value === null || value === undefined ? "<5" : String(value);
+  return value === null || value === undefined ? "verborgen" : String(value);
 }

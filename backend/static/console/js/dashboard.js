@@ -1,5 +1,5 @@
 // Pilot dashboard: anonymous aggregates per week, location and kiosk, drawn with the locally served Chart.js.
-// Suppressed cells (fewer than 5 sessions) arrive as null from the server and show as "<5".
+// Hidden numbers (fewer than 5 sessions, or enough to work such a number out) arrive as null and show as "verborgen".
 
 import { api, el, formatTime, show, suppressed } from "./api.js";
 import { startSession } from "./session.js";
@@ -8,7 +8,7 @@ const BLUE = "#15295a";
 const PALETTE = ["#15295a", "#c45500", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#546e7a"];
 const REASONS = { timeout: "Time-out", cancel: "Gestopt", unknown: "Onbekend" };
 const STAGES = {
-  started: "Gestart", language: "Taal gekozen", service: "Dienst gekozen", submitted: "Verstuurd", rated: "Beoordeeld",
+  started: "Gestart", language: "Taal gekozen", service: "Dienst gekozen", submitted: "Verstuurd",
 };
 const charts = [];
 let labels = {};
@@ -35,7 +35,7 @@ function figure(id, title, kind, keys, series, note) {
   const rows = keys.map((key, index) => [key, ...series.map((set) => suppressed(set.data[index]))]);
   const hidden = keys.filter((key, index) => series.some((set) => set.data[index] === null));
   const hiddenNote = hidden.length
-    ? el("p", { class: "note hidden-cells" }, `Niet getoond (minder dan 5 sessies): ${hidden.join(", ")}.`) : null;
+    ? el("p", { class: "note hidden-cells" }, `Verborgen (te klein, of terug te rekenen tot minder dan 5 sessies): ${hidden.join(", ")}.`) : null;
   const node = el("figure", { class: "chart", "data-chart": id },
     el("figcaption", {}, title),
     el("div", { class: "canvas" }, canvas),
@@ -68,7 +68,7 @@ function name(group, key) {
 function draw(data) {
   while (charts.length) charts.pop().destroy();
   document.getElementById("charts").replaceChildren();
-  const mean = data.satisfaction.mean === null ? "<5" : data.satisfaction.mean.toLocaleString("nl-NL");
+  const mean = data.satisfaction.mean === null ? "verborgen" : data.satisfaction.mean.toLocaleString("nl-NL");
   document.getElementById("tiles").replaceChildren(
     tile(`Sessies in ${data.week}`, suppressed(data.sessions)),
     tile("Verstuurd", suppressed(data.submitted)),
@@ -92,7 +92,7 @@ function draw(data) {
     [{ label: "Sessies", data: data.services.map((r) => r.sessions) }]);
   figure("ratings", "Tevredenheid (aantal beoordelingen)", "bar", data.satisfaction.ratings.map((r) => `${r.rating}`),
     [{ label: "Sessies", data: data.satisfaction.ratings.map((r) => r.sessions) }]);
-  const seconds = (ms) => (ms === undefined ? "<5" : `${Math.round(ms / 1000)} s`);
+  const seconds = (ms) => (ms === undefined ? "verborgen" : `${Math.round(ms / 1000)} s`);
   document.querySelector("#calls tbody").replaceChildren(
     ...[["Wachttijd tot verbinding", data.calls.wait_ms], ["Duur van het gesprek", data.calls.duration_ms]].map(
       ([what, spread]) => el("tr", {}, el("th", { scope: "row" }, what), el("td", {}, seconds(spread?.p50)),
