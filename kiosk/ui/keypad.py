@@ -70,6 +70,15 @@ class OnScreenKeyboard(BoxLayout):
                 line.add_widget(self._key_button(model, key))
             self.add_widget(line)
 
+    def type(self, text: str) -> None:
+        """What typing `text` key by key gives (length limit, shift), in one step, as the field hears a key."""
+        model = self.model
+        if model is None:
+            return
+        model.type(text)
+        self._on_text(model.text)
+        self.render()
+
     def press(self, key: Key) -> None:
         model = self.model
         if model is None:

@@ -8,6 +8,7 @@ so they reach widgets the way a finger does: a button hidden under an overlay do
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -68,13 +69,27 @@ class Driver:
     def has(self, tag: str) -> bool:
         return bool(self.find_all(tag))
 
-    def appears(self, tag: str, frames: int = 60) -> bool:
-        """Whether a widget tagged so shows up within some frames (a keyboard opening, a screen building)."""
-        for _ in range(frames):
-            if self.has(tag):
-                return True
-            self.frames(1)
-        return False
+    def appears(self, tag: str) -> bool:
+        """Whether a widget tagged so shows up (a keyboard opening, a screen building): waits on the condition."""
+        return self.wait_for(lambda: bool(self._find_now(tag)))
+
+    def wait_for(self, condition: Callable[[], bool], timeout: float = STEP_TIMEOUT) -> bool:
+        """Run `condition` on the main thread once a frame until it holds; False if it never did in `timeout`.
+
+        The timeout only bounds a failure: a passing test waits exactly as long as the app needs, however
+        loaded the machine is, instead of a number of frames that a slow machine may not be enough for.
+        """
+        deadline = time.monotonic() + timeout
+        while not self.call(condition):
+            if time.monotonic() > deadline:
+                return False
+        return True
+
+    def keyboard(self) -> Any:
+        """The on-screen keyboard of the current screen, once a field opened it."""
+        widget = self.call(lambda: self.app.current_screen().ids.keyboard)
+        assert self.wait_for(lambda: widget.model is not None), "no keyboard is open"
+        return widget
 
     def _visible_widgets(self) -> list[Any]:
         root = self.app.root
@@ -128,14 +143,24 @@ class Driver:
         touch.touch_up()
 
     def type_text(self, text: str) -> None:
-        """Type on the on-screen keyboard, key by key, switching pages and shift as a person would."""
+        """Type on the on-screen keyboard, key by key, switching pages and shift as a person would.
+
+        For the tests about the keyboard; a test about something else uses `enter_text`."""
         for ch in text:
             self._type_char(ch)
 
+    def enter_text(self, text: str) -> None:
+        """Give the field whose keyboard is open `text` through the keyboard's own model, in one step.
+
+        The field was tapped as a person taps it (focus, keyboard opening); the model then does what typing
+        `text` key by key does (length limit, shift), and the screen hears it as it hears a key press."""
+        keyboard = self.keyboard()
+        self.call(lambda: keyboard.type(text))
+        self.frames(1)
+
     def _type_char(self, ch: str) -> None:
-        keyboard = self.call(lambda: self.app.current_screen().ids.keyboard)
+        keyboard = self.keyboard()
         model = self.call(lambda: keyboard.model)
-        assert model is not None, "no keyboard is open"
         if ch in " \n":
             self.tap("key.space" if ch == " " else "key.enter", settle=1)
             return

@@ -68,7 +68,7 @@ def test_arabic_answer_is_machine_translated_through_english(make_app, kiosk_set
         d.tap("keyboard.hide")
         d.tap("nav.next")
         d.tap("input.description")
-        d.type_text(STOLEN["ar"])
+        d.enter_text(STOLEN["ar"])
         d.tap("keyboard.hide")
         d.tap("nav.next")
         d.tap("nav.next")  # the optional contact step

@@ -32,7 +32,7 @@ def answer(d: Driver, spec: Field, value: Any, path: str | None = None) -> None:
     elif kind is FieldType.ADDRESS:
         for part, text in value.items():
             d.tap(f"input.{path}.{part}")
-            d.type_text(text)
+            d.enter_text(text)
     elif kind is FieldType.ITEMS:
         for index, item in enumerate(value):
             if index:
@@ -42,7 +42,7 @@ def answer(d: Driver, spec: Field, value: Any, path: str | None = None) -> None:
                     answer(d, sub, item[sub.id], f"{path}.{index}.{sub.id}")
     else:
         d.tap(f"input.{path}")
-        d.type_text(str(value))
+        d.enter_text(str(value))
 
 
 def pick_date(d: Driver, tag: str, day: date, lifetime: bool) -> None:
