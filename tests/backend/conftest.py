@@ -1,11 +1,14 @@
 """Backend test fixtures: every API test runs against SQLite and against a real PostgreSQL server.
 
 The PostgreSQL server is started once per test session (initdb into a temporary directory, 127.0.0.1,
-a free port) and each test gets a fresh database in it.
+a free port). The schema is migrated once per session into a template (a PostgreSQL template database and a
+SQLite file); each test gets a fresh copy of it, so Alembic does not run again for every test. Tests about the
+migrations themselves take `empty_database_url`.
 """
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from backend.app import create_app
+from backend.db import Database
 from backend.services import Services
 from backend.settings import Settings, load_settings
 from tests.backend.postgres import PostgresServer, find_bin_dir, free_port
@@ -32,18 +36,60 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.stop()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def migrate(url: str) -> None:
+    db = Database(url)
+    try:
+        db.migrate()
+    finally:
+        db.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: PostgresServer) -> str:
+    """A database migrated to head once per session; tests get copies of it."""
+    name = "politieloket_template"
+    migrate(postgres_server.create_database(name))
+    return name
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "backend.sqlite"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+def _database(request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool) -> Iterator[str]:
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'backend.sqlite'}"
+        path = tmp_path / "backend.sqlite"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+            path.chmod(0o600)
+        yield f"sqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template") if migrated else None
     name = f"test_{uuid.uuid4().hex[:12]}"
-    url = server.create_database(name)
+    url = server.create_database(name, template)
     try:
         yield url
     finally:
         server.drop_database(name)
+
+
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database at the current schema (a copy of the session's migrated template)."""
+    yield from _database(request, tmp_path, migrated=True)
+
+
+@pytest.fixture(params=DATABASES)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh empty database, for tests of the migrations themselves."""
+    yield from _database(request, tmp_path, migrated=False)
 
 
 def make_settings(database_url: str, tmp_path: Path) -> Settings:

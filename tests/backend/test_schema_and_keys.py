@@ -18,8 +18,8 @@ from backend.models import Base
 from backend.settings import SettingsError, load_settings
 
 
-def test_migrations_create_exactly_the_models_and_can_run_again(database_url: str) -> None:
-    db = Database(database_url)
+def test_migrations_create_exactly_the_models_and_can_run_again(empty_database_url: str) -> None:
+    db = Database(empty_database_url)
     try:
         db.migrate()
         db.migrate()  # every command migrates first: a second run changes nothing

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -53,6 +54,7 @@ def exercise(backend: Backend, operation: Any, mode: GenerationMode, credentials
         assert mode is GenerationMode.NEGATIVE  # an operation without parameters has no invalid variants
 
 
+@pytest.mark.slow  # about a minute per database: the whole API under generated requests
 def test_no_server_errors_for_generated_requests(backend: Backend) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", backend.app)
     credentials = Credentials(backend)

@@ -27,6 +27,7 @@ from kiosk.delivery import Delivery, open_delivery
 from kiosk.flow import Screen, SessionFlow, Triage
 from kiosk.settings import load_settings
 from tests.backend.support import Backend, LiveServer, SignedIn
+from tests.hypothesis_profile import TIME_INDEPENDENT
 from tests.samples import ANSWERS
 from tests.strategies import text_values, value_for
 
@@ -122,8 +123,8 @@ def fill_and_submit(flow: SessionFlow, case_type: str, language: str, answers: d
     return None if state.screen is Screen.RECEIPT else dict(state.errors)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, *TIME_INDEPENDENT])
 @given(intake=intakes())
 def test_what_the_kiosk_accepts_the_backend_stores_and_the_officer_can_read(rig: Rig, intake: Any) -> None:
     case_type, language, answers, dutch, meta = intake

@@ -7,6 +7,7 @@ so they reach widgets the way a finger does: a button hidden under an overlay do
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import traceback
@@ -17,6 +18,13 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 STEP_TIMEOUT = 30.0
 SCROLLVIEW_RELEASE_DELAY = 0.25
+# Screenshots for people to look at are written only on demand (`./scripts/test --screenshots`, or this variable
+# set to 1): each costs several software-GL frames. Tests that assert on pixels take `picture()`, always.
+SCREENSHOTS_ENV = "POLITIELOKET_SCREENSHOTS"
+
+
+def screenshots_wanted() -> bool:
+    return os.environ.get(SCREENSHOTS_ENV) == "1"
 
 
 class Driver:
@@ -180,7 +188,12 @@ class Driver:
         self.tap(f"key.{base}", settle=1)
 
     # ----- pictures -------------------------------------------------------------------------------------
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str) -> Path | None:
+        """A picture for a person to look at, in test-artifacts/screens/, when screenshots are wanted."""
+        return self.picture(name) if screenshots_wanted() else None
+
+    def picture(self, name: str) -> Path:
+        """The window as drawn now, as a PNG, for a test that looks at its pixels."""
         from kivy.core.window import Window
 
         self.frames(8)

@@ -87,7 +87,7 @@ def test_the_officer_appears_on_the_kiosk_screen(
         officer.say(GREETING)
         until(lambda: GREETING in d.call(lambda: screen.spoken()), "the officer's words on the screen")
         assert not d.call(lambda: screen.alternatives)
-        shot = d.screenshot("call_03_connected")
+        shot = d.picture("call_03_connected")
         (x, y), (width, height) = d.call(lambda: (tuple(video._picture.pos), tuple(video._picture.size)))
         left = colour_at(shot, x + width * 0.25, y + height / 2)
         right = colour_at(shot, x + width * 0.75, y + height / 2)

@@ -1,5 +1,6 @@
-"""Complete intakes on the real app by touch, in Dutch and in Arabic, into a real sealed outbox; a picture of
-every screen in both languages goes to test-artifacts/screens/ (look at them)."""
+"""Complete intakes on the real app by touch, in Dutch and in Arabic, into a real sealed outbox; with
+`./scripts/test --screenshots` a picture of every screen in both languages goes to test-artifacts/screens/
+(look at them)."""
 
 from __future__ import annotations
 
