@@ -13,7 +13,7 @@ from fastapi.routing import iter_route_contexts
 
 from backend.schemas import Role
 from domain.wire import CASES_PATH, EVENTS_PATH, HEARTBEAT_PATH, PROVISIONING_PATH
-from tests.backend.support import Backend
+from tests.backend.support import Backend, SignedIn
 
 ANONYMOUS, KIOSK, OFFICER, PILOT, ADMIN = "anonymous", "kiosk", "officer", "pilot", "admin"
 CALLERS = (ANONYMOUS, KIOSK, OFFICER, PILOT, ADMIN)
@@ -91,14 +91,27 @@ def is_refusal(answer: httpx.Response) -> bool:
     return answer.status_code in (401, 403) or redirect
 
 
-def caller(backend: Backend, who: str) -> tuple[httpx.Client, dict[str, str]]:
-    """A client as `who` and the headers it sends: bearer token, or session cookie plus CSRF token."""
-    if who == ANONYMOUS:
-        return backend.client(), {}
-    if who == KIOSK:
-        return backend.client(), backend.kiosk().headers
-    session = backend.sign_in(Role(who))
-    return session.client, {"X-CSRF-Token": session.csrf}
+class Callers:
+    """A client as each caller and the headers it sends: bearer token, or session cookie plus CSRF token.
+
+    One kiosk and one console session per role serve every request while they work: a request may end a session
+    (logging out), so `/api/auth/me` is asked first and a new login replaces one that ended."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.kiosk = backend.kiosk()
+        self.sessions: dict[Role, SignedIn] = {}
+
+    def __call__(self, who: str) -> tuple[httpx.Client, dict[str, str]]:
+        if who == ANONYMOUS:
+            return self.backend.client(), {}
+        if who == KIOSK:
+            return self.backend.client(), self.kiosk.headers
+        role = Role(who)
+        session = self.sessions.get(role)
+        if session is None or session.client.get("/api/auth/me").status_code != 200:
+            session = self.sessions[role] = self.backend.sign_in(role)
+        return session.client, {"X-CSRF-Token": session.csrf}
 
 
 def test_every_route_is_in_the_matrix(backend: Backend) -> None:
@@ -110,12 +123,13 @@ def test_every_route_is_in_the_matrix(backend: Backend) -> None:
 
 def test_every_route_admits_exactly_its_callers(backend: Backend) -> None:
     failures = []
+    caller = Callers(backend)
     for method, path in http_routes(backend):
         if (method, path) not in ADMITTED:
             continue  # reported by test_every_route_is_in_the_matrix
         concrete = re.sub(r"\{[^}]+\}", str(uuid.uuid4()), path)
         for who in CALLERS:
-            client, headers = caller(backend, who)
+            client, headers = caller(who)
             answer = client.request(
                 method, concrete, headers=headers, json={} if method != "GET" else None, follow_redirects=False
             )

@@ -1,5 +1,7 @@
 """Drive a real KioskApp from a test: the app runs on the main thread (Kivy needs it), the test's steps run
-on a second thread and hand each action to the main thread, waiting for it and for frames to be drawn.
+on a second thread and hand each action to the main thread, waiting for it, and for conditions (a keyboard
+open, a widget shown, a touch released), never for a number of frames or seconds. The window draws only while
+a picture is taken (`_DrawGate`).
 
 Touches are real motion events posted through Kivy's event loop to the Window (kivy.tests UnitTestTouch),
 so they reach widgets the way a finger does: a button hidden under an overlay does not get the touch.
@@ -17,7 +19,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 STEP_TIMEOUT = 30.0
-SCROLLVIEW_RELEASE_DELAY = 0.25
+POLL_INTERVAL = 1 / 60
 # Screenshots for people to look at are written only on demand (`./scripts/test --screenshots`, or this variable
 # set to 1): each costs several software-GL frames. Tests that assert on pixels take `picture()`, always.
 SCREENSHOTS_ENV = "POLITIELOKET_SCREENSHOTS"
@@ -27,14 +29,43 @@ def screenshots_wanted() -> bool:
     return os.environ.get(SCREENSHOTS_ENV) == "1"
 
 
+class _DrawGate:
+    """Whether the window draws its frames: only while a picture is taken.
+
+    Software GL under Xvfb costs most of a GUI test's time, and pixels matter only to a test that looks at a
+    picture. Everything else a test checks (which widgets show, their text, size, position, focus, what a touch
+    reaches) is decided before drawing: Kivy lays out and renders text to textures when properties change, and
+    the draw pass only rasterises the canvas. A handler bound to `on_draw`/`on_flip` that returns True stops
+    Kivy's own one, so a frame with drawing off rasterises and swaps nothing."""
+
+    drawing = False
+    installed = False
+
+    @classmethod
+    def install(cls) -> None:
+        if cls.installed:
+            return
+        from kivy.core.window import Window
+
+        Window.fbind("on_draw", cls._skip)
+        Window.fbind("on_flip", cls._skip)
+        cls.installed = True
+
+    @classmethod
+    def _skip(cls, *_args: Any) -> bool:
+        return not cls.drawing
+
+
 class Driver:
     def __init__(self, app: Any, artifacts: Path) -> None:
         self.app = app
         self.artifacts = artifacts
+        self.last_touch = "nothing yet"  # what the last tap touched, for a failure to say
 
     # ----- main-thread plumbing ------------------------------------------------------------------------
-    def call(self, fn: Callable[[], T]) -> T:
-        """Run `fn` on the main thread at the next frame and return its result (or raise its error)."""
+    def call(self, fn: Callable[[], T], after: float = 0) -> T:
+        """Run `fn` on the main thread at the next frame (or the first one `after` seconds from now) and return
+        its result (or raise its error)."""
         from kivy.clock import Clock
 
         done = threading.Event()
@@ -47,8 +78,8 @@ class Driver:
                 box["error"] = error
             done.set()
 
-        Clock.schedule_once(run, 0)
-        if not done.wait(STEP_TIMEOUT):
+        Clock.schedule_once(run, after)
+        if not done.wait(STEP_TIMEOUT + after):
             raise TimeoutError("the app did not run a step in time")
         if "error" in box:
             raise box["error"]
@@ -67,6 +98,10 @@ class Driver:
 
     def _find_now(self, tag: str) -> list[Any]:
         return [w for w in self._visible_widgets() if getattr(w, "tag", None) == tag]
+
+    def shown_now(self, tag: str) -> list[Any]:
+        """The visible widgets tagged `tag`, for a condition given to `wait_for` (runs on the main thread)."""
+        return self._find_now(tag)
 
     def find(self, tag: str) -> Any:
         found = self.find_all(tag)
@@ -88,7 +123,11 @@ class Driver:
         loaded the machine is, instead of a number of frames that a slow machine may not be enough for.
         """
         deadline = time.monotonic() + timeout
-        while not self.call(condition):
+        if self.call(condition):
+            return True
+        # Then once per 60 Hz frame, as a person's eye would: polling back to back would keep the main thread
+        # busy and starve the app's worker threads (translation, sender) that the condition waits for.
+        while not self.call(condition, after=POLL_INTERVAL):
             if time.monotonic() > deadline:
                 return False
         return True
@@ -96,7 +135,8 @@ class Driver:
     def keyboard(self) -> Any:
         """The on-screen keyboard of the current screen, once a field opened it."""
         widget = self.call(lambda: self.app.current_screen().ids.keyboard)
-        assert self.wait_for(lambda: widget.model is not None), "no keyboard is open"
+        opened = self.wait_for(lambda: widget.model is not None)
+        assert opened, f"no keyboard is open after the touch on {self.last_touch}"
         return widget
 
     def _visible_widgets(self) -> list[Any]:
@@ -120,35 +160,45 @@ class Driver:
             return found[0], scroll_into_view(found[0])
 
         widget, scrolled = self.call(prepare)
-        if scrolled:
-            self.frames(2)
-        self.call(lambda: self._touch(*widget.to_window(*widget.center)))
+        if scrolled is not None:
+            # A step that was just built may still be laying itself out, moving the widget after it was scrolled
+            # to: scroll again until its centre stays where a finger can reach it.
+            def settled() -> bool:
+                if _reachable(widget):
+                    return True
+                scroll_into_view(widget)
+                return False
+
+            where = lambda: _window_rect(widget)  # noqa: E731
+            assert self.wait_for(settled), f"{tag!r} never came into view: widget {self.call(where)}"
+
+        def touch() -> Any:
+            x, y = widget.to_window(*widget.center)
+            self.last_touch = f"{tag!r} at ({x:.0f}, {y:.0f}), widget {_window_rect(widget)}, scrolled: {scrolled}"
+            return self._touch(x, y)
+
+        finger = self.call(touch)
         if scrolled is not None:
             # A ScrollView cannot tell a tap from the start of a swipe at once: it hands the release to the
-            # button 0.2 s later (kivy.uix.scrollview), as it does for a finger.
-            self.wait_clock(SCROLLVIEW_RELEASE_DELAY)
+            # button 0.2 s later (kivy.uix.scrollview), as it does for a finger, and lets go of the touch then.
+            # Waiting for that, not for 0.2 s: on a loaded machine a timer of the test's own may fire first, and
+            # the next step would type into the field that was open before.
+            released = self.wait_for(lambda: not finger.grab_list)
+            assert released, f"the ScrollView never released the touch on {self.last_touch}"
         self.frames(settle)
-
-    def wait_clock(self, seconds: float) -> None:
-        """Let the app's Clock run for `seconds` (for Kivy's own timed steps, never to assert on time)."""
-        from kivy.clock import Clock
-
-        done = threading.Event()
-        self.call(lambda: Clock.schedule_once(lambda _dt: done.set(), seconds))
-        if not done.wait(STEP_TIMEOUT):
-            raise TimeoutError("the app's clock did not run")
 
     def tap_at(self, x: float, y: float) -> None:
         self.call(lambda: self._touch(x, y))
         self.frames(2)
 
     @staticmethod
-    def _touch(x: float, y: float) -> None:
+    def _touch(x: float, y: float) -> Any:
         from kivy.tests.common import UnitTestTouch
 
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         touch.touch_up()
+        return touch
 
     def type_text(self, text: str) -> None:
         """Type on the on-screen keyboard, key by key, switching pages and shift as a person would.
@@ -196,12 +246,39 @@ class Driver:
         """The window as drawn now, as a PNG, for a test that looks at its pixels."""
         from kivy.core.window import Window
 
-        self.frames(8)
-        self.artifacts.mkdir(parents=True, exist_ok=True)
-        target = self.artifacts / f"{name}.png"
-        written = self.call(lambda: Window.screenshot(str(self.artifacts / f"{name}_.png")))
+        _DrawGate.drawing = True
+        try:
+            self.call(Window.canvas.ask_update)
+            self.frames(8)
+            self.artifacts.mkdir(parents=True, exist_ok=True)
+            target = self.artifacts / f"{name}.png"
+            written = self.call(lambda: Window.screenshot(str(self.artifacts / f"{name}_.png")))
+        finally:
+            _DrawGate.drawing = False
         Path(written).replace(target)
         return target
+
+
+def _reachable(widget: Any) -> bool:
+    """Whether the widget's centre lies inside the visible part of its ScrollView (and the window)."""
+    from kivy.core.window import Window
+    from kivy.uix.scrollview import ScrollView
+
+    x, y = widget.to_window(*widget.center)
+    if not (0 <= x < Window.width and 0 <= y < Window.height):
+        return False
+    parent = widget.parent
+    while parent is not None and not isinstance(parent, ScrollView) and parent.parent is not parent:
+        parent = parent.parent
+    if not isinstance(parent, ScrollView):
+        return True
+    left, bottom = parent.to_window(parent.x, parent.y)
+    return left <= x < left + parent.width and bottom <= y < bottom + parent.height
+
+
+def _window_rect(widget: Any) -> str:
+    x, y = widget.to_window(widget.x, widget.y)
+    return f"({x:.0f}, {y:.0f}) {widget.width:.0f}x{widget.height:.0f}"
 
 
 def scroll_into_view(widget: Any) -> bool | None:
@@ -225,6 +302,7 @@ def run_app(app: Any, steps: Callable[[Driver], None], artifacts: Path, timeout:
 
     failure: list[BaseException] = []
     driver = Driver(app, artifacts)
+    _DrawGate.install()
 
     def scenario() -> None:
         try:

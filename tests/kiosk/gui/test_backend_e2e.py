@@ -65,10 +65,8 @@ def test_tip_by_touch_reaches_the_backend_and_the_receipt_shows_its_reference(
     def steps(d: Driver) -> None:
         walk_intake(d, language, "tip", "nuisance_tip", TIPS[language], prefix=f"{language}_e2e")
         case_id = d.call(lambda: app.flow.state.receipt.case_id)
-        for _ in range(600):  # the app's own clock tick picks the reference up from the sender
-            if d.has("receipt.reference") and d.text_of("receipt.reference"):
-                break
-            d.frames(5)
+        # the app's own clock tick picks the reference up from the sender
+        assert d.wait_for(lambda: any(w.source for w in d.shown_now("receipt.reference")), 120)
         reference = d.call(lambda: app.flow.state.receipt.reference)
         assert reference and reference in d.text_of("receipt.reference")
         seen["case_id"], seen["reference"] = case_id, reference

@@ -73,10 +73,9 @@ def test_arabic_answer_is_machine_translated_through_english(make_app, kiosk_set
         d.tap("nav.next")
         d.tap("nav.next")  # the optional contact step
         assert d.screen() == "review"
-        for _ in range(1200):  # the worker thread answers; the app redraws the review when it does
-            if d.has("review.dutch.description") and d.has("review.low_confidence.where_details"):
-                break
-            d.frames(2)
+        # the worker thread answers; the app redraws the review when it does
+        tags = ("review.dutch.description", "review.unavailable.where_details")
+        assert d.wait_for(lambda: all(d.shown_now(tag) for tag in tags), 120)
         assert d.text_of("review.dutch.description") == STOLEN["nl"]
         assert d.text_of("review.machine.description") == app.ui.text("review.pivot", "ar")
         assert not d.has("review.low_confidence.description")
