@@ -7,7 +7,6 @@ Each page checks the session and role before it is sent, so a pilot asking for a
 
 import functools
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -20,7 +19,6 @@ from fastapi.staticfiles import StaticFiles
 from backend import console_api, dashboard_api
 from backend.accounts import SessionUser
 from backend.auth import Backend, session_cookie
-from backend.heartbeats import HeartbeatObserver, SqlHeartbeatLog
 from backend.schemas import Role
 from backend.services import Services
 
@@ -126,21 +124,9 @@ def font(name: str, backend: Backend) -> Response:
     return FileResponse(fonts / name, media_type="font/ttf", headers={"Cache-Control": "max-age=86400"})
 
 
-def _kiosk_id(backend: Services) -> Callable[[str], UUID | None]:
-    def identify(token: str) -> UUID | None:
-        kiosk = backend.kiosks.authenticate(token)
-        return kiosk.id if kiosk else None
-
-    return identify
-
-
 def install_console(app: FastAPI) -> None:
-    """Add the console's pages, assets and APIs, and the heartbeat history behind the uptime figures."""
-    backend: Services = app.state.services
-    app.state.heartbeat_log = SqlHeartbeatLog(backend.db)
+    """Add the console's pages, assets and APIs."""
     app.include_router(router)
     app.include_router(console_api.router)
     app.include_router(dashboard_api.router)
     app.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")
-    app.add_middleware(HeartbeatObserver, identify=_kiosk_id(backend), log=app.state.heartbeat_log,
-                       clock=lambda: backend.clock())  # looked up each time: tests move the clock

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from backend.anonymity import K_MIN
@@ -21,7 +21,6 @@ from backend.auth import Backend, UsageReader
 from backend.dashboard import Week as WeekFigures
 from backend.dashboard import started_between
 from backend.errors import ApiError, describe
-from backend.heartbeats import SqlHeartbeatLog
 from backend.models import UsageEventRow
 from backend.presenter import dutch_catalog
 from backend.services import Services
@@ -89,7 +88,7 @@ def _labels(backend: Services) -> dict[str, Any]:
 
 
 def dashboard_data(
-    backend: Services, heartbeats: SqlHeartbeatLog, week_text: str | None, location: str | None, kiosk: UUID | None
+    backend: Services, week_text: str | None, location: str | None, kiosk: UUID | None
 ) -> dict[str, Any]:
     week = _week(backend, week_text)
     service_steps = {schema.case_type: [step.id for step in schema.steps] for schema in backend.catalog}
@@ -99,7 +98,7 @@ def dashboard_data(
               and (kiosk is None or k.id == kiosk)]
     names = {k.id: k.name for k in backend.kiosks.all()}
     now = backend.clock()
-    uptime = heartbeats.uptime(kiosks, week.start, week.end, now)
+    uptime = backend.heartbeats.uptime(kiosks, week.start, week.end, now)
     return {
         "week": week.label,
         "weeks": [w.label for w in reversed(recent_weeks(week_of(now), WEEK_CHOICES))],
@@ -123,22 +122,13 @@ def _options(backend: Services) -> dict[str, Any]:
     }
 
 
-def heartbeat_log(request: Request) -> SqlHeartbeatLog:
-    """Made by backend.console.install_console, next to the observer that fills it."""
-    log: SqlHeartbeatLog = request.app.state.heartbeat_log
-    return log
-
-
-Heartbeats = Annotated[SqlHeartbeatLog, Depends(heartbeat_log)]
-
-
 @router.get("", responses=describe(401, 403, 422))
 def dashboard(
-    reader: UsageReader, backend: Backend, heartbeats: Heartbeats, week: WeekParam = None,
+    reader: UsageReader, backend: Backend, week: WeekParam = None,
     location: LocationParam = None, kiosk: UUID | None = None,
 ) -> dict[str, Any]:
     """Sessions, funnel and drop-off, abandon reasons, languages, services, calls, ratings, uptime for one week."""
-    data = dashboard_data(backend, heartbeats, week, location, kiosk)
+    data = dashboard_data(backend, week, location, kiosk)
     return data | {"options": _options(backend)}
 
 
@@ -186,11 +176,11 @@ def dashboard_csv(data: dict[str, Any]) -> str:
 
 @router.get(".csv", responses=describe(401, 403, 422), response_class=Response)
 def dashboard_export(
-    reader: UsageReader, backend: Backend, heartbeats: Heartbeats, week: WeekParam = None,
+    reader: UsageReader, backend: Backend, week: WeekParam = None,
     location: LocationParam = None, kiosk: UUID | None = None,
 ) -> Response:
     """The same aggregates as CSV, small cells suppressed."""
-    data = dashboard_data(backend, heartbeats, week, location, kiosk)
+    data = dashboard_data(backend, week, location, kiosk)
     name = f"politieloket-{data['week']}.csv"
     return Response(dashboard_csv(data), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,34 +1,23 @@
 """Kiosk heartbeat history, for uptime on the pilot dashboard: which five-minute slots had a heartbeat.
 
-The kiosk API stores only the latest heartbeat on the kiosk row. HeartbeatObserver watches accepted
-heartbeats (POST /api/kiosk/heartbeat answered 204) and marks the slot; one row per kiosk per slot.
+The kiosk row holds only the latest heartbeat; the heartbeat route also marks the slot here, one row per kiosk
+per slot (models.HeartbeatSlot).
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ForeignKey, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
-from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.db import Database
-from backend.models import Base, Kiosk, UtcDateTime
-from domain.wire import HEARTBEAT_PATH
+from backend.models import HeartbeatSlot, Kiosk
 
 SLOT = timedelta(minutes=5)
-
-
-class HeartbeatSlot(Base):
-    __tablename__ = "kiosk_heartbeat_slots"
-
-    kiosk_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
-    slot: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
 
 
 def slot_of(moment: datetime) -> datetime:
@@ -81,44 +70,3 @@ def _expected(kiosk: Kiosk, start: datetime, end: datetime, now: datetime) -> in
 
 def share(seen: int, expected: int) -> float | None:
     return round(min(1.0, seen / expected), 4) if expected else None
-
-
-class HeartbeatObserver:
-    """ASGI middleware: after an accepted kiosk heartbeat, mark its slot (off the event loop)."""
-
-    def __init__(self, app: ASGIApp, identify: Callable[[str], uuid.UUID | None], log: SqlHeartbeatLog,
-                 clock: Callable[[], datetime]) -> None:
-        self.app = app
-        self.identify = identify
-        self.log = log
-        self.clock = clock
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != HEARTBEAT_PATH or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        accepted = False
-
-        async def watch(message: Message) -> None:
-            nonlocal accepted
-            if message["type"] == "http.response.start":
-                accepted = message["status"] == 204
-            await send(message)
-
-        await self.app(scope, receive, watch)
-        token = _bearer(scope)
-        if accepted and token:
-            await run_in_threadpool(self._mark, token)
-
-    def _mark(self, token: str) -> None:
-        kiosk_id = self.identify(token)
-        if kiosk_id is not None:
-            self.log.record(kiosk_id, self.clock())
-
-
-def _bearer(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-    return None

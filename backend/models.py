@@ -224,3 +224,12 @@ class UserTotp(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_step: Mapped[int | None] = mapped_column(BigInteger)  # the last accepted 30 s step: no code twice
+
+
+class HeartbeatSlot(Base):
+    """A five-minute slot in which a kiosk sent a heartbeat: uptime on the pilot dashboard (backend/heartbeats.py)."""
+
+    __tablename__ = "kiosk_heartbeat_slots"
+
+    kiosk_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
+    slot: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)

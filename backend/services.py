@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from backend.accounts import Argon2Passwords, SqlAccountStore
 from backend.cases import SqlCaseStore
 from backend.db import Database
+from backend.heartbeats import SqlHeartbeatLog
 from backend.keys import NaclKeyring
 from backend.kiosks import SqlKioskStore
 from backend.models import utcnow
@@ -34,6 +35,7 @@ class Services:
     retention: RetentionPolicy
     throttle: SqlLoginThrottle
     totp: SqlTotpStore
+    heartbeats: SqlHeartbeatLog
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
@@ -64,6 +66,7 @@ class Services:
             retention=SqlRetention(db, settings.retention_days),
             throttle=throttle,
             totp=totp,
+            heartbeats=SqlHeartbeatLog(db),
         )
 
     def close(self) -> None:

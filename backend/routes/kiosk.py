@@ -122,5 +122,7 @@ def heartbeat(beat: Heartbeat, kiosk: Kiosk, backend: Backend) -> Response:
     beat.last_error = _one_line(beat.last_error, 500)
     beat.app_version = _one_line(beat.app_version, 64) or ""
     beat.held_reason = _one_line(beat.held_reason, 64)
-    backend.kiosks.record_heartbeat(kiosk.id, beat, backend.clock())
+    now = backend.clock()
+    backend.kiosks.record_heartbeat(kiosk.id, beat, now)
+    backend.heartbeats.record(kiosk.id, now)  # the slot for uptime on the pilot dashboard
     return Response(status_code=204)

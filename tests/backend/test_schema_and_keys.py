@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,6 +30,22 @@ def test_migrations_create_exactly_the_models_and_can_run_again(empty_database_u
             assert "alembic_version" in inspect(connection).get_table_names()
     finally:
         db.dispose()
+
+
+def test_the_models_module_alone_holds_every_table(database_url: str) -> None:
+    """What Alembic autogenerate sees when it imports backend.models and nothing else: no table may live in a
+    module that happens to be imported later (autogenerate would propose dropping it)."""
+    listed = subprocess.run(
+        [sys.executable, "-c", "from backend.models import Base; print(' '.join(sorted(Base.metadata.tables)))"],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    db = Database(database_url)
+    try:
+        with db.engine.connect() as connection:
+            migrated = set(inspect(connection).get_table_names()) - {"alembic_version"}
+    finally:
+        db.dispose()
+    assert set(listed.stdout.split()) == migrated
 
 
 def test_database_urls_are_checked() -> None:
