@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from backend.auth import CSRF_HEADER, SESSION_COOKIE
 from backend.models import AuditEntry, CaseNote
@@ -130,6 +132,56 @@ def test_concurrent_claims_have_exactly_one_winner(backend: Backend, live: LiveS
         assert statuses == [200] + [409] * (len(officers) - 1)
         winner = next(officers[index] for index, status in results if status == 200)
         assert officers[0].get(f"/api/cases/{case_id}").json()["claimed_by"] == winner.name
+
+
+def test_a_claim_that_lost_the_race_between_its_read_and_its_update_gets_409(backend: Backend) -> None:
+    """Officer A's claim has read the case as new; before its UPDATE runs, officer B claims and commits.
+
+    On PostgreSQL both transactions really overlap: only the UPDATE's condition on the status and claimer just
+    read stops A from overwriting B's claim, so A must get 409 "changed_meanwhile" (remove the condition and A
+    wins, and this test fails). On SQLite a writer holds the database from its first read (BEGIN IMMEDIATE), so
+    B waits for A, then finds the case claimed. Either way exactly one officer holds the case."""
+    case_id, _ = backend.new_case()
+    first, second = backend.sign_in(Role.OFFICER), backend.sign_in(Role.OFFICER)
+    db = backend.services.db
+    armed = threading.Event()
+    armed.set()
+    seen: dict[str, Any] = {}
+
+    def second_claim() -> None:
+        seen["second"] = second.post(f"/api/cases/{case_id}/claim")
+
+    def before_update(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not (armed.is_set() and statement.lstrip().upper().startswith("UPDATE CASES")):
+            return
+        armed.clear()  # the first claim's UPDATE, about to run: now the second officer claims
+        rival = threading.Thread(target=second_claim)
+        rival.start()
+        if db.is_sqlite:
+            rival.join(0.3)
+            seen["second_waited"] = rival.is_alive()  # it cannot get in while the first holds the database
+            seen["rival"] = rival
+        else:
+            rival.join(30)
+            assert not rival.is_alive()
+
+    event.listen(db.engine, "before_cursor_execute", before_update)
+    try:
+        answer = first.post(f"/api/cases/{case_id}/claim")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_update)
+    assert not armed.is_set(), "the claim never reached its UPDATE"
+    if db.is_sqlite:
+        seen["rival"].join(30)
+        assert seen["second_waited"]
+        assert answer.status_code == 200
+        assert (seen["second"].status_code, seen["second"].json()["error"]) == (409, "already_claimed")
+        winner = first
+    else:
+        assert seen["second"].status_code == 200
+        assert (answer.status_code, answer.json()["error"]) == (409, "changed_meanwhile")
+        winner = second
+    assert first.get(f"/api/cases/{case_id}").json()["claimed_by"] == winner.name
 
 
 def test_notes_are_for_the_claiming_officer_and_stored_encrypted(backend: Backend) -> None:
