@@ -64,10 +64,14 @@ class KioskServices:
 
 def open_services(settings: Settings) -> KioskServices:
     forms = FormCatalog.load(settings.forms_dir)
-    services = _delivery_services(settings, forms)
+    notes: list[str] = []
+    translator = _translator(settings, notes)
+    # The heartbeat tells the admin page whether this kiosk translates yet (its models warmed up).
+    translation_ready = translator.ready if translator is not None else lambda: False
+    services = _delivery_services(settings, forms, translation_ready)
     services.speaker = _speaker(services.notes)
     services.printer = _printer(settings, services.notes)
-    translator = _translator(settings, services.notes)
+    services.notes.extend(notes)
     if translator is not None:
         services.translator = translator
         services.start = _both(services.start, translator.start)
@@ -97,7 +101,7 @@ def _both(first: Callable[[], object], second: Callable[[], object]) -> Callable
     return run
 
 
-def _delivery_services(settings: Settings, forms: FormCatalog) -> KioskServices:
+def _delivery_services(settings: Settings, forms: FormCatalog, translation_ready: Callable[[], bool]) -> KioskServices:
     if not settings.provisioned:
         reason = "not provisioned: run `python -m kiosk provision --backend URL --token TOKEN`"
         refusing = RefusingOutbox(reason)
@@ -105,7 +109,7 @@ def _delivery_services(settings: Settings, forms: FormCatalog) -> KioskServices:
     from kiosk.delivery import open_delivery  # SQLAlchemy and httpx load only on a provisioned kiosk
 
     try:
-        delivery = open_delivery(settings)
+        delivery = open_delivery(settings, translation_ready=translation_ready)
     except Exception as error:  # a broken outbox file or key: out of service, with a reason, not a crash
         reason = f"outbox cannot open: {type(error).__name__}: {error}"
         log.error("%s", reason)

@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from tests.health import wait_until_healthy
 
@@ -83,8 +84,30 @@ class BackendProcess:
             rows = connection.execute("SELECT event_id FROM usage_events").fetchall()
         return Counter(uuid.UUID(str(row[0])) for row in rows)
 
+    def translation_ready(self, kiosk: str) -> bool | None:
+        """What the kiosk's last heartbeat said of its translation models; None before any heartbeat."""
+        query = "SELECT last_heartbeat_at, translation_ready FROM kiosks WHERE name = ?"
+        with sqlite3.connect(self.db_file, timeout=30) as connection:
+            beat_at, ready = connection.execute(query, (kiosk,)).fetchone()
+        return None if beat_at is None else bool(ready)
+
     def heartbeat(self, kiosk: str) -> tuple[object, int, str | None]:
         """When the kiosk last sent a heartbeat, its outbox backlog and its last error."""
         query = "SELECT last_heartbeat_at, outbox_pending, last_error FROM kiosks WHERE name = ?"
         with sqlite3.connect(self.db_file, timeout=30) as connection:
             return connection.execute(query, (kiosk,)).fetchone()
+
+
+def provisioned_settings(backend: BackendProcess, data_dir: Path, name: str, **changes: Any) -> Any:
+    """Kiosk Settings after `python -m kiosk provision` against `backend`, with a sender that retries fast."""
+    from kiosk.settings import load_settings
+
+    token = backend.add_kiosk(name, "Emmen, bureau")
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "provision", "--backend", backend.url,
+         "--token", token],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    fast = {"send_initial_backoff": 0.05, "send_max_backoff": 0.5, "send_idle_interval": 0.2, "request_timeout": 3.0}
+    return load_settings({"data_dir": data_dir, **fast, **changes}, environ={})

@@ -4,8 +4,6 @@ translation models are installed, so the Arabic review says translation is unava
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.settings import load_settings
-from tests.kiosk.backend_process import REPO, BackendProcess
+from tests.kiosk.backend_process import BackendProcess, provisioned_settings
 from tests.kiosk.gui.conftest import ARTIFACTS
 from tests.kiosk.gui.driver import Driver, run_app
 from tests.kiosk.gui.test_intake import WHEN, walk_intake
@@ -35,18 +32,6 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendProcess
     process.start()
     yield process
     process.stop()
-
-
-def provisioned_settings(backend: BackendProcess, data_dir: Path, name: str) -> Any:
-    token = backend.add_kiosk(name, "Emmen, bureau")
-    done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "provision", "--backend", backend.url,
-         "--token", token],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    fast = {"send_initial_backoff": 0.05, "send_max_backoff": 0.5, "send_idle_interval": 0.2, "request_timeout": 3.0}
-    return load_settings({"data_dir": data_dir, **fast}, environ={})
 
 
 @pytest.mark.parametrize("language", ["nl", "ar"])
