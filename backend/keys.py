@@ -17,7 +17,7 @@ import secrets
 from pathlib import Path
 
 from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.public import PrivateKey, SealedBox
 from nacl.secret import SecretBox
 
 KEY_BYTES = 32
@@ -100,9 +100,3 @@ class NaclKeyring:
 
     def digest(self, data: bytes) -> str:
         return hmac.new(self._digest, data, hashlib.sha256).hexdigest()
-
-
-def seal(public_key_base64: str, plaintext: bytes) -> str:
-    """What a kiosk does: seal to the backend's public key. Used by tests, the bench and tools."""
-    box = SealedBox(PublicKey(base64.b64decode(public_key_base64)))
-    return base64.b64encode(box.encrypt(plaintext)).decode()

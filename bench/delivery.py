@@ -29,11 +29,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from backend.audit import SYSTEM  # noqa: E402
-from backend.keys import seal  # noqa: E402
 from backend.services import Services  # noqa: E402
 from backend.settings import load_settings  # noqa: E402
 from domain.payload import CasePayload  # noqa: E402
 from domain.wire import CASES_PATH  # noqa: E402
+from kiosk.sealing import seal  # noqa: E402
 
 TARGET_THROUGHPUT = 200.0  # cases per second on 2 cores
 TARGET_P99_MS = 100.0
@@ -61,7 +61,7 @@ def sealed_bodies(public_key: str, count: int) -> list[bytes]:
         payload = CasePayload(case_id=case_id, case_type="bike_theft", schema_version=1, language="nl",
                               created_at=now.isoformat(), answers=answers(index, now))  # fmt: skip
         body = {"case_id": case_id, "case_type": "bike_theft", "schema_version": 1, "language": "nl",
-                "created_at": now.isoformat(), "sealed": seal(public_key, payload.to_json())}  # fmt: skip
+                "created_at": now.isoformat(), "sealed": seal(payload.to_json(), public_key)}  # fmt: skip
         bodies.append(json.dumps(body).encode())
     return bodies
 

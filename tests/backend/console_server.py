@@ -19,11 +19,11 @@ from typing import Any
 
 import httpx
 
-from backend.keys import seal
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload, Translation, TranslationHop
 from domain.validation import validate
 from domain.wire import CASES_PATH, EVENTS_PATH, HEARTBEAT_PATH, PROVISIONING_PATH
+from kiosk.sealing import seal
 from tests.health import wait_until_healthy
 from tests.samples import ANSWERS
 
@@ -115,7 +115,7 @@ class ConsoleBackend:
         body = {
             "case_id": payload.case_id, "case_type": payload.case_type, "schema_version": payload.schema_version,
             "language": payload.language, "created_at": payload.created_at,
-            "sealed": seal(public_key, payload.to_json()),
+            "sealed": seal(payload.to_json(), public_key),
         }
         return str(self._kiosk("POST", CASES_PATH, body, token=token).json()["reference"])
 

@@ -17,7 +17,6 @@ from fastapi.testclient import TestClient
 
 from backend.audit import SYSTEM
 from backend.auth import CSRF_HEADER
-from backend.keys import seal
 from backend.schemas import Role
 from backend.services import Services
 from domain.forms import FormCatalog, default_assets_dir
@@ -25,6 +24,7 @@ from domain.payload import CasePayload, Translation
 from domain.validation import validate
 from domain.wire import CASES_PATH
 from kiosk.payloads import build_payload
+from kiosk.sealing import seal
 from tests.samples import ANSWERS
 
 PASSWORD = "correct horse battery staple"
@@ -140,7 +140,7 @@ class Backend:
         body = {
             "case_id": payload.case_id, "case_type": payload.case_type, "schema_version": payload.schema_version,
             "language": payload.language, "created_at": payload.created_at,
-            "sealed": seal(self.services.keys.public_key, payload.to_json()),
+            "sealed": seal(payload.to_json(), self.services.keys.public_key),
         }  # fmt: skip
         body.update(changes)
         return body

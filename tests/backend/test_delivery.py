@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 
 from backend.audit import SYSTEM
 from backend.intake import open_delivery
-from backend.keys import seal
 from backend.kiosks import KioskIdentity
 from backend.models import AuditEntry, Case
 from backend.references import ALPHABET
 from backend.schemas import Role
 from domain.wire import CASES_PATH, MAX_SEALED_BYTES, PROVISIONING_PATH, CaseDelivery
+from kiosk.sealing import seal
 from tests.backend.support import Backend, LiveServer, normalised, payload_for, utc
 from tests.samples import ANSWERS, SECRETS
 
@@ -103,7 +103,7 @@ def test_a_payload_sealed_to_another_key_is_refused_without_content(backend: Bac
     kiosk = backend.kiosk()
     payload = payload_for(uuid.uuid4())
     other_key = base64.b64encode(bytes(PrivateKey.generate().public_key)).decode()
-    answer = backend.deliver(kiosk, payload, sealed=seal(other_key, payload.to_json()))
+    answer = backend.deliver(kiosk, payload, sealed=seal(payload.to_json(), other_key))
     assert answer.status_code == 422 and answer.json()["error"] == "unsealable"
     for garbage in ("not base64!", base64.b64encode(b"too short").decode(), ""):
         answer = backend.deliver(kiosk, payload, sealed=garbage)
@@ -126,7 +126,7 @@ def test_a_payload_that_disagrees_with_the_clear_metadata_is_refused(backend: Ba
 def test_unreadable_payload_inside_a_good_seal_is_refused(backend: Backend) -> None:
     payload = payload_for(uuid.uuid4())
     for plaintext in (b"not json", b"[1, 2]", b'{"case_id": "x"}', b"{\"answers\": 1}"):
-        sealed = seal(backend.services.keys.public_key, plaintext)
+        sealed = seal(plaintext, backend.services.keys.public_key)
         answer = backend.deliver(backend.kiosk(), payload, sealed=sealed)
         assert answer.status_code == 422 and answer.json()["error"] == "unreadable_payload"
 
@@ -273,7 +273,7 @@ def test_a_malformed_translation_is_stored_as_no_translation_with_the_original(
     """Never trusted, never a lost case: the officer gets the resident's own words, flagged."""
     case_id = uuid.uuid4()
     raw = {**json.loads(payload_for(case_id).to_json()), "translations": {"description": entry}}
-    sealed = seal(backend.services.keys.public_key, json.dumps(raw).encode())
+    sealed = seal(json.dumps(raw).encode(), backend.services.keys.public_key)
     answer = backend.deliver(backend.kiosk(), payload_for(case_id), sealed=sealed)
     assert answer.status_code == 201, answer.text
     stored = backend.sign_in(Role.OFFICER).get(f"/api/cases/{case_id}").json()["translations"]["description"]
@@ -287,7 +287,7 @@ def test_translations_that_are_not_translation_records_are_refused(
 ) -> None:
     case_id = uuid.uuid4()
     raw = {**json.loads(payload_for(case_id).to_json()), "translations": translations}
-    sealed = seal(backend.services.keys.public_key, json.dumps(raw).encode())
+    sealed = seal(json.dumps(raw).encode(), backend.services.keys.public_key)
     answer = backend.deliver(backend.kiosk(), payload_for(case_id), sealed=sealed)
     assert answer.status_code == 422 and answer.json()["error"] == "unreadable_payload", answer.text
     assert count_cases(backend) == 0
@@ -297,7 +297,7 @@ def test_a_huge_translation_is_kept_out_and_the_original_flagged(backend: Backen
     case_id = uuid.uuid4()
     raw = json.loads(payload_for(case_id).to_json())
     raw["translations"]["description"]["dutch"] = "fiets " * 40_000  # 240 KB
-    sealed = seal(backend.services.keys.public_key, json.dumps(raw).encode())
+    sealed = seal(json.dumps(raw).encode(), backend.services.keys.public_key)
     assert backend.deliver(backend.kiosk(), payload_for(case_id), sealed=sealed).status_code == 201
     officer = backend.sign_in(Role.OFFICER)
     stored = officer.get(f"/api/cases/{case_id}").json()["translations"]["description"]
@@ -311,7 +311,7 @@ def test_deeply_nested_values_are_refused_not_crashed_on(backend: Backend, depth
     text = payload_for(case_id).to_json().decode()
     nested = text.replace('"value":45000', '"value":' + "[" * depth + "]" * depth)
     assert nested != text
-    sealed = seal(backend.services.keys.public_key, nested.encode())
+    sealed = seal(nested.encode(), backend.services.keys.public_key)
     answer = backend.deliver(backend.kiosk(), payload_for(case_id), sealed=sealed)
     assert answer.status_code in (413, 422) and answer.json()["error"] in ("unreadable_payload", "too_large")
 

@@ -15,9 +15,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from backend.db import Database, DatabaseUrlError
-from backend.keys import DIGEST_FILE, SEALING_FILE, STORAGE_FILE, KeyFileError, NaclKeyring, Unsealable, seal
+from backend.keys import DIGEST_FILE, SEALING_FILE, STORAGE_FILE, KeyFileError, NaclKeyring, Unsealable
 from backend.models import Base
 from backend.settings import SettingsError, load_settings
+from kiosk.sealing import seal
 
 
 def test_migrations_create_exactly_the_models_and_can_run_again(empty_database_url: str) -> None:
@@ -64,7 +65,7 @@ def test_keys_are_made_once_owner_only_and_reloaded(tmp_path: Path) -> None:
         assert stat.S_IMODE((keys_dir / name).stat().st_mode) == 0o600
     assert sorted(p.name for p in keys_dir.iterdir()) == sorted((SEALING_FILE, STORAGE_FILE, DIGEST_FILE))
     again = NaclKeyring.load(keys_dir)
-    assert again.unseal(seal(rings[0].public_key, b"hello")) == b"hello"
+    assert again.unseal(seal(b"hello", rings[0].public_key)) == b"hello"
     assert again.decrypt(rings[0].encrypt(b"at rest")) == b"at rest"
     assert again.digest(b"x") == rings[0].digest(b"x") != NaclKeyring.load(tmp_path / "other").digest(b"x")
 
@@ -72,7 +73,7 @@ def test_keys_are_made_once_owner_only_and_reloaded(tmp_path: Path) -> None:
 def test_damaged_keys_and_foreign_seals_are_refused(tmp_path: Path) -> None:
     ring = NaclKeyring.load(tmp_path / "keys")
     with pytest.raises(Unsealable):
-        ring.unseal(seal(NaclKeyring.load(tmp_path / "other").public_key, b"x"))
+        ring.unseal(seal(b"x", NaclKeyring.load(tmp_path / "other").public_key))
     (tmp_path / "keys" / STORAGE_FILE).write_text("not base64 at all")
     with pytest.raises(KeyFileError):
         NaclKeyring.load(tmp_path / "keys")

@@ -11,9 +11,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend.keys import seal
 from backend.schemas import Role
 from domain.wire import CASES_PATH
+from kiosk.sealing import seal
 from tests.backend.support import Backend, SignedIn, payload_for
 from tests.strategies import text_values
 
@@ -28,8 +28,8 @@ PARTS = ["answers", "translations", "created_at", "format", "case_type", "langua
 def sealed_answer(backend: Backend, kiosk_headers: dict[str, str], raw: Any, case_id: uuid.UUID) -> int:
     clear = payload_for(case_id)
     body = backend.delivery(clear)
-    body["sealed"] = seal(backend.services.keys.public_key, json.dumps(raw, ensure_ascii=False).encode(
-        "utf-8", "surrogatepass"))
+    plaintext = json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    body["sealed"] = seal(plaintext, backend.services.keys.public_key)
     answer = backend.anonymous.post(CASES_PATH, json=body, headers=kiosk_headers)
     assert answer.status_code < 500, answer.text
     return answer.status_code
