@@ -1,75 +1,106 @@
-"""UI text catalogs: gettext .po files in assets/locale/<lang>/LC_MESSAGES/politieloket.po.
+"""UI text catalogs: gettext .po files in assets/locale/<lang>/LC_MESSAGES/politieloket.po, read with polib.
 
-A tiny reader so both sides can use the same human-written texts without compiling .mo files.
+Both sides use the same human-written texts without compiling .mo files. Entries with a context are keyed as
+gettext keys them ("context\x04msgid"); plural entries keep every form and their Plural-Forms rule.
 """
 
 from __future__ import annotations
 
-import ast
-from dataclasses import dataclass
+import gettext
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import polib
+
 DOMAIN = "politieloket"
+CONTEXT_SEPARATOR = "\x04"  # gettext's own separator between msgctxt and msgid
 
 
 class CatalogError(ValueError):
     pass
 
 
-def _unquote(line: str, path: Path, number: int) -> str:
+@dataclass(frozen=True)
+class PoFile:
+    """What a .po file says: singular texts, plural texts (every form) and the rule that picks a form."""
+
+    messages: dict[str, str]
+    plurals: dict[str, tuple[str, ...]]
+    plural_rule: Callable[[int], int]
+
+
+def _key(entry: polib.POEntry) -> str:
+    return f"{entry.msgctxt}{CONTEXT_SEPARATOR}{entry.msgid}" if entry.msgctxt else entry.msgid
+
+
+def read_po(path: Path) -> PoFile:
+    """Every translated entry (fuzzy, obsolete and empty ones are left out); a malformed file is an error."""
     try:
-        value = ast.literal_eval(line)
-    except (ValueError, SyntaxError):
-        raise CatalogError(f"{path}:{number}: not a quoted string") from None
-    if not isinstance(value, str):
-        raise CatalogError(f"{path}:{number}: not a quoted string")
-    return value
+        text = path.read_text(encoding="utf-8")
+        po = polib.pofile(text, encoding="utf-8")
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise CatalogError(f"{path}: {error}") from None
+    _check_quotes(path, text)
+    messages: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    for entry in po.translated_entries():
+        if entry.msgid_plural:
+            forms = tuple(text for _index, text in sorted(entry.msgstr_plural.items()))
+            plurals[_key(entry)] = forms
+            messages[_key(entry)] = forms[0]
+        else:
+            messages[_key(entry)] = entry.msgstr
+    return PoFile(messages, plurals, _plural_rule(po.metadata.get("Plural-Forms", ""), path))
+
+
+def _check_quotes(path: Path, text: str) -> None:
+    """polib reads a string whose closing quote is missing as if it had one; a translator's typo must not
+    become a silently garbled text on a resident's screen."""
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if line and not line.startswith("#") and not (line.endswith('"') and len(line) > 1 and '"' in line[:-1]):
+            raise CatalogError(f"{path}:{number}: a string without its closing quote")
+
+
+def _plural_rule(header: str, path: Path) -> Callable[[int], int]:
+    """The Plural-Forms expression as a function, compiled by the standard library's gettext."""
+    for part in header.split(";"):
+        name, _, expression = part.strip().partition("=")
+        if name.strip() == "plural" and expression.strip():
+            try:
+                return gettext.c2py(expression.strip())
+            except ValueError:
+                raise CatalogError(f"{path}: Plural-Forms is not a valid expression") from None
+    return lambda n: int(n != 1)  # gettext's default: the Germanic rule
 
 
 def parse_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr for every translated entry (fuzzy and empty entries are skipped)."""
-    entries: dict[str, str] = {}
-    msgid: str | None = None
-    msgstr: str | None = None
-    target = ""
-    fuzzy = False
-
-    def flush() -> None:
-        if msgid and msgstr and not fuzzy:
-            entries[msgid] = msgstr
-
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.strip()
-        if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
-        elif line.startswith("msgid "):
-            flush()
-            msgid, msgstr, target, fuzzy = _unquote(line[6:], path, number), None, "id", fuzzy
-        elif line.startswith("msgstr "):
-            msgstr, target = _unquote(line[7:], path, number), "str"
-        elif line.startswith('"'):
-            if target == "id" and msgid is not None:
-                msgid += _unquote(line, path, number)
-            elif target == "str" and msgstr is not None:
-                msgstr += _unquote(line, path, number)
-        elif not line:
-            flush()
-            msgid, msgstr, target, fuzzy = None, None, "", False
-    flush()
-    return entries
+    """msgid -> msgstr for every translated entry."""
+    return read_po(path).messages
 
 
 @dataclass(frozen=True)
 class Catalog:
     language: str
     messages: dict[str, str]
+    plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    plural_rule: Callable[[int], int] = lambda n: int(n != 1)
 
     def text(self, key: str, **params: object) -> str:
-        template = self.messages.get(key, key)
-        try:
-            return template.format(**params) if params else template
-        except (KeyError, IndexError, ValueError):
-            return template
+        return _fill(self.messages.get(key, key), params)
+
+    def text_in(self, context: str, key: str, **params: object) -> str:
+        """The text of `key` given with msgctxt `context` (the same msgid may read differently elsewhere)."""
+        return _fill(self.messages.get(f"{context}{CONTEXT_SEPARATOR}{key}", key), params)
+
+    def plural(self, key: str, count: int, **params: object) -> str:
+        """The form of `key` this language uses for `count` ({count} is filled in too)."""
+        forms = self.plurals.get(key)
+        if not forms:
+            return _fill(self.messages.get(key, key), {"count": count, **params})
+        index = self.plural_rule(count)
+        return _fill(forms[index] if 0 <= index < len(forms) else forms[-1], {"count": count, **params})
 
     def has(self, key: str) -> bool:
         return key in self.messages
@@ -83,4 +114,12 @@ def load_catalog(locale_dir: Path, language: str) -> Catalog:
     path = catalog_path(locale_dir, language)
     if not path.exists():
         raise CatalogError(f"no catalog for language {language!r} at {path}")
-    return Catalog(language, parse_po(path))
+    po = read_po(path)
+    return Catalog(language, po.messages, po.plurals, po.plural_rule)
+
+
+def _fill(template: str, params: dict[str, object]) -> str:
+    try:
+        return template.format(**params) if params else template
+    except (KeyError, IndexError, ValueError):
+        return template

@@ -11,6 +11,7 @@ import re
 import string
 from pathlib import Path
 
+import polib
 import pytest
 
 from domain.catalog import Catalog, catalog_path, load_catalog, parse_po
@@ -30,15 +31,7 @@ CODES = [lang.code for lang in LANGUAGES]
 # ----- what the template and the code say ----------------------------------------------------------------------
 def template_entries(path: Path = TEMPLATE) -> dict[str, str]:
     """msgid -> the English reference text in the "#." comment above it."""
-    entries: dict[str, str] = {}
-    comment = ""
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#. "):
-            comment = line[3:]
-        elif line.startswith("msgid ") and line != 'msgid ""':
-            entries[ast.literal_eval(line[6:])] = comment
-            comment = ""
-    return entries
+    return {entry.msgid: entry.comment for entry in polib.pofile(str(path), encoding="utf-8")}
 
 
 def placeholders(text: str) -> set[str]:
