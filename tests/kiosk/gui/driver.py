@@ -160,24 +160,23 @@ class Driver:
             return found[0], scroll_into_view(found[0])
 
         widget, scrolled = self.call(prepare)
-        if scrolled is not None:
-            # A step that was just built may still be laying itself out, moving the widget after it was scrolled
-            # to: scroll again until its centre stays where a finger can reach it.
-            def settled() -> bool:
-                if _reachable(widget):
-                    return True
+        finger: Any = None
+
+        def touch() -> bool:
+            # A step that was just built may still be laying itself out and move the widget after it was
+            # scrolled to: the check and the touch happen in one main-thread step, and a widget out of reach is
+            # scrolled to again and touched on a later frame, as a person would look again before touching.
+            nonlocal finger
+            if scrolled is not None and not _reachable(widget):
                 scroll_into_view(widget)
                 return False
-
-            where = lambda: _window_rect(widget)  # noqa: E731
-            assert self.wait_for(settled), f"{tag!r} never came into view: widget {self.call(where)}"
-
-        def touch() -> Any:
             x, y = widget.to_window(*widget.center)
             self.last_touch = f"{tag!r} at ({x:.0f}, {y:.0f}), widget {_window_rect(widget)}, scrolled: {scrolled}"
-            return self._touch(x, y)
+            finger = self._touch(x, y)
+            return True
 
-        finger = self.call(touch)
+        where = lambda: _window_rect(widget)  # noqa: E731
+        assert self.wait_for(touch), f"{tag!r} never came into view: widget {self.call(where)}"
         if scrolled is not None:
             # A ScrollView cannot tell a tap from the start of a swipe at once: it hands the release to the
             # button 0.2 s later (kivy.uix.scrollview), as it does for a finger, and lets go of the touch then.
