@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,19 +61,11 @@ def ids(cases: list[CasePayload]) -> dict[uuid.UUID, int]:
     return {uuid.UUID(payload.case_id): 1 for payload in cases}
 
 
-@pytest.fixture(scope="module")
-def shared_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendProcess]:
-    process = BackendProcess(tmp_path_factory.mktemp("backend"))
-    process.start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
-def backend(shared_backend: BackendProcess) -> BackendProcess:
-    if shared_backend.process is None:  # a test that stopped it failed before starting it again
-        shared_backend.start()
-    return shared_backend
+def backend(backend_process: BackendProcess) -> BackendProcess:
+    if backend_process.process is None:  # a test that stopped it failed before starting it again
+        backend_process.start()
+    return backend_process
 
 
 @pytest.fixture

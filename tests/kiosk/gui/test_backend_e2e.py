@@ -5,7 +5,6 @@ translation models are installed, so the Arabic review says translation is unava
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +25,9 @@ TIPS: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendProcess]:
-    process = BackendProcess(tmp_path_factory.mktemp("backend"))
-    process.start()
-    yield process
-    process.stop()
+@pytest.fixture
+def backend(backend_process: BackendProcess) -> BackendProcess:
+    return backend_process
 
 
 @pytest.mark.parametrize("language", ["nl", "ar"])

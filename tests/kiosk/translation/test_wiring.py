@@ -4,8 +4,6 @@ held the resident's texts. No hand-made wiring: what runs here is what `python -
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,28 +11,16 @@ import pytest
 from kiosk.settings import Settings
 from kiosk.wiring import open_services
 from tests.kiosk.backend_process import BackendProcess, provisioned_settings
+from tests.kiosk.delivery_support import wait_until
 from tests.kiosk.translation.phrase_books import STOLEN
 
 pytestmark = pytest.mark.timeout(300)
 HEARTBEAT_SECONDS = 0.1
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendProcess]:
-    process = BackendProcess(tmp_path_factory.mktemp("backend"))
-    process.start()
-    yield process
-    process.stop()
-
-
-def eventually(condition: Callable[[], bool], timeout: float = 120.0) -> bool:
-    """Whether `condition` comes true within `timeout` (which only bounds a failure)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
+@pytest.fixture
+def backend(backend_process: BackendProcess) -> BackendProcess:
+    return backend_process
 
 
 def test_the_heartbeat_says_translation_is_ready_and_a_session_end_empties_the_cache(
@@ -50,7 +36,7 @@ def test_the_heartbeat_says_translation_is_ready_and_a_session_end_empties_the_c
     assert translator is not None, services.notes
     services.start()
     try:
-        assert eventually(lambda: backend.translation_ready(name) is True), "no heartbeat said translation is ready"
+        wait_until(lambda: backend.translation_ready(name) is True, 120, "a heartbeat saying translation is ready")
         assert translator.ready()
         assert translator.translate(STOLEN["ar"], "ar", "nl").text == STOLEN["nl"]
         assert translator.cached_entries() > 0
@@ -67,7 +53,7 @@ def test_without_models_the_heartbeat_says_translation_is_not_ready(backend: Bac
     assert services.translator is None
     services.start()
     try:
-        assert eventually(lambda: backend.translation_ready(name) is not None), "no heartbeat arrived"
+        wait_until(lambda: backend.translation_ready(name) is not None, 120, "a heartbeat")
         assert backend.translation_ready(name) is False
     finally:
         services.stop()
