@@ -135,6 +135,15 @@ class Backend:
         body = answer.json()
         return SignedIn(client, body["csrf_token"], name, body["user"]["id"])
 
+    def working_session(self, role: Role, kept: dict[Role, SignedIn]) -> SignedIn:
+        """The session kept for `role` while `/api/auth/me` says it still works, else a new login (kept too).
+
+        For tests that send many requests as each role, some of which may end the session (log out)."""
+        session = kept.get(role)
+        if session is None or session.client.get("/api/auth/me").status_code != 200:
+            session = kept[role] = self.sign_in(role)
+        return session
+
     def delivery(self, payload: CasePayload, **changes: Any) -> dict[str, Any]:
         """The CaseDelivery JSON a kiosk sends for `payload`, freshly sealed (sealed boxes are randomised)."""
         body = {

@@ -108,9 +108,7 @@ class Callers:
         if who == KIOSK:
             return self.backend.client(), self.kiosk.headers
         role = Role(who)
-        session = self.sessions.get(role)
-        if session is None or session.client.get("/api/auth/me").status_code != 200:
-            session = self.sessions[role] = self.backend.sign_in(role)
+        session = self.backend.working_session(role, self.sessions)
         return session.client, {"X-CSRF-Token": session.csrf}
 
 

@@ -41,9 +41,7 @@ class Credentials:
             role = Role.ADMIN
         elif path.startswith("/api/usage/"):
             role = Role.PILOT
-        session = self.sessions.get(role)
-        if session is None or session.client.get("/api/auth/me").status_code != 200:
-            session = self.sessions[role] = self.backend.sign_in(role)
+        session = self.backend.working_session(role, self.sessions)
         return {CSRF_HEADER: session.csrf}, {SESSION_COOKIE: session.client.cookies[SESSION_COOKIE]}
 
 
