@@ -78,15 +78,34 @@ def _database(request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool)
 
 
 DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+DATABASE_FIXTURES = ("database_url", "empty_database_url")
 
 
-@pytest.fixture(params=DATABASES)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A backend test runs on SQLite; one marked `both_databases` (it is about SQL semantics: constraints, races,
+    queries, what a column can hold) runs on PostgreSQL too. A test's own parametrize of the fixture wins."""
+    chosen = _chosen_by_test(metafunc)
+    both = metafunc.definition.get_closest_marker("both_databases") is not None
+    for name in DATABASE_FIXTURES:
+        if name in metafunc.fixturenames and name not in chosen:
+            metafunc.parametrize(name, DATABASES if both else ["sqlite"], indirect=True)
+
+
+def _chosen_by_test(metafunc: pytest.Metafunc) -> set[str]:
+    names: set[str] = set()
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        argnames = marker.args[0]
+        names.update(argnames if not isinstance(argnames, str) else (n.strip() for n in argnames.split(",")))
+    return names
+
+
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database at the current schema (a copy of the session's migrated template)."""
     yield from _database(request, tmp_path, migrated=True)
 
 
-@pytest.fixture(params=DATABASES)
+@pytest.fixture
 def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh empty database, for tests of the migrations themselves."""
     yield from _database(request, tmp_path, migrated=False)

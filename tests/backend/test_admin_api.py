@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from backend.schemas import Role
 from domain.wire import HEARTBEAT_PATH, PROVISIONING_PATH
 from tests.backend.support import PASSWORD, Backend, payload_for
@@ -30,6 +32,7 @@ def test_a_kiosk_provisioned_through_the_api_can_deliver_until_revoked(backend: 
     assert admin.post(f"/api/admin/kiosks/{uuid.uuid4()}/revoke").status_code == 404
 
 
+@pytest.mark.both_databases
 def test_heartbeats_show_in_the_kiosk_overview(backend: Backend) -> None:
     kiosk = backend.kiosk(name="Kiosk Emmen")
     beat = {"outbox_pending": 4, "oldest_pending_seconds": 95, "last_error": "backend not reachable\n\x00",

@@ -13,6 +13,8 @@ from backend.schemas import Role
 from tests.backend.support import Backend, payload_for
 from tests.samples import ANSWERS, CONTACT, SECRETS
 
+pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
+
 NOTE = "Mevrouw Oukili belt morgen over het slot"
 PERSONAL = (*SECRETS, CONTACT["email"], "12345678", NOTE, "Oukili")
 

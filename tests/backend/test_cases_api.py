@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import event, select
 
 from backend.auth import CSRF_HEADER, SESSION_COOKIE
@@ -23,6 +24,7 @@ def audit_rows(backend: Backend, action: str) -> list[AuditEntry]:
         return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
+@pytest.mark.both_databases
 def test_queue_shows_routing_metadata_only_and_filters(backend: Backend) -> None:
     emmen, assen = backend.kiosk(location="Emmen"), backend.kiosk(location="Assen")
     bike, _ = backend.new_case(emmen, "bike_theft")
@@ -57,6 +59,7 @@ def test_queue_shows_routing_metadata_only_and_filters(backend: Backend) -> None
     assert len(officer.get("/api/cases", params={"limit": 2}).json()["cases"]) == 2
 
 
+@pytest.mark.both_databases
 def test_every_read_of_personal_data_is_audited(backend: Backend) -> None:
     case_id, _ = backend.new_case()
     officer = backend.sign_in(Role.OFFICER)
@@ -110,6 +113,7 @@ def test_unknown_cases_are_404(backend: Backend) -> None:
     assert officer.get("/api/cases/not-a-uuid").status_code == 422
 
 
+@pytest.mark.both_databases
 def test_concurrent_claims_have_exactly_one_winner(backend: Backend, live: LiveServer) -> None:
     officers = [backend.sign_in(Role.OFFICER) for _ in range(6)]
     cases = [backend.new_case()[0] for _ in range(5)]
@@ -134,6 +138,7 @@ def test_concurrent_claims_have_exactly_one_winner(backend: Backend, live: LiveS
         assert officers[0].get(f"/api/cases/{case_id}").json()["claimed_by"] == winner.name
 
 
+@pytest.mark.both_databases
 def test_a_claim_that_lost_the_race_between_its_read_and_its_update_gets_409(backend: Backend) -> None:
     """Officer A's claim has read the case as new; before its UPDATE runs, officer B claims and commits.
 
@@ -243,6 +248,7 @@ def test_failed_logins_are_refused_alike_and_audited_without_unknown_names(backe
     assert all("password" not in (row.subject or "") for row in failed)
 
 
+@pytest.mark.both_databases
 def test_sessions_end_when_idle_too_long_and_at_logout(backend: Backend) -> None:
     officer = backend.sign_in(Role.OFFICER)
     start = backend.services.clock()
@@ -277,6 +283,7 @@ def test_case_answers_are_not_cached_by_browsers(backend: Backend) -> None:
     assert answer.headers["x-content-type-options"] == "nosniff"
 
 
+@pytest.mark.both_databases
 def test_sessions_end_after_the_maximum_age_even_when_active(backend: Backend) -> None:
     officer = backend.sign_in(Role.OFFICER)
     start = backend.services.clock()

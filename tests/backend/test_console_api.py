@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import select, update
 
 from backend.console_auth import POLL_HEADER
@@ -158,6 +159,7 @@ def test_exports_are_real_files_and_audited_as_exports(backend: Backend) -> None
     assert ("case_read", "export:pdf") in subjects and ("case_read", "export:json") in subjects
 
 
+@pytest.mark.both_databases
 def test_the_queue_has_tabs_with_counts_and_ages(backend: Backend) -> None:
     officer, case_id, _ = officer_with_case(backend)
     backend.new_case(case_type="theft")
@@ -193,6 +195,7 @@ def send_sessions(backend: Backend, kiosk: KioskAccount, count: int, **kwargs: A
     assert answer.status_code == 200, answer.text
 
 
+@pytest.mark.both_databases
 def test_the_dashboard_never_shows_fewer_than_five_sessions(backend: Backend) -> None:
     backend.set_clock(at(60))
     big, small = backend.kiosk(location="Emmen"), backend.kiosk(location="Assen")
@@ -214,6 +217,7 @@ def test_the_dashboard_never_shows_fewer_than_five_sessions(backend: Backend) ->
     assert pilot.get("/api/dashboard?week=2026-W47").json()["sessions"] == 0
 
 
+@pytest.mark.both_databases
 def test_the_csv_holds_the_same_suppressed_aggregates(backend: Backend) -> None:
     backend.set_clock(at(60))
     kiosk = backend.kiosk(location="Emmen")
@@ -240,6 +244,7 @@ def test_only_pilots_and_admins_see_the_dashboard(backend: Backend) -> None:
     assert backend.sign_in(Role.PILOT).get("/api/dashboard?week=2026-W54").status_code == 422
 
 
+@pytest.mark.both_databases
 def test_uptime_counts_five_minute_slots_with_a_heartbeat(backend: Backend) -> None:
     kiosk = backend.kiosk(location="Emmen")
     with backend.services.db.write() as session:  # made at T0, whatever the wall clock says
@@ -256,6 +261,7 @@ def test_uptime_counts_five_minute_slots_with_a_heartbeat(backend: Backend) -> N
     assert bad.status_code == 401
 
 
+@pytest.mark.both_databases
 def test_the_csv_never_hands_a_spreadsheet_a_formula(backend: Backend) -> None:
     """Kiosk names, locations and the filter are typed by people: OWASP's CSV injection rule holds for each cell."""
     backend.set_clock(at(60))

@@ -25,6 +25,8 @@ from kiosk.sealing import seal
 from tests.backend.support import Backend, LiveServer, normalised, payload_for, utc
 from tests.samples import ANSWERS, SECRETS
 
+pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
+
 
 def count_cases(backend: Backend) -> int:
     with backend.services.db.read() as session:

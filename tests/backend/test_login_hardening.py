@@ -21,6 +21,8 @@ from backend.settings import Settings, SettingsError, load_settings
 from backend.throttle import Limits, decide, locks_now, over_limit
 from tests.backend.support import PASSWORD, Backend, SignedIn
 
+pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
+
 T0 = datetime(2026, 11, 24, 9, 0, 10, tzinfo=UTC)  # 10 s into a 30 s TOTP step
 LIMITS = Limits()
 WRONG = "not the password at all"

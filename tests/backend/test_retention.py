@@ -7,6 +7,7 @@ import uuid
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -14,6 +15,8 @@ from backend.app import create_app
 from backend.models import AuditEntry, Case, CaseNote
 from backend.schemas import Role
 from tests.backend.support import Backend, KioskAccount, SignedIn, payload_for
+
+pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
 
 
 def finish(

@@ -20,6 +20,8 @@ from backend.models import Base
 from backend.settings import SettingsError, load_settings
 from kiosk.sealing import seal
 
+pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
+
 
 def test_migrations_create_exactly_the_models_and_can_run_again(empty_database_url: str) -> None:
     db = Database(empty_database_url)

@@ -8,6 +8,7 @@ import json
 import uuid
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,8 @@ from domain.wire import CASES_PATH
 from kiosk.sealing import seal
 from tests.backend.support import Backend, SignedIn, payload_for
 from tests.strategies import text_values
+
+pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text_values(),

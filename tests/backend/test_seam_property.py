@@ -31,6 +31,8 @@ from tests.hypothesis_profile import TIME_INDEPENDENT
 from tests.samples import ANSWERS
 from tests.strategies import text_values, value_for
 
+pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
+
 FORMS = FormCatalog.load(default_assets_dir() / "forms")
 LOCALE = default_assets_dir() / "locale"
 CATALOGS = [load_catalog(LOCALE, code) for code in ("nl", "en", "ar", "fa", "tr", "pl", "uk")]

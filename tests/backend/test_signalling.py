@@ -110,6 +110,7 @@ def call_events(calls: Calls, session: str, count: int) -> list[UsageEventRow]:
         time.sleep(0.05)
 
 
+@pytest.mark.both_databases
 def test_a_whole_call_is_signalled_and_recorded(calls: Calls) -> None:
     kiosk = calls.backend.kiosk(location="Emmen, bibliotheek")
     request = CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), "ar", "bike_theft")
@@ -147,6 +148,7 @@ def test_a_whole_call_is_signalled_and_recorded(calls: Calls) -> None:
     }
 
 
+@pytest.mark.both_databases
 def test_when_two_officers_accept_one_wins(calls: Calls) -> None:
     request = CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), "en")
     with calls.console(calls.officer()) as one, calls.console(calls.officer()) as two, calls.kiosk() as counter:

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from backend.anonymity import K_MIN
@@ -13,6 +14,8 @@ from backend.models import UsageEventRow
 from backend.schemas import Role
 from domain.wire import EVENTS_PATH, MAX_EVENTS_PER_BATCH
 from tests.backend.support import Backend
+
+pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
 
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
