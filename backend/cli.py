@@ -17,13 +17,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
-from backend.audit import Actor
-from backend.db import DatabaseUrlError
-from backend.errors import ApiError
-from backend.keys import KeyFileError
-from backend.schemas import MIN_PASSWORD, KioskRequest, Role, UserRequest
-from backend.services import Services
+from backend.services.audit import Actor
+from backend.services.errors import Broken, ServiceError, Unavailable
+from backend.services.keys import KeyFileError
+from backend.services.schemas import MIN_PASSWORD, KioskRequest, Role, UserRequest
 from backend.settings import Settings, SettingsError, load_settings
+from backend.storage.db import DatabaseUrlError
+from backend.wiring import Services
 
 
 class CommandError(Exception):
@@ -78,7 +78,7 @@ def _first_error(error: ValidationError) -> str:
 def _serve(settings: Settings) -> int:
     import uvicorn
 
-    from backend.app import create_app
+    from backend.http.app import create_app
 
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, proxy_headers=False)
@@ -154,9 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, SettingsError, DatabaseUrlError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except ApiError as error:
+    except ServiceError as error:
         print(f"error: {error.detail}", file=sys.stderr)
-        return 2 if error.status < 500 else 1
+        return 1 if isinstance(error, Broken | Unavailable) else 2
     except KeyFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

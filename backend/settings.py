@@ -32,7 +32,7 @@ class Settings:
     session_max_hours: int = 12
     max_body_bytes: int = 1024 * 1024
     secure_cookies: bool = False  # set when the console is served over HTTPS
-    # failed-login throttle (backend/throttle.py): 429 per account name and per client address, then a lockout
+    # failed-login throttle (backend/services/throttle.py): 429 per account name and per client address, then a lockout
     login_account_failures: int = 5
     login_address_failures: int = 20
     login_window_minutes: int = 15
@@ -42,7 +42,7 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
     log_level: str = "info"
-    # video calls (backend/signalling.py, backend/ice.py)
+    # video calls (backend/http/routes/signalling.py, backend/services/ice.py)
     call_stun_urls: str = ""  # comma-separated stun: URLs for both peers; empty: host candidates only
     call_turn_urls: str = ""  # comma-separated turn:/turns: URLs of a coturn with use-auth-secret
     call_turn_secret: str = ""  # coturn's static-auth-secret: per-call credentials are HMACs, never stored

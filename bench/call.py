@@ -88,7 +88,7 @@ class SignallingOfficer:
 def second_officer(rig: Any) -> SignallingOfficer:
     import httpx
 
-    from backend.auth import SESSION_COOKIE
+    from backend.http.auth import SESSION_COOKIE
     from domain.call import CONSOLE_CALL_PATH
     from tests.call.rig import OFFICER, PASSWORD
 

@@ -36,6 +36,12 @@ from kiosk.translation.result import TranslationResult, unchanged, untranslated
 
 log = logging.getLogger(__name__)
 
+
+def _log_failure(job: Future[None]) -> None:
+    """A job nobody waits for: say that it failed, by the error's type only (its message may quote the text)."""
+    if not job.cancelled() and (error := job.exception()) is not None:
+        log.error("a translation job failed: %s", type(error).__name__)
+
 CacheKey = tuple[str, str, str]
 
 
@@ -87,11 +93,12 @@ class ArgosTranslator:
         if target != DUTCH:
             raise ValueError("translate_async produces the payload's Dutch translation; use submit() otherwise")
 
-        def deliver(finished: Future[TranslationResult]) -> None:
-            if not finished.cancelled():
-                done(finished.result().to_payload())
+        def translate_and_deliver() -> None:
+            # `done` is called here, in the worker's job: a callback added to the future would run on the
+            # calling thread whenever the job had already finished (seen under load: `done` on the UI thread).
+            done(self._translate(text, source, target).to_payload())
 
-        self.submit(text, source, target).add_done_callback(deliver)
+        self._executor.submit(translate_and_deliver).add_done_callback(_log_failure)
 
     def back_translate(self, result: TranslationResult) -> Future[TranslationResult]:
         """The translation carried back into the source language, so the resident can check it."""

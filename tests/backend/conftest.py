@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from backend.app import create_app
-from backend.db import Database
-from backend.services import Services
+from backend.http.app import create_app
 from backend.settings import Settings, load_settings
+from backend.storage.db import Database
+from backend.wiring import Services
 from tests.backend.postgres import PostgresServer, find_bin_dir, free_port
 from tests.backend.support import Backend, LiveServer
 

@@ -15,10 +15,10 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from backend.audit import SYSTEM
-from backend.auth import CSRF_HEADER
-from backend.schemas import Role
-from backend.services import Services
+from backend.http.auth import CSRF_HEADER
+from backend.services.audit import SYSTEM
+from backend.services.schemas import Role
+from backend.wiring import Services
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload, Translation
 from domain.validation import validate

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from backend.schemas import Role
+from backend.services.schemas import Role
 from domain.wire import HEARTBEAT_PATH, PROVISIONING_PATH
 from tests.backend.support import PASSWORD, Backend, payload_for
 

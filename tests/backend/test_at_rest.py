@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.schemas import Role
+from backend.services.schemas import Role
 from tests.backend.support import Backend, payload_for
 from tests.samples import ANSWERS, CONTACT, SECRETS
 

@@ -8,8 +8,8 @@ from typing import TypeVar
 
 import pytest
 
-from backend.call_queue import CallQueue, OfficerLine
-from backend.kiosks import KioskIdentity
+from backend.services.call_queue import CallQueue, OfficerLine
+from backend.services.kiosks import KioskIdentity
 from domain.call import (
     Accepted,
     CallRequest,

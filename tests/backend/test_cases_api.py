@@ -12,9 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import event, select
 
-from backend.auth import CSRF_HEADER, SESSION_COOKIE
-from backend.models import AuditEntry, CaseNote
-from backend.schemas import Role
+from backend.http.auth import CSRF_HEADER, SESSION_COOKIE
+from backend.services.schemas import Role
+from backend.storage.models import AuditEntry, CaseNote
 from tests.backend.support import PASSWORD, Backend, LiveServer, payload_for, utc
 from tests.samples import SECRETS
 

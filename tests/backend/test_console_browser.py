@@ -23,7 +23,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
-from backend.weeks import week_of
+from backend.services.weeks import week_of
 from domain.catalog import load_catalog
 from domain.forms import default_assets_dir
 from tests.backend.console_server import (

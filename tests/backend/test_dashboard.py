@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from backend.dashboard import aggregate, percentile
+from backend.services.dashboard import aggregate, percentile
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 KIOSK = uuid.uuid4()

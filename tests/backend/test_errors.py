@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 
-from backend.schemas import Role
+from backend.http.errors import SERVICE_STATUS
+from backend.services import errors
+from backend.services.schemas import Role
 from tests.backend.postgres import PostgresServer
 from tests.backend.support import Backend, payload_for
 
@@ -56,3 +58,10 @@ def test_openapi_describes_every_api_route(backend: Backend) -> None:
     claim = paths["/api/cases/{case_id}/claim"]["post"]
     assert {"401", "403", "404", "409"} <= set(claim["responses"])
     assert {"session", "csrf", "kioskToken"} <= set(schema["components"]["securitySchemes"])
+
+
+def test_every_kind_of_service_refusal_has_its_own_status_code() -> None:
+    """The services raise backend.services.errors and know no HTTP; a kind without a status would be a 500."""
+    kinds = {kind for kind in vars(errors).values() if isinstance(kind, type) and issubclass(kind, errors.ServiceError)}
+    assert kinds - {errors.ServiceError} == set(SERVICE_STATUS)
+    assert len(set(SERVICE_STATUS.values())) == len(SERVICE_STATUS)

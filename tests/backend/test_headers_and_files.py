@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from backend.app import create_app
-from backend.db import Database
-from backend.schemas import Role
-from backend.services import Services
+from backend.http.app import create_app
+from backend.services.schemas import Role
 from backend.settings import Settings
+from backend.storage.db import Database
+from backend.wiring import Services
 from tests.backend.support import PASSWORD, Backend
 
 

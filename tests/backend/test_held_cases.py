@@ -13,9 +13,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from backend.app import create_app
-from backend.schemas import Role
-from backend.services import Services
+from backend.http.app import create_app
+from backend.services.schemas import Role
+from backend.wiring import Services
 from domain.forms import FormCatalog, default_assets_dir
 from kiosk.delivery import open_delivery
 from kiosk.flow import Screen, SessionFlow, Triage

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.ice import IceConfig, turn_credentials
+from backend.services.ice import IceConfig, turn_credentials
 from backend.settings import Settings, SettingsError
 from domain.call import IceServer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.kiosks import TOKEN_BYTES, pasteable_token
+from backend.services.kiosks import TOKEN_BYTES, pasteable_token
 from kiosk.cli import build_parser
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from backend.presenter import Row, Section, format_amount, format_window, present
+from backend.services.presenter import Row, Section, format_amount, format_window, present
 from domain.catalog import Catalog
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import Translation, TranslationHop

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from backend.app import create_app
-from backend.models import AuditEntry, Case, CaseNote
-from backend.schemas import Role
+from backend.http.app import create_app
+from backend.services.schemas import Role
+from backend.storage.models import AuditEntry, Case, CaseNote
 from tests.backend.support import Backend, KioskAccount, SignedIn, payload_for
 
 pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL

@@ -11,7 +11,7 @@ import uuid
 import httpx
 from fastapi.routing import iter_route_contexts
 
-from backend.schemas import Role
+from backend.services.schemas import Role
 from domain.wire import CASES_PATH, EVENTS_PATH, HEARTBEAT_PATH, PROVISIONING_PATH
 from tests.backend.support import Backend, SignedIn
 
@@ -55,7 +55,8 @@ ADMITTED: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/admin/retention"): frozenset({ADMIN}),
     ("POST", "/api/admin/purge"): frozenset({ADMIN}),
     ("GET", "/openapi.json"): EVERYONE,
-    # web console (backend/console.py, console_api.py, dashboard_api.py): pages redirect strangers to the login
+    # web console (backend/http/routes/console_pages.py, console_api.py, dashboard.py): pages redirect strangers
+    # to the login
     ("GET", "/"): EVERYONE,
     ("GET", "/console"): EVERYONE,
     ("GET", "/console/"): EVERYONE,

@@ -14,10 +14,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from backend.db import Database, DatabaseUrlError
-from backend.keys import DIGEST_FILE, SEALING_FILE, STORAGE_FILE, KeyFileError, NaclKeyring, Unsealable
-from backend.models import Base
+from backend.services.keys import DIGEST_FILE, SEALING_FILE, STORAGE_FILE, KeyFileError, NaclKeyring, Unsealable
 from backend.settings import SettingsError, load_settings
+from backend.storage.db import Database, DatabaseUrlError
+from backend.storage.models import Base
 from kiosk.sealing import seal
 
 pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
@@ -36,10 +36,11 @@ def test_migrations_create_exactly_the_models_and_can_run_again(empty_database_u
 
 
 def test_the_models_module_alone_holds_every_table(database_url: str) -> None:
-    """What Alembic autogenerate sees when it imports backend.models and nothing else: no table may live in a
+    """What Alembic autogenerate sees when it imports backend.storage.models and nothing else: no table may live in a
     module that happens to be imported later (autogenerate would propose dropping it)."""
     listed = subprocess.run(
-        [sys.executable, "-c", "from backend.models import Base; print(' '.join(sorted(Base.metadata.tables)))"],
+        [sys.executable, "-c",
+         "from backend.storage.models import Base; print(' '.join(sorted(Base.metadata.tables)))"],
         cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True,
     )  # fmt: skip
     db = Database(database_url)

@@ -13,8 +13,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from backend.auth import CSRF_HEADER, SESSION_COOKIE
-from backend.schemas import Role
+from backend.http.auth import CSRF_HEADER, SESSION_COOKIE
+from backend.services.schemas import Role
 from tests.backend.support import Backend, SignedIn
 
 pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend.schemas import Role
+from backend.services.schemas import Role
 from domain.wire import CASES_PATH
 from kiosk.sealing import seal
 from tests.backend.support import Backend, SignedIn, payload_for

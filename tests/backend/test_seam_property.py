@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend.schemas import Role
+from backend.services.schemas import Role
 from domain.catalog import load_catalog
 from domain.forms import FieldType, FormCatalog, default_assets_dir
 from domain.languages import DUTCH

@@ -16,10 +16,10 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Origin
 
-from backend import signalling
-from backend.auth import SESSION_COOKIE
-from backend.models import UsageEventRow
-from backend.schemas import Role
+from backend.http.auth import SESSION_COOKIE
+from backend.http.routes import signalling
+from backend.services.schemas import Role
+from backend.storage.models import UsageEventRow
 from domain.call import (
     CONSOLE_CALL_PATH,
     KIOSK_CALL_PATH,

@@ -8,7 +8,7 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backend.spreadsheet import FORMULA_TRIGGERS, SafeWriter, neutral, original
+from backend.services.spreadsheet import FORMULA_TRIGGERS, SafeWriter, neutral, original
 
 texts = st.one_of(st.text(), st.builds(lambda t, s: t + s, st.sampled_from([*FORMULA_TRIGGERS, "'", "''"]), st.text()))
 

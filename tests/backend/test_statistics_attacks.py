@@ -4,7 +4,7 @@ The attacker reads the dashboard of every view (all kiosks, each location, each 
 published number means: which sessions it counts. Every number is then a row over the sessions, a published
 rating mean times its published count a sum of ratings. A hidden number is recovered when its row is a linear
 combination of published rows; so is the total of a partition's hidden cells. Linear algebra is exact here
-(modulo a 61-bit prime, not the backend's prime), written apart from backend.anonymity on purpose.
+(modulo a 61-bit prime, not the backend's prime), written apart from backend.services.anonymity on purpose.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backend.anonymity import K_MIN
-from backend.dashboard import Aggregates, Week
+from backend.services.anonymity import K_MIN
+from backend.services.dashboard import Aggregates, Week
 from tests.backend.test_dashboard import STEPS, T0, Event
 
 PRIME = 2**61 - 1

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from backend.anonymity import K_MIN
-from backend.models import UsageEventRow
-from backend.schemas import Role
+from backend.services.anonymity import K_MIN
+from backend.services.schemas import Role
+from backend.storage.models import UsageEventRow
 from domain.wire import EVENTS_PATH, MAX_EVENTS_PER_BATCH
 from tests.backend.support import Backend
 

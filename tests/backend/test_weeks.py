@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from backend.weeks import BadWeek, parse_week, recent_weeks, week_of
+from backend.services.weeks import BadWeek, parse_week, recent_weeks, week_of
 
 
 def test_a_week_runs_from_monday_midnight_dutch_time() -> None:

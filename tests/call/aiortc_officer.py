@@ -17,7 +17,7 @@ from av import VideoFrame
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
-from backend.auth import SESSION_COOKIE
+from backend.http.auth import SESSION_COOKIE
 from domain.call import CONSOLE_CALL_PATH, Accept, Answer, Hangup, Hello, Offer, Ringing, decode
 from domain.chat import ChatMessage, DataMessage, Ping
 from domain.chat import decode as decode_data

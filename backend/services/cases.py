@@ -1,0 +1,298 @@
+"""SqlCaseStore: cases stored once per kiosk UUID, the officers' queue, claims, status moves, notes.
+
+Personal data (payload, notes) is encrypted with the storage key before it reaches the database.
+Every read of a case's personal data writes an audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
+
+from nacl.exceptions import CryptoError
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from backend.services.audit import Actor, AuditAction, record
+from backend.services.errors import Broken, Conflict, NotAllowed, Unavailable, not_found
+from backend.services.intake import OpenedCase
+from backend.services.keys import NaclKeyring
+from backend.services.kiosks import KioskIdentity
+from backend.services.references import new_reference
+from backend.services.schemas import CaseDetail, CaseSummary, NoteView
+from backend.storage.db import Database
+from backend.storage.models import Case, CaseNote, User
+from domain.payload import CasePayload
+from domain.status import FINAL_STATUSES, CaseStatus, allowed_targets, can_transition
+from domain.wire import CaseDelivery, CaseReceipt
+
+REFERENCE_ATTEMPTS = 8
+# A kiosk's clock may be a little ahead; a case may wait in an offline kiosk's outbox for weeks. A case time outside
+# this window is a wrong clock: the queue orders by the nearest time inside it and the officer sees the flag.
+CLOCK_AHEAD = timedelta(minutes=5)
+CLOCK_BEHIND = timedelta(days=30)
+AnySelect = TypeVar("AnySelect", bound=Select)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    statuses: tuple[CaseStatus, ...] = ()
+    case_type: str | None = None
+    language: str | None = None
+    location: str | None = None
+    reference: str | None = None
+    min_age_minutes: int | None = None
+    max_age_minutes: int | None = None
+    claimed_by: UUID | None = None  # "mine"
+    limit: int = 100
+    offset: int = 0
+    now: datetime | None = field(default=None, compare=False)
+
+
+def _summary(case: Case, claimer: str | None) -> CaseSummary:
+    status = CaseStatus(case.status)
+    return CaseSummary(
+        id=case.id,
+        reference=case.reference,
+        case_type=case.case_type,
+        language=case.language,
+        schema_version=case.schema_version,
+        kiosk_id=case.kiosk_id,
+        location=case.location,
+        created_at=case.created_at,
+        kiosk_created_at=case.kiosk_created_at,
+        clock_flag=case.clock_flag,
+        received_at=case.received_at,
+        status=status,
+        claimed_by=claimer,
+        claimed_at=case.claimed_at,
+        closed_at=case.closed_at,
+        purged=case.purged_at is not None,
+        next_statuses=sorted(allowed_targets(status)),
+    )
+
+
+def ordering_time(created_at: datetime, received_at: datetime) -> datetime:
+    """The kiosk's case time clamped to [received - CLOCK_BEHIND, received + CLOCK_AHEAD]: what the queue orders by."""
+    return min(max(created_at, received_at - CLOCK_BEHIND), received_at + CLOCK_AHEAD)
+
+
+def clock_flag(created_at: datetime, received_at: datetime) -> str | None:
+    if created_at > received_at + CLOCK_AHEAD:
+        return "ahead"
+    if created_at < received_at - CLOCK_BEHIND:
+        return "behind"
+    return None
+
+
+class SqlCaseStore:
+    def __init__(self, db: Database, keys: NaclKeyring) -> None:
+        self._db = db
+        self._keys = keys
+
+    # --- delivery -------------------------------------------------------------------------------------
+
+    def receipt_for_repeat(self, case_id: UUID, digest: str, kiosk: KioskIdentity) -> CaseReceipt | None:
+        """For a case already stored: its receipt if the same kiosk sends the same content again, else 409.
+
+        A case id belongs to the kiosk that first delivered it: another kiosk's replay learns nothing (not even
+        whether the content matched) and is written to the audit log.
+        """
+        with self._db.read() as session:
+            stored = session.get(Case, case_id)
+            if stored is None:
+                return None
+            owner, same = stored.kiosk_id, stored.payload_digest == digest
+            reference = stored.reference
+        if owner != kiosk.id:
+            with self._db.write() as session:
+                record(session, Actor(kiosk.id, f"kiosk {kiosk.name}"), AuditAction.CASE_REPLAYED, case_id=case_id)
+            raise Conflict("case_id_conflict", "a different case with this id was delivered before")
+        if not same:
+            raise Conflict("case_id_conflict", "a different case with this id was delivered before")
+        return CaseReceipt(case_id=case_id, reference=reference, duplicate=True)
+
+    def store(self, delivery: CaseDelivery, opened: OpenedCase, kiosk: KioskIdentity, now: datetime) -> CaseReceipt:
+        ciphertext = self._keys.encrypt(opened.canonical)
+        for _ in range(REFERENCE_ATTEMPTS):
+            reference = new_reference()
+            try:
+                # The row itself says which kiosk delivered it and when: no separate audit entry needed.
+                row = self._new_case(delivery, kiosk, now, reference, ciphertext, opened.digest)
+                with self._db.write() as session:
+                    session.execute(insert(Case), row)
+                return CaseReceipt(case_id=delivery.case_id, reference=reference, duplicate=False)
+            except IntegrityError:
+                # Either the same case arrived at the same moment (unique id), or the reference was taken.
+                repeat = self.receipt_for_repeat(delivery.case_id, opened.digest, kiosk)
+                if repeat is not None:
+                    return repeat
+        raise Unavailable("no_reference", "no free case reference was found; try again")
+
+    @staticmethod
+    def _new_case(
+        delivery: CaseDelivery, kiosk: KioskIdentity, now: datetime, reference: str, blob: bytes, digest: str
+    ) -> dict[str, Any]:
+        return dict(
+            id=delivery.case_id,
+            reference=reference,
+            case_type=delivery.case_type,
+            language=delivery.language,
+            schema_version=delivery.schema_version,
+            kiosk_id=kiosk.id,
+            location=kiosk.location,
+            created_at=ordering_time(delivery.created_at, now),
+            kiosk_created_at=delivery.created_at,
+            clock_flag=clock_flag(delivery.created_at, now),
+            received_at=now,
+            status=CaseStatus.NEW.value,
+            payload_digest=digest,
+            payload_ciphertext=blob,
+        )
+
+    # --- queue ----------------------------------------------------------------------------------------
+
+    def queue(self, wanted: QueueFilter) -> tuple[list[CaseSummary], int]:
+        claimer = aliased(User)
+        query = select(Case, claimer.name).outerjoin(claimer, Case.claimed_by == claimer.id)
+        query = self._filtered(query, wanted)
+        counted = self._filtered(select(func.count()).select_from(Case), wanted)
+        query = query.order_by(Case.created_at, Case.id).limit(wanted.limit).offset(wanted.offset)
+        with self._db.read() as session:
+            rows = session.execute(query).all()
+            total = session.scalar(counted) or 0
+        return [_summary(case, name) for case, name in rows], total
+
+    @staticmethod
+    def _filtered(query: AnySelect, wanted: QueueFilter) -> AnySelect:
+        if wanted.statuses:
+            query = query.where(Case.status.in_([s.value for s in wanted.statuses]))
+        for column, value in (
+            (Case.case_type, wanted.case_type),
+            (Case.language, wanted.language),
+            (Case.location, wanted.location),
+            (Case.reference, wanted.reference),
+            (Case.claimed_by, wanted.claimed_by),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if wanted.now is not None and wanted.min_age_minutes is not None:
+            query = query.where(Case.created_at <= wanted.now - timedelta(minutes=wanted.min_age_minutes))
+        if wanted.now is not None and wanted.max_age_minutes is not None:
+            query = query.where(Case.created_at >= wanted.now - timedelta(minutes=wanted.max_age_minutes))
+        return query
+
+    # --- reading personal data ------------------------------------------------------------------------
+
+    def read(self, case_id: UUID, actor: Actor, now: datetime) -> CaseDetail:
+        with self._db.write() as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise not_found()
+            record(session, actor, AuditAction.CASE_READ, case_id=case_id, at=now)
+            claimer = session.get(User, case.claimed_by) if case.claimed_by else None
+            notes = self._notes(session, case_id)
+            summary = _summary(case, claimer.name if claimer else None)
+            payload = self._payload(case)
+        return CaseDetail(
+            **summary.model_dump(),
+            answers=payload.answers if payload else None,
+            translations=dict(payload.translations) if payload else None,
+            notes=notes,
+        )
+
+    def _payload(self, case: Case) -> CasePayload | None:
+        if case.payload_ciphertext is None:
+            return None
+        payload = CasePayload.from_json(self._decrypt(case.payload_ciphertext))
+        if payload.case_id.lower() != str(case.id):
+            # A ciphertext moved between rows: refuse to show someone else's data under this case.
+            raise Broken("payload_mismatch", "the stored payload does not belong to this case")
+        return payload
+
+    def _notes(self, session: Session, case_id: UUID) -> list[NoteView]:
+        rows = session.execute(
+            select(CaseNote, User.name)
+            .join(User, CaseNote.author_id == User.id)
+            .where(CaseNote.case_id == case_id)
+            .order_by(CaseNote.created_at, CaseNote.id)
+        ).all()
+        return [
+            NoteView(
+                id=note.id,
+                author=author,
+                created_at=note.created_at,
+                text=json.loads(self._decrypt(note.ciphertext))["text"] if note.ciphertext else None,
+            )
+            for note, author in rows
+        ]
+
+    def _decrypt(self, blob: bytes) -> bytes:
+        try:
+            return self._keys.decrypt(blob)
+        except CryptoError:
+            raise Broken("storage_key_mismatch", "stored data cannot be decrypted with this key") from None
+
+    # --- officer moves --------------------------------------------------------------------------------
+
+    def move(self, case_id: UUID, target: CaseStatus, actor: Actor, now: datetime) -> CaseSummary:
+        """Claim (new -> claimed), release (claimed -> new) or finish a case, per domain.status.
+
+        The UPDATE is conditional on the status and claimer just read, so of two officers acting at once
+        exactly one succeeds and the other gets a 409.
+        """
+        with self._db.write() as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise not_found()
+            current = CaseStatus(case.status)
+            self._check_move(case, current, target, actor)
+            changes: dict[str, Any] = {"status": target.value}
+            if target is CaseStatus.CLAIMED:
+                changes.update(claimed_by=actor.id, claimed_at=now)
+            elif target is CaseStatus.NEW:
+                changes.update(claimed_by=None, claimed_at=None)
+            elif target in FINAL_STATUSES:
+                changes.update(closed_at=now)
+            result = session.execute(
+                update(Case)
+                .where(Case.id == case_id, Case.status == current.value)
+                .where(Case.claimed_by.is_(None) if case.claimed_by is None else Case.claimed_by == case.claimed_by)
+                .values(**changes)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict("changed_meanwhile", "someone else changed this case just now")
+            record(session, actor, AuditAction.CASE_STATUS, case_id=case_id, subject=f"{current}->{target}", at=now)
+            session.expire(case)
+            claimer = session.get(User, case.claimed_by) if case.claimed_by else None
+            return _summary(case, claimer.name if claimer else None)
+
+    @staticmethod
+    def _check_move(case: Case, current: CaseStatus, target: CaseStatus, actor: Actor) -> None:
+        if current is CaseStatus.CLAIMED and target is CaseStatus.CLAIMED:
+            raise Conflict("already_claimed", "another officer claimed this case first")
+        if not can_transition(current, target):
+            raise Conflict("invalid_transition", f"a case that is {current} cannot become {target}")
+        if current is not CaseStatus.NEW and case.claimed_by != actor.id:
+            raise NotAllowed("not_your_case", "only the officer who claimed this case can change it")
+
+    def add_note(self, case_id: UUID, text: str, actor: Actor, now: datetime) -> NoteView:
+        blob = self._keys.encrypt(json.dumps({"text": text}, ensure_ascii=False).encode())
+        with self._db.write() as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise not_found()
+            if case.claimed_by != actor.id or case.status == CaseStatus.NEW:
+                raise NotAllowed("not_your_case", "claim the case before adding notes")
+            if case.purged_at is not None:
+                raise Conflict("purged", "this case's personal data has been removed")
+            note = CaseNote(case_id=case_id, author_id=actor.id, created_at=now, ciphertext=blob)
+            session.add(note)
+            session.flush()
+            record(session, actor, AuditAction.NOTE_ADDED, case_id=case_id, at=now)
+            return NoteView(id=note.id, author=actor.name, created_at=now, text=text)

@@ -1,0 +1,1 @@
+"""Storage: every SQLAlchemy model (models.py), the engine and its transactions (db.py), the Alembic migrations."""

@@ -1,0 +1,73 @@
+"""Everything a running backend holds, built once from Settings and shared by the app and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from backend.services.accounts import Argon2Passwords, SqlAccountStore
+from backend.services.cases import SqlCaseStore
+from backend.services.heartbeats import SqlHeartbeatLog
+from backend.services.keys import NaclKeyring
+from backend.services.kiosks import SqlKioskStore
+from backend.services.retention import SqlRetention
+from backend.services.stores import AccountStore, CaseStore, Keyring, KioskStore, RetentionPolicy, UsageStore
+from backend.services.throttle import Limits, SqlLoginThrottle
+from backend.services.totp import SqlTotpStore
+from backend.services.usage import SqlUsageStore
+from backend.settings import Settings
+from backend.storage.db import Database
+from backend.storage.models import utcnow
+from domain.forms import FormCatalog
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    keys: Keyring
+    catalog: FormCatalog
+    cases: CaseStore
+    kiosks: KioskStore
+    accounts: AccountStore
+    usage: UsageStore
+    retention: RetentionPolicy
+    throttle: SqlLoginThrottle
+    totp: SqlTotpStore
+    heartbeats: SqlHeartbeatLog
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    @classmethod
+    def start(cls, settings: Settings) -> Services:
+        """Open the database and bring its schema up to date, load (or create) the keys and the forms."""
+        db = Database(settings.database_url)
+        db.migrate()
+        keys = NaclKeyring.load(settings.keys_dir)
+        passwords = Argon2Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
+        throttle = SqlLoginThrottle(db, keys.digest, Limits.from_settings(settings))
+        totp = SqlTotpStore(db, keys)
+        return cls(
+            settings=settings,
+            db=db,
+            keys=keys,
+            catalog=FormCatalog.load(settings.forms_dir),
+            cases=SqlCaseStore(db, keys),
+            kiosks=SqlKioskStore(db),
+            accounts=SqlAccountStore(
+                db,
+                passwords,
+                idle=timedelta(minutes=settings.session_idle_minutes),
+                max_age=timedelta(hours=settings.session_max_hours),
+                throttle=throttle,
+                totp=totp,
+            ),
+            usage=SqlUsageStore(db),
+            retention=SqlRetention(db, settings.retention_days),
+            throttle=throttle,
+            totp=totp,
+            heartbeats=SqlHeartbeatLog(db),
+        )
+
+    def close(self) -> None:
+        self.db.dispose()
