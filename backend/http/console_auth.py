@@ -7,18 +7,15 @@ here without moving the session's last_seen_at, so an unattended screen still lo
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
-from sqlalchemy import select
 
 from backend.http.auth import Backend, session_cookie
 from backend.http.errors import ApiError
 from backend.services.accounts import SessionUser
-from backend.services.kiosks import hash_token
 from backend.services.schemas import Role
-from backend.storage.models import User, UserSession
 from backend.wiring import Services
 
 POLL_HEADER = "X-Console-Poll"
@@ -30,34 +27,15 @@ class Viewer:
     idle_expires_at: datetime  # the session ends then unless the officer does something
 
 
-def peek(services: Services, token: str, now: datetime) -> Viewer | None:
-    """The session behind `token` if it is still valid, without touching it."""
-    settings = services.settings
-    with services.db.read() as session:
-        row = session.execute(
-            select(UserSession, User)
-            .join(User, UserSession.user_id == User.id)
-            .where(UserSession.token_hash == hash_token(token))
-        ).first()
-    if row is None:
-        return None
-    stored, user = row
-    idle_end = stored.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
-    hard_end = stored.created_at + timedelta(hours=settings.session_max_hours)
-    if user.disabled or now > idle_end or now > hard_end:
-        return None
-    viewer = SessionUser(user.id, user.name, Role(user.role), stored.csrf_token, stored.token_hash, stored.enrol_only)
-    return Viewer(viewer, min(idle_end, hard_end))
-
-
 def viewer_of(request: Request, token: str | None, backend: Services) -> Viewer | None:
-    """Who asks: a poll only peeks; anything else counts as activity (through the accounts store)."""
+    """Who asks, in one session check: a poll does not count as activity, anything else does."""
     if not token:
         return None
-    now = backend.clock()
-    if request.headers.get(POLL_HEADER) != "1" and backend.accounts.session_user(token, now) is None:
+    polling = request.headers.get(POLL_HEADER) == "1"
+    user = backend.accounts.session_user(token, backend.clock(), activity=not polling)
+    if user is None or user.ends_at is None:
         return None
-    return peek(backend, token, now)
+    return Viewer(user, user.ends_at)
 
 
 def signed_in_viewer(*roles: Role, enrolling: bool = False) -> Callable[..., Viewer]:

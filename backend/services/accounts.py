@@ -57,6 +57,7 @@ class SessionUser:
     csrf_token: str
     token_hash: str
     enrol_only: bool = False  # TOTP is mandatory and not set up yet: only the enrolment is open
+    ends_at: datetime | None = None  # as of this check: the session ends then unless its user does something
 
     @property
     def actor(self) -> Actor:
@@ -185,7 +186,9 @@ class SqlAccountStore:
         if locked_until is not None:
             log.warning("account %s locked until %s after repeated failed logins", known.name, locked_until)
 
-    def session_user(self, token: str, now: datetime) -> SessionUser | None:
+    def session_user(self, token: str, now: datetime, *, activity: bool = True) -> SessionUser | None:
+        """The user of a valid session (an ended one is deleted), else None. `activity=False` is for a page that
+        polls by itself: it must not keep an unattended screen logged in, so the idle clock is not moved."""
         token_hash = hash_token(token)
         with self._db.read() as session:
             row = session.execute(
@@ -198,12 +201,17 @@ class SqlAccountStore:
         if user.disabled or now - stored.last_seen_at > self._idle or now - stored.created_at > self._max_age:
             self._end(token_hash)
             return None
-        if now - stored.last_seen_at > TOUCH_EVERY:
+        last_seen = stored.last_seen_at
+        if activity and now - last_seen > TOUCH_EVERY:
             with self._db.write() as session:
                 session.execute(
                     update(UserSession).where(UserSession.token_hash == token_hash).values(last_seen_at=now)
                 )
-        return SessionUser(user.id, user.name, Role(user.role), stored.csrf_token, token_hash, stored.enrol_only)
+            last_seen = now
+        ends_at = min(last_seen + self._idle, stored.created_at + self._max_age)
+        return SessionUser(
+            user.id, user.name, Role(user.role), stored.csrf_token, token_hash, stored.enrol_only, ends_at
+        )
 
     def logout(self, user: SessionUser) -> None:
         with self._db.write() as session:

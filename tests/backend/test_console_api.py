@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from backend.http.console_auth import POLL_HEADER
 from backend.http.routes.dashboard import HIDDEN
@@ -54,6 +54,24 @@ def test_polling_the_queue_does_not_keep_the_session_alive(backend: Backend) -> 
     assert datetime.fromisoformat(polled.json()["idle_expires_at"]) == at(30)
     backend.set_clock(at(31))
     assert officer.get("/api/console/queue", headers={POLL_HEADER: "1"}).status_code == 401
+
+
+def test_a_console_request_checks_its_session_once(backend: Backend) -> None:
+    officer, _, _ = officer_with_case(backend)
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(backend.services.db.engine, "before_cursor_execute", seen)
+    try:
+        for headers in ({POLL_HEADER: "1"}, {}):
+            statements.clear()
+            assert officer.get("/api/console/queue", headers=headers).status_code == 200
+            reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM sessions" in s]
+            assert len(reads) == 1, reads
+    finally:
+        event.remove(backend.services.db.engine, "before_cursor_execute", seen)
 
 
 def test_a_real_request_does_keep_it_alive(backend: Backend) -> None:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import logging
 import time
-from datetime import datetime
 
 from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from backend.http.auth import SESSION_COOKIE
-from backend.http.console_auth import peek
 from backend.services.accounts import SessionUser
 from backend.services.call_queue import CallQueue, OfficerLine
 from backend.services.ice import IceConfig
@@ -242,8 +241,11 @@ async def _watch_session(websocket: WebSocket, services: Services, token: str) -
     """Close the socket once the session has ended (logout, idle timeout, account disabled)."""
     while True:
         await asyncio.sleep(SESSION_CHECK_S)
-        now: datetime = services.clock()
-        if await run_in_threadpool(peek, services, token, now) is None:
+        # an open call is not activity by itself: the idle timeout still ends an unattended console
+        user = await run_in_threadpool(
+            functools.partial(services.accounts.session_user, token, services.clock(), activity=False)
+        )
+        if user is None:
             with contextlib.suppress(RuntimeError, OSError):
                 await websocket.close(CLOSE_UNAUTHORISED)
             return
