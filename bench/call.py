@@ -90,7 +90,7 @@ def second_officer(rig: Any) -> SignallingOfficer:
 
     from backend.http.auth import SESSION_COOKIE
     from domain.call import CONSOLE_CALL_PATH
-    from tests.call.rig import OFFICER, PASSWORD
+    from tools.call_rig import OFFICER, PASSWORD
 
     with httpx.Client(base_url=rig.backend.url) as client:
         answer = client.post("/api/auth/login", json={"name": OFFICER, "password": PASSWORD})
@@ -120,7 +120,7 @@ class ChatLines:
 
 
 def phrase_lines(work_dir: Path) -> ChatLines:
-    from tests.call.argos import OFFICER_SAYS, RESIDENT_SAYS, phrase_book_translator
+    from tools.call_translator import OFFICER_SAYS, RESIDENT_SAYS, phrase_book_translator
 
     return ChatLines(phrase_book_translator(work_dir), "ar", [RESIDENT_SAYS], [OFFICER_SAYS])
 
@@ -133,7 +133,7 @@ def base_lines(work_dir: Path) -> ChatLines:
     from kiosk.settings import Settings
     from kiosk.translation.argos_translator import ArgosTranslator
     from kiosk.translation.provisioning import Provisioner
-    from tests.kiosk.translation.argos_model_builder import write_argosmodel
+    from tools.argos_models import write_argosmodel
 
     words = vocabulary_words(random.Random(11))
     settings = Settings(data_dir=work_dir, models_dir=work_dir / "call-models", translation_warm_languages=("es",))
@@ -161,8 +161,7 @@ def one_call(
     rig: Any, lines: ChatLines, officer: SignallingOfficer, results: dict[str, list[float]], chat: int, cpu: float
 ) -> None:
     from kiosk.call.session import CallPhase
-    from tests.call.call_scenario import INTAKE
-    from tests.call.rig import wait_for
+    from tools.call_rig import INTAKE, wait_for
 
     translator = rig.translator
     tapped = time.perf_counter()
@@ -249,7 +248,7 @@ async def direct_aiortc_first_frame() -> float:
 
 def run_call_bench(args: argparse.Namespace) -> None:
     from kiosk.call.aiortc_call import pin_host_addresses
-    from tests.call.rig import CallRig
+    from tools.call_rig import CallRig
 
     results: dict[str, list[float]] = {key: [] for key in (
         "ring", "ring_baseline", "first_frame", "chat_to_officer", "chat_to_resident", "cpu_call")}  # fmt: skip

@@ -28,8 +28,8 @@ from kiosk.provisioning import provision
 from kiosk.sealing import seal
 from kiosk.settings import Settings
 from kiosk.wire_json import to_jsonable
-from tests.kiosk.backend_process import BackendProcess
-from tests.kiosk.delivery_support import make_payload
+from tools.backend_process import BackendProcess
+from tools.samples import make_payload
 
 
 def percentile(samples: list[float], fraction: float) -> float:

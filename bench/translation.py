@@ -33,7 +33,7 @@ from ctranslate2.specs import transformer_spec  # noqa: E402
 from sentencepiece import sentencepiece_model_pb2  # noqa: E402
 
 from kiosk.settings import Settings  # noqa: E402
-from tests.kiosk.translation.argos_model_builder import SPACE, write_argosmodel  # noqa: E402
+from tools.argos_models import SPACE, write_argosmodel  # noqa: E402
 
 protos: Any = sentencepiece_model_pb2  # generated protobuf module: no type information
 

@@ -24,8 +24,8 @@ from domain.payload import CasePayload, Translation, TranslationHop
 from domain.validation import validate
 from domain.wire import CASES_PATH, EVENTS_PATH, HEARTBEAT_PATH, PROVISIONING_PATH
 from kiosk.sealing import seal
-from tests.health import wait_until_healthy
-from tests.samples import ANSWERS
+from tools.health import wait_until_healthy
+from tools.samples import ANSWERS
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"

@@ -25,7 +25,7 @@ from domain.validation import validate
 from domain.wire import CASES_PATH
 from kiosk.payloads import build_payload
 from kiosk.sealing import seal
-from tests.samples import ANSWERS
+from tools.samples import ANSWERS
 
 PASSWORD = "correct horse battery staple"
 CREATED_AT = "2026-11-21T10:15:00+01:00"

@@ -11,7 +11,7 @@ import pytest
 
 from backend.services.schemas import Role
 from tests.backend.support import Backend, payload_for
-from tests.samples import ANSWERS, CONTACT, SECRETS
+from tools.samples import ANSWERS, CONTACT, SECRETS
 
 pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
 

@@ -16,7 +16,7 @@ from backend.http.auth import CSRF_HEADER, SESSION_COOKIE
 from backend.services.schemas import Role
 from backend.storage.models import AuditEntry, CaseNote
 from tests.backend.support import PASSWORD, Backend, LiveServer, payload_for, utc
-from tests.samples import SECRETS
+from tools.samples import SECRETS
 
 
 def audit_rows(backend: Backend, action: str) -> list[AuditEntry]:

@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event as sql_event
+from sqlalchemy import select, update
 
 from backend.http.console_auth import POLL_HEADER
 from backend.http.routes.dashboard import HIDDEN
@@ -63,7 +64,7 @@ def test_a_console_request_checks_its_session_once(backend: Backend) -> None:
     def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         statements.append(statement)
 
-    event.listen(backend.services.db.engine, "before_cursor_execute", seen)
+    sql_event.listen(backend.services.db.engine, "before_cursor_execute", seen)
     try:
         for headers in ({POLL_HEADER: "1"}, {}):
             statements.clear()
@@ -71,7 +72,7 @@ def test_a_console_request_checks_its_session_once(backend: Backend) -> None:
             reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM sessions" in s]
             assert len(reads) == 1, reads
     finally:
-        event.remove(backend.services.db.engine, "before_cursor_execute", seen)
+        sql_event.remove(backend.services.db.engine, "before_cursor_execute", seen)
 
 
 def test_a_real_request_does_keep_it_alive(backend: Backend) -> None:

@@ -23,7 +23,7 @@ from backend.storage.models import AuditEntry, Case
 from domain.wire import CASES_PATH, MAX_SEALED_BYTES, PROVISIONING_PATH, CaseDelivery
 from kiosk.sealing import seal
 from tests.backend.support import Backend, LiveServer, normalised, payload_for, utc
-from tests.samples import ANSWERS, SECRETS
+from tools.samples import ANSWERS, SECRETS
 
 pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
 

@@ -18,7 +18,7 @@ from backend.services.presenter import Row, Section, dutch_catalog, present
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import Translation, TranslationHop
 from domain.validation import validate
-from tests.samples import ANSWERS
+from tools.samples import ANSWERS
 
 ASSETS = default_assets_dir()
 ARABIC = "سرق شخص ما دراجتي من المحطة"

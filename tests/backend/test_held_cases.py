@@ -24,7 +24,7 @@ from kiosk.status_command import outbox_lines
 from tests.backend.conftest import make_settings
 from tests.backend.postgres import free_port
 from tests.backend.support import Backend, LiveServer
-from tests.samples import ANSWERS
+from tools.samples import ANSWERS
 
 
 def old_assets(tmp_path: Path) -> Path:

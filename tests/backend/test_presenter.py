@@ -12,7 +12,7 @@ from domain.catalog import Catalog
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import Translation, TranslationHop
 from domain.validation import validate
-from tests.samples import ANSWERS
+from tools.samples import ANSWERS
 
 FORMS = FormCatalog.load(default_assets_dir() / "forms")
 CATALOG = Catalog("nl", {

@@ -28,8 +28,8 @@ from kiosk.flow import Screen, SessionFlow, Triage
 from kiosk.settings import load_settings
 from tests.backend.support import Backend, LiveServer, SignedIn
 from tests.hypothesis_profile import TIME_INDEPENDENT
-from tests.samples import ANSWERS
 from tests.strategies import text_values, value_for
+from tools.samples import ANSWERS
 
 pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
 

@@ -40,7 +40,7 @@ from domain.call import (
     decode,
 )
 from tests.backend.support import PASSWORD, Backend, KioskAccount, LiveServer
-from tests.kiosk.backend_process import free_port
+from tools.backend_process import free_port
 
 M = TypeVar("M", bound=Message)
 

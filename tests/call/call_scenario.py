@@ -18,16 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from domain.chat import IntakeItem, IntakeSummary
 from kiosk.call.session import CallPhase
-from tests.call.argos import OFFICER_SAYS, RESIDENT_SAYS, phrase_book_translator
-from tests.call.rig import CallRig, block_udp, loopback_only, unblock_udp, wait_for, write_result
+from tools.call_rig import INTAKE, CallRig, block_udp, loopback_only, unblock_udp, wait_for, write_result
+from tools.call_translator import OFFICER_SAYS, RESIDENT_SAYS, phrase_book_translator
 
-INTAKE = IntakeSummary(
-    "ar",
-    "bike_theft",
-    (IntakeItem("description", "Wat is er gebeurd?", "سرقت دراجتي.", "Mijn fiets is gestolen."),),
-)
 DROP_SECONDS = 6.0  # longer than call_silence_seconds: the kiosk notices and reconnects
 
 

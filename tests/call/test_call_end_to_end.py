@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.call.argos import OFFICER_SAYS, OFFICER_SAYS_IN_ARABIC, RESIDENT_SAYS, RESIDENT_SAYS_IN_DUTCH
 from tests.call.netns import require_namespaces, run_in_namespace
+from tools.call_translator import OFFICER_SAYS, OFFICER_SAYS_IN_ARABIC, RESIDENT_SAYS, RESIDENT_SAYS_IN_DUTCH
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
 

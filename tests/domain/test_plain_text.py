@@ -14,8 +14,8 @@ from domain.plain_text import UnclearText, clean, is_blank
 from domain.translation_check import normalise_translation
 from domain.validation import check_address, check_amount, check_email, check_window, validate
 from tests.domain.test_validation import code_of
-from tests.samples import ANSWERS
 from tests.strategies import value_for
+from tools.samples import ANSWERS
 
 FORMS = FormCatalog.load(default_assets_dir() / "forms")
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

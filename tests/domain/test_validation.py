@@ -16,7 +16,7 @@ from domain.validation import (
     check_postcode,
     validate,
 )
-from tests.samples import ANSWERS
+from tools.samples import ANSWERS
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 FORMS = FormCatalog.load(default_assets_dir() / "forms")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.kiosk.backend_process import BackendProcess
+from tools.backend_process import BackendProcess
 
 
 @pytest.fixture(scope="module")

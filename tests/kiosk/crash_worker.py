@@ -19,7 +19,7 @@ from domain.payload import CasePayload
 from domain.wire import UsageEvent
 from kiosk.delivery import Delivery, open_delivery
 from kiosk.settings import load_settings
-from tests.kiosk.delivery_support import make_payload
+from tools.samples import make_payload
 
 CASE_TYPES = ("theft", "bike_theft", "online_fraud", "vandalism", "nuisance_tip")
 

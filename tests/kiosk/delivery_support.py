@@ -13,11 +13,9 @@ from typing import Any
 
 from nacl.public import PrivateKey, SealedBox
 
-from domain.payload import CasePayload
 from domain.wire import CaseDelivery, CaseReceipt, Heartbeat, ProvisioningInfo, UsageBatch, UsageBatchReceipt
 from kiosk.backend_client import Conflict, DeliveryError
 from kiosk.settings import Settings
-from tests.samples import ANSWERS
 
 
 @dataclass
@@ -30,21 +28,6 @@ class Keypair:
 
     def open(self, sealed: str) -> bytes:
         return SealedBox(self.private).decrypt(base64.b64decode(sealed))
-
-
-def make_payload(
-    case_type: str = "theft", index: int = 0, language: str = "en", namespace: str = "test", **extra: Any
-) -> CasePayload:
-    """A case with the sample answers; `index` (within `namespace`) makes id and content unique and reproducible."""
-    answers = {**ANSWERS[case_type], "description": f"{ANSWERS[case_type]['description']} (case {index})", **extra}
-    return CasePayload(
-        case_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"politieloket-{namespace}-{case_type}-{index}")),
-        case_type=case_type,
-        schema_version=1,
-        language=language,
-        created_at="2026-11-20T18:00:00+01:00",
-        answers=answers,
-    )
 
 
 def fast_settings(data_dir: Path, **overrides: Any) -> Settings:

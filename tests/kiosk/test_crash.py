@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.kiosk.backend_process import REPO, BackendProcess
 from tests.kiosk.crash_worker import case_for
-from tests.samples import SECRETS
+from tools.backend_process import REPO, BackendProcess
+from tools.samples import SECRETS
 
 KILLS = 25
 TOTAL = 400  # more than the killed runs can put, so every kill falls among puts and sends

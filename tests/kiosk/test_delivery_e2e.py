@@ -20,10 +20,10 @@ from domain.wire import UsageEvent
 from kiosk.delivery import Delivery, open_delivery
 from kiosk.ports import SenderState
 from kiosk.settings import Settings, load_settings
-from tests.kiosk.backend_process import REPO, BackendProcess
-from tests.kiosk.delivery_support import make_payload, wait_until
+from tests.kiosk.delivery_support import wait_until
 from tests.kiosk.tcp_proxy import Mode, TcpProxy
-from tests.samples import ANSWERS, SECRETS
+from tools.backend_process import REPO, BackendProcess
+from tools.samples import ANSWERS, SECRETS, make_payload
 
 pytestmark = pytest.mark.timeout(180)
 

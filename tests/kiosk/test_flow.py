@@ -12,7 +12,7 @@ from domain.payload import CasePayload, Translation
 from domain.usage import check_event
 from domain.wire import UsageEvent
 from kiosk.flow import FlowError, Screen, SessionFlow, Triage
-from tests.samples import ANSWERS, SECRETS
+from tools.samples import ANSWERS, SECRETS
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from domain.payload import CasePayload
 from domain.usage import InvalidEvent
 from domain.wire import UsageEvent
 from kiosk.outbox import NotProvisioned, SqlOutbox
-from tests.kiosk.delivery_support import Keypair, make_payload
-from tests.samples import SECRETS
+from tests.kiosk.delivery_support import Keypair
+from tools.samples import SECRETS, make_payload
 
 
 @pytest.fixture

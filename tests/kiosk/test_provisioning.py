@@ -11,7 +11,8 @@ from kiosk.cli import main
 from kiosk.outbox import SqlOutbox
 from kiosk.provisioning import ClientFactory, ProvisioningFailed, provision
 from kiosk.settings import Settings, load_settings
-from tests.kiosk.delivery_support import FakeBackend, Keypair, make_payload
+from tests.kiosk.delivery_support import FakeBackend, Keypair
+from tools.samples import make_payload
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from kiosk.backend_client import Rejected, ServerError, TimedOut, TokenRefused, 
 from kiosk.outbox import SqlOutbox
 from kiosk.ports import SenderState
 from kiosk.sender import Sender, backoff_delay
-from tests.kiosk.delivery_support import FakeBackend, Keypair, fast_settings, make_payload, wait_until
-from tests.samples import SECRETS
+from tests.kiosk.delivery_support import FakeBackend, Keypair, fast_settings, wait_until
+from tools.samples import SECRETS, make_payload
 
 
 class Clock:

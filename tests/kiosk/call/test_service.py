@@ -18,7 +18,7 @@ from kiosk.call.service import CallService
 from kiosk.call.session import CallPhase
 from kiosk.settings import Settings
 from tests.call.aiortc_officer import AiortcOfficer
-from tests.kiosk.backend_process import REPO, BackendProcess
+from tools.backend_process import REPO, BackendProcess
 
 OFFICER, PASSWORD = "agent.bakker", "correct horse battery staple"
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from kiosk.settings import Settings
-from tests.kiosk.backend_process import REPO
+from tools.backend_process import REPO
 
 SCREEN_SIZE = (1280, 800)
 ARTIFACTS = REPO / "test-artifacts" / "screens"

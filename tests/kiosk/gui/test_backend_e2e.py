@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.kiosk.backend_process import BackendProcess, provisioned_settings
 from tests.kiosk.gui.conftest import ARTIFACTS
 from tests.kiosk.gui.driver import Driver, run_app
 from tests.kiosk.gui.test_intake import WHEN, walk_intake
+from tools.backend_process import BackendProcess, provisioned_settings
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(900)]
 

@@ -18,10 +18,10 @@ from kiosk.call.chat import NoTranslator
 from kiosk.call.service import CallService
 from kiosk.settings import Settings
 from tests.call.aiortc_officer import AiortcOfficer
-from tests.kiosk.backend_process import REPO, BackendProcess
 from tests.kiosk.gui.conftest import ARTIFACTS
 from tests.kiosk.gui.driver import Driver, run_app
 from tests.kiosk.gui.support import make_kit
+from tools.backend_process import REPO, BackendProcess
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
 

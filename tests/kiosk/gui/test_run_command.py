@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kiosk.backend_process import REPO
+from tools.backend_process import REPO
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(180)]
 

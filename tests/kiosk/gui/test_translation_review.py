@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from domain.forms import default_assets_dir
-from tests.kiosk.backend_process import REPO
 from tests.kiosk.gui.conftest import ARTIFACTS, FakeClock
 from tests.kiosk.gui.driver import Driver, run_app, scroll_into_view
 from tests.kiosk.gui.support import make_kit
-from tests.kiosk.translation.argos_model_builder import build_phrase_book
-from tests.kiosk.translation.phrase_books import BOOKS, PINS, STOLEN
+from tools.argos_models import build_phrase_book
+from tools.backend_process import REPO
+from tools.phrase_books import BOOKS, PINS, STOLEN
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
 

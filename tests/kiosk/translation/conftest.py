@@ -18,8 +18,8 @@ import pytest
 
 from kiosk.settings import Settings
 from kiosk.translation.argos_translator import ArgosTranslator
-from tests.kiosk.translation.argos_model_builder import build_phrase_book
-from tests.kiosk.translation.phrase_books import BOOKS, PINS
+from tools.argos_models import build_phrase_book
+from tools.phrase_books import BOOKS, PINS
 
 REPO = Path(__file__).resolve().parents[3]
 LANGUAGES = ("nl", "en", "ar", "tr")

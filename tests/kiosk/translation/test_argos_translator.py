@@ -11,7 +11,7 @@ import pytest
 from domain.payload import Translation, TranslationHop
 from domain.translation_reasons import TranslationReason
 from kiosk.translation.argos_translator import ArgosTranslator
-from tests.kiosk.translation.phrase_books import ECHOED, LOOPING, RAMBLING, SILENT, STOLEN, THANKS, VERSION
+from tools.phrase_books import ECHOED, LOOPING, RAMBLING, SILENT, STOLEN, THANKS, VERSION
 
 
 def hop(source: str, target: str) -> TranslationHop:

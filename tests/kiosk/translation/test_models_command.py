@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.kiosk.translation.argos_model_builder import PhraseBook, build_phrase_book
 from tests.kiosk.translation.conftest import kiosk_env, run_models
-from tests.kiosk.translation.phrase_books import BOOKS, STOLEN
+from tools.argos_models import PhraseBook, build_phrase_book
+from tools.phrase_books import BOOKS, STOLEN
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 from kiosk.settings import Settings
 from kiosk.translation.argos_translator import ArgosTranslator
 from tests.kiosk.translation.conftest import kiosk_env, run_models
-from tests.kiosk.translation.phrase_books import STOLEN
+from tools.phrase_books import STOLEN
 
 
 def test_a_second_models_directory_replaces_the_first(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kiosk.settings import Settings
 from tests.kiosk.translation.conftest import REPO, kiosk_env
-from tests.kiosk.translation.phrase_books import STOLEN
+from tools.phrase_books import STOLEN
 
 TRANSLATE = """
 import json, sys

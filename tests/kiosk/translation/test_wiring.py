@@ -10,9 +10,9 @@ import pytest
 
 from kiosk.settings import Settings
 from kiosk.wiring import open_services
-from tests.kiosk.backend_process import BackendProcess, provisioned_settings
 from tests.kiosk.delivery_support import wait_until
-from tests.kiosk.translation.phrase_books import STOLEN
+from tools.backend_process import BackendProcess, provisioned_settings
+from tools.phrase_books import STOLEN
 
 pytestmark = pytest.mark.timeout(300)
 HEARTBEAT_SECONDS = 0.1

@@ -8,8 +8,8 @@ from pathlib import Path
 from kiosk.settings import Settings
 from kiosk.translation.argos_runtime import argos_package
 from kiosk.translation.argos_translator import ArgosTranslator
-from tests.kiosk.translation.argos_model_builder import build_phrase_book
-from tests.kiosk.translation.phrase_books import BOOKS, STOLEN, THANKS
+from tools.argos_models import build_phrase_book
+from tools.phrase_books import BOOKS, STOLEN, THANKS
 
 RESIDENT_SAYS = STOLEN["ar"]  # ar -> en -> nl: "Mijn fiets is gestolen."
 RESIDENT_SAYS_IN_DUTCH = STOLEN["nl"]

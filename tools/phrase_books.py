@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.kiosk.translation.argos_model_builder import PhraseBook
+from tools.argos_models import PhraseBook
 
 VERSION = "0.1"
 STOLEN = {

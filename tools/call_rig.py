@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from domain.chat import IntakeSummary
+from domain.chat import IntakeItem, IntakeSummary
 from kiosk.call.ports import TextTranslator
 from kiosk.call.service import CallHandle, CallService
 from kiosk.call.session import CallView
 from kiosk.settings import Settings
-from tests.kiosk.backend_process import REPO, BackendProcess
+from tools.backend_process import REPO, BackendProcess
 
 T = TypeVar("T")
 OFFICER = "agent.jansen"
@@ -38,6 +38,14 @@ CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
     "--allow-loopback-in-peer-connection",
 ]
+
+
+# what the resident filled in before asking for the call: shown to the officer beside the video
+INTAKE = IntakeSummary(
+    "ar",
+    "bike_theft",
+    (IntakeItem("description", "Wat is er gebeurd?", "سرقت دراجتي.", "Mijn fiets is gestolen."),),
+)
 
 
 def loopback_only() -> list[str]:

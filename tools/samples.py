@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
+
+from domain.payload import CasePayload
 
 CONTACT: dict[str, Any] = {
     "first_name": "Fatima",
@@ -50,3 +53,18 @@ ANSWERS: dict[str, dict[str, Any]] = {
 
 # Strings that must never appear in plaintext in a database file, a log or a usage event.
 SECRETS = ("Zwanenburg-Oukili", "Kerkstraat", "locked at the station", "took my bag", "never received it")
+
+
+def make_payload(
+    case_type: str = "theft", index: int = 0, language: str = "en", namespace: str = "test", **extra: Any
+) -> CasePayload:
+    """A case with the sample answers; `index` (within `namespace`) makes id and content unique and reproducible."""
+    answers = {**ANSWERS[case_type], "description": f"{ANSWERS[case_type]['description']} (case {index})", **extra}
+    return CasePayload(
+        case_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"politieloket-{namespace}-{case_type}-{index}")),
+        case_type=case_type,
+        schema_version=1,
+        language=language,
+        created_at="2026-11-20T18:00:00+01:00",
+        answers=answers,
+    )
