@@ -188,12 +188,14 @@ class SqlCaseStore:
 
     # --- reading personal data ------------------------------------------------------------------------
 
-    def read(self, case_id: UUID, actor: Actor, now: datetime) -> CaseDetail:
+    def read(self, case_id: UUID, actor: Actor, now: datetime, purpose: str | None = None) -> CaseDetail:
+        """The case with its personal data, audited in the same transaction; `purpose` (e.g. "export:pdf") is
+        written as the audit entry's subject."""
         with self._db.write() as session:
             case = session.get(Case, case_id)
             if case is None:
                 raise not_found()
-            record(session, actor, AuditAction.CASE_READ, case_id=case_id, at=now)
+            record(session, actor, AuditAction.CASE_READ, case_id=case_id, subject=purpose, at=now)
             claimer = session.get(User, case.claimed_by) if case.claimed_by else None
             notes = self._notes(session, case_id)
             summary = _summary(case, claimer.name if claimer else None)

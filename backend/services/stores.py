@@ -12,6 +12,7 @@ from uuid import UUID
 from backend.services.accounts import NewSession, SessionUser
 from backend.services.audit import Actor
 from backend.services.cases import QueueFilter
+from backend.services.dashboard import UsageRecord
 from backend.services.intake import OpenedCase
 from backend.services.kiosks import KioskIdentity
 from backend.services.schemas import CaseDetail, CaseSummary, NoteView, Role
@@ -42,7 +43,7 @@ class CaseStore(Protocol):
 
     def queue(self, wanted: QueueFilter) -> tuple[list[CaseSummary], int]: ...
 
-    def read(self, case_id: UUID, actor: Actor, now: datetime) -> CaseDetail: ...
+    def read(self, case_id: UUID, actor: Actor, now: datetime, purpose: str | None = ...) -> CaseDetail: ...
 
     def move(self, case_id: UUID, target: CaseStatus, actor: Actor, now: datetime) -> CaseSummary: ...
 
@@ -87,6 +88,8 @@ class AccountStore(Protocol):
 
 class UsageStore(Protocol):
     def store_batch(self, batch: UsageBatch, kiosk: KioskIdentity, now: datetime) -> UsageBatchReceipt: ...
+
+    def sessions_started(self, start: datetime, end: datetime) -> list[UsageRecord]: ...
 
 
 class RetentionPolicy(Protocol):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend.services.dashboard import UsageRecord, started_between
 from backend.services.errors import Unavailable
 from backend.services.kiosks import KioskIdentity
 from backend.storage.db import Database
@@ -24,9 +25,24 @@ def _row(event: UsageEvent, kiosk: KioskIdentity) -> UsageEventRow:
     )
 
 
+# What the dashboard reads of an event: no event id, no code, nothing it does not count.
+EVENT_COLUMNS = tuple(getattr(UsageEventRow, name) for name in (
+    "session", "kind", "at", "kiosk_id", "location", "language", "service", "step", "reason", "duration_ms", "rating",
+))  # fmt: skip
+# A session lasts minutes (the kiosk's idle timeout ends it), so its events lie within a day of its first one.
+SESSION_SPAN = timedelta(days=1)
+
+
 class SqlUsageStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def sessions_started(self, start: datetime, end: datetime) -> list[UsageRecord]:
+        """Every event of the sessions that started in [start, end), at every kiosk: the dashboard decides all
+        its views of a week together."""
+        near = (UsageEventRow.at >= start - SESSION_SPAN, UsageEventRow.at < end + SESSION_SPAN)
+        with self._db.read() as session:
+            return started_between(session.execute(select(*EVENT_COLUMNS).where(*near)), start, end)
 
     def store_batch(self, batch: UsageBatch, kiosk: KioskIdentity, now: datetime) -> UsageBatchReceipt:
         """Idempotent on the batch id and on every event id, also when the same batch arrives twice at once."""

@@ -168,7 +168,9 @@ def test_the_case_view_is_dutch_and_audited(backend: Backend) -> None:
 
 def test_exports_are_real_files_and_audited_as_exports(backend: Backend) -> None:
     officer, case_id, reference = officer_with_case(backend)
+    before = audit_subjects(backend, case_id)
     pdf = officer.get(f"/api/console/cases/{case_id}/export.pdf")
+    assert audit_subjects(backend, case_id) == [*before, ("case_read", "export:pdf")]  # one entry per export
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-") and reference.encode() in pdf.content
     assert f'filename="intake-{reference}.pdf"' in pdf.headers["content-disposition"]

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Query, Response
 from backend.http.auth import Backend, Officer
 from backend.http.console_auth import AnyViewer, EnrollingViewer, OfficerViewer
 from backend.http.errors import describe
-from backend.services.audit import AuditAction, record
 from backend.services.cases import QueueFilter
 from backend.services.exports import CaseSheet, Note, case_json, case_pdf, printed_now
 from backend.services.presenter import case_time, dutch_catalog, format_moment, language_name, present, sections_json
@@ -175,11 +174,7 @@ def _sheet(detail: CaseDetail, officer_name: str, backend: Services) -> CaseShee
 
 
 def _audited_read(case_id: UUID, officer: Any, backend: Services, export: str) -> CaseDetail:
-    now = backend.clock()
-    detail = backend.cases.read(case_id, officer.actor, now)
-    with backend.db.write() as session:
-        record(session, officer.actor, AuditAction.CASE_READ, case_id=case_id, subject=f"export:{export}", at=now)
-    return detail
+    return backend.cases.read(case_id, officer.actor, backend.clock(), purpose=f"export:{export}")
 
 
 def _download(content: bytes, media_type: str, name: str) -> Response:

@@ -1,30 +1,26 @@
 """Pilot dashboard API: aggregates per location, kiosk and week, as JSON for the charts and as CSV.
 
-Only usage events and kiosk heartbeats are read, never cases. Every count passes backend.anonymity first, so
+Only usage events and kiosk heartbeats are read, never cases. Every count passes services/anonymity.py first, so
 a hidden number (1 to 4 sessions, or one that would give such a count back) is null in JSON and "verborgen" in
-CSV, whatever filter the caller chose. Every CSV cell goes through backend.spreadsheet (no formulas).
+CSV, whatever filter the caller chose. Every CSV cell goes through services/spreadsheet.py (no formulas).
 (No `from __future__ import annotations`: FastAPI must see the Annotated dependencies at run time.)
 """
 
 import io
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import select
 
 from backend.http.auth import Backend, UsageReader
 from backend.http.errors import ApiError, describe
 from backend.services.anonymity import K_MIN
 from backend.services.dashboard import Week as WeekFigures
-from backend.services.dashboard import started_between
 from backend.services.presenter import dutch_catalog
 from backend.services.spreadsheet import SafeWriter
 from backend.services.weeks import BadWeek, Week, parse_week, recent_weeks, week_of
-from backend.storage.models import UsageEventRow
 from backend.wiring import Services
 from domain.languages import LANGUAGES
 
@@ -47,26 +43,11 @@ def _week(backend: Services, text: str | None) -> Week:
 
 
 # Plain rows with just these columns load several times faster than ORM objects; they fit UsageRecord.
-EVENT_COLUMNS = tuple(getattr(UsageEventRow, name) for name in (
-    "session", "kind", "at", "kiosk_id", "location", "language", "service", "step", "reason", "duration_ms", "rating",
-))
-# A session lasts minutes (the kiosk's idle timeout ends it), so its events lie within a day of its first one.
-SESSION_SPAN = timedelta(days=1)
-
-
-def _events(backend: Services, start: datetime, end: datetime) -> list[Any]:
-    """Every event of the sessions that started in [start, end), at every kiosk: all views are decided together."""
-    near = (UsageEventRow.at >= start - SESSION_SPAN, UsageEventRow.at < end + SESSION_SPAN)
-    query = select(*EVENT_COLUMNS).where(*near)
-    with backend.db.read() as session:
-        return started_between(session.execute(query), start, end)
-
-
 def _trend(backend: Services, week: Week, service_steps: dict[str, list[str]], location: str | None,
            kiosk: str | None) -> list[dict[str, Any]]:
     """Sessions per week for the same view, each decided exactly as that week's own dashboard decides it."""
     weeks = recent_weeks(week, TREND_WEEKS)
-    events = _events(backend, weeks[0].start, weeks[-1].end)
+    events = backend.usage.sessions_started(weeks[0].start, weeks[-1].end)
     firsts: dict[Any, str] = {}
     for event in sorted(events, key=lambda e: e.at):
         firsts.setdefault(event.session, week_of(event.at).label)
@@ -93,7 +74,7 @@ def dashboard_data(
     week = _week(backend, week_text)
     service_steps = {schema.case_type: [step.id for step in schema.steps] for schema in backend.catalog}
     kiosk_key = str(kiosk) if kiosk else None
-    figures = WeekFigures(_events(backend, week.start, week.end), service_steps).view(location, kiosk_key)
+    figures = WeekFigures(backend.usage.sessions_started(week.start, week.end), service_steps).view(location, kiosk_key)
     kiosks = [k for k in backend.kiosks.all() if (location is None or k.location == location)
               and (kiosk is None or k.id == kiosk)]
     names = {k.id: k.name for k in backend.kiosks.all()}
