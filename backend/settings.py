@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from domain.forms import default_assets_dir
+from domain.settings_source import SettingsError, settings_values
 
 ENV_PREFIX = "POLITIELOKET_BACKEND_"
 DEFAULT_DATA_DIR = Path("var/backend")
@@ -54,37 +55,10 @@ class Settings:
         return self.assets_dir / "forms"
 
 
-class SettingsError(ValueError):
-    pass
-
-
-def _coerce(current: Any, name: str, raw: str) -> Any:
-    try:
-        if isinstance(current, bool):
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
-        if isinstance(current, int):
-            return int(raw)
-        if isinstance(current, Path):
-            return Path(raw)
-    except ValueError:
-        raise SettingsError(f"{ENV_PREFIX}{name.upper()} must be a number, not {raw!r}") from None
-    return raw
-
-
 def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Defaults, then POLITIELOKET_BACKEND_* environment variables, then explicit overrides (None = not given)."""
-    environ = os.environ if environ is None else environ
     defaults = Settings()
-    values: dict[str, Any] = {}
-    for spec in fields(Settings):
-        raw = environ.get(ENV_PREFIX + spec.name.upper())
-        if raw is not None:
-            values[spec.name] = _coerce(getattr(defaults, spec.name), spec.name, raw)
-    for key, value in (overrides or {}).items():
-        if value is not None:
-            current = getattr(defaults, key)
-            text_for_other = isinstance(value, str) and not isinstance(current, str)
-            values[key] = _coerce(current, key, value) if text_for_other else value
+    values = settings_values(defaults, ENV_PREFIX, os.environ if environ is None else environ, overrides)
     settings = replace(defaults, **values)
     _check(settings)
     return settings

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from domain.settings_source import SettingsError
 from kiosk.settings import Settings, load_settings
 
 # command name -> module with `add_arguments(parser)` and `run(args, settings) -> int`
@@ -52,4 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "run"])
     if not hasattr(args, "module"):
         parser.error(f"command {args.command!r} is not available")
-    return int(args.module.run(args, settings_from(args)) or 0)
+    try:
+        settings = settings_from(args)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return int(args.module.run(args, settings) or 0)

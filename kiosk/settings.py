@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.forms import default_assets_dir
 from domain.languages import codes
+from domain.settings_source import settings_values
 
 ENV_PREFIX = "POLITIELOKET_KIOSK_"
 
@@ -90,30 +91,10 @@ class Settings:
 _PROVISIONING_KEYS = ("backend_url", "kiosk_token", "backend_public_key", "kiosk_name", "location")
 
 
-def _coerce(current: Any, raw: str) -> Any:
-    if isinstance(current, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(current, int):
-        return int(raw)
-    if isinstance(current, float):
-        return float(raw)
-    if isinstance(current, Path):
-        return Path(raw)
-    if isinstance(current, tuple):
-        return tuple(part.strip() for part in raw.split(",") if part.strip())
-    return raw
-
-
 def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Defaults, then POLITIELOKET_KIOSK_* environment, then explicit overrides, then the provisioning file."""
-    environ = os.environ if environ is None else environ
     settings = Settings()
-    values: dict[str, Any] = {}
-    for name in Settings.__dataclass_fields__:
-        raw = environ.get(ENV_PREFIX + name.upper())
-        if raw is not None:
-            values[name] = _coerce(getattr(settings, name), raw)
-    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    values = settings_values(settings, ENV_PREFIX, os.environ if environ is None else environ, overrides)
     if "data_dir" in values and "models_dir" not in values:
         values["models_dir"] = Path(values["data_dir"]) / "models"
     settings = replace(settings, **values)
