@@ -19,6 +19,7 @@ from domain.wire import (
     UsageBatch,
     UsageBatchReceipt,
 )
+from domain.wire_codec import WireFormatError, from_jsonable, to_jsonable
 from kiosk.backend_client import (
     BadAnswer,
     Conflict,
@@ -30,7 +31,6 @@ from kiosk.backend_client import (
     TokenRefused,
     Unreachable,
 )
-from kiosk.wire_json import WireFormatError, from_jsonable, to_jsonable
 
 T = TypeVar("T")
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,47}")
