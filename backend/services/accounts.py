@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.services.audit import SYSTEM, Actor, AuditAction, record
 from backend.services.errors import Conflict, NotAuthenticated, Throttled, not_found
 from backend.services.kiosks import hash_token
-from backend.services.schemas import Role
+from backend.services.schemas import Role, UserView
 from backend.services.throttle import SqlLoginThrottle
 from backend.services.totp import SqlTotpStore
 from backend.storage.db import Database
@@ -89,7 +89,7 @@ class SqlAccountStore:
 
     # --- users ----------------------------------------------------------------------------------------
 
-    def create_user(self, name: str, role: Role, password: str, actor: Actor = SYSTEM) -> User:
+    def create_user(self, name: str, role: Role, password: str, actor: Actor = SYSTEM) -> UserView:
         user = User(name=name, role=role.value, password_hash=self._passwords.hash(password), disabled=False)
         try:
             with self._db.write() as session:
@@ -98,17 +98,18 @@ class SqlAccountStore:
                 record(session, actor, AuditAction.USER_CREATED, subject=f"user:{name} role:{role.value}")
         except IntegrityError:
             raise Conflict("name_taken", "a user with this name exists already") from None
-        return user
+        return UserView.model_validate(user)
 
-    def user(self, user_id: UUID) -> User | None:
+    def user(self, user_id: UUID) -> UserView | None:
         with self._db.read() as session:
-            return session.get(User, user_id)
+            row = session.get(User, user_id)
+            return None if row is None else UserView.model_validate(row)
 
-    def users(self) -> list[User]:
+    def users(self) -> list[UserView]:
         with self._db.read() as session:
-            return list(session.scalars(select(User).order_by(User.name)))
+            return [UserView.model_validate(row) for row in session.scalars(select(User).order_by(User.name))]
 
-    def set_disabled(self, user_id: UUID, disabled: bool, actor: Actor) -> User:
+    def set_disabled(self, user_id: UUID, disabled: bool, actor: Actor) -> UserView:
         if disabled and user_id == actor.id:
             raise Conflict("cannot_disable_self", "you cannot disable your own account")
         with self._db.write() as session:
@@ -120,9 +121,9 @@ class SqlAccountStore:
                 session.execute(delete(UserSession).where(UserSession.user_id == user_id))
             action = AuditAction.USER_DISABLED if disabled else AuditAction.USER_ENABLED
             record(session, actor, action, subject=f"user:{user.name}")
-            return user
+            return UserView.model_validate(user)
 
-    def reset_password(self, user_id: UUID, password: str, actor: Actor) -> User:
+    def reset_password(self, user_id: UUID, password: str, actor: Actor) -> UserView:
         new_hash = self._passwords.hash(password)
         with self._db.write() as session:
             user = session.get(User, user_id)
@@ -131,7 +132,7 @@ class SqlAccountStore:
             user.password_hash = new_hash
             session.execute(delete(UserSession).where(UserSession.user_id == user_id))
             record(session, actor, AuditAction.PASSWORD_RESET, subject=f"user:{user.name}")
-            return user
+            return UserView.model_validate(user)
 
     # --- sessions -------------------------------------------------------------------------------------
 

@@ -14,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend.services.schemas import KioskView
 from backend.storage.db import Database
-from backend.storage.models import HeartbeatSlot, Kiosk
+from backend.storage.models import HeartbeatSlot
 
 SLOT = timedelta(minutes=5)
 
@@ -46,7 +47,7 @@ class SqlHeartbeatLog:
             self._last[kiosk_id] = slot
 
     def uptime(
-        self, kiosks: Iterable[Kiosk], start: datetime, end: datetime, now: datetime
+        self, kiosks: Iterable[KioskView], start: datetime, end: datetime, now: datetime
     ) -> dict[uuid.UUID, float | None]:
         """Share of five-minute slots with a heartbeat while each kiosk existed in [start, end); None if none."""
         wanted = list(kiosks)
@@ -62,7 +63,7 @@ class SqlHeartbeatLog:
         return {kiosk.id: share(seen.get(kiosk.id, 0), _expected(kiosk, start, end, now)) for kiosk in wanted}
 
 
-def _expected(kiosk: Kiosk, start: datetime, end: datetime, now: datetime) -> int:
+def _expected(kiosk: KioskView, start: datetime, end: datetime, now: datetime) -> int:
     first = max(slot_of(start), slot_of(kiosk.created_at))
     last = min(end, now, kiosk.revoked_at or end)
     return max(0, -(-(last - first) // SLOT))

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.services.audit import Actor, AuditAction, record
 from backend.services.errors import Conflict, not_found
+from backend.services.schemas import KioskView
 from backend.storage.db import Database
 from backend.storage.models import Kiosk, utcnow
 from domain.wire import Heartbeat
@@ -51,7 +52,7 @@ class SqlKioskStore:
         # token hash -> (kiosk, monotonic expiry); only valid tokens, so it holds at most one entry per kiosk
         self._known: dict[str, tuple[KioskIdentity, float]] = {}
 
-    def provision(self, name: str, location: str, actor: Actor) -> tuple[Kiosk, str]:
+    def provision(self, name: str, location: str, actor: Actor) -> tuple[KioskView, str]:
         """A new kiosk and its token; only the token's hash is stored, so it can be shown this once."""
         token = pasteable_token(TOKEN_BYTES)
         kiosk = Kiosk(name=name, location=location, token_hash=hash_token(token))
@@ -62,7 +63,7 @@ class SqlKioskStore:
                 record(session, actor, AuditAction.KIOSK_PROVISIONED, subject=f"kiosk:{name}")
         except IntegrityError:
             raise Conflict("name_taken", "a kiosk with this name exists already") from None
-        return kiosk, token
+        return KioskView.model_validate(kiosk), token
 
     def recently_seen(self, token: str) -> KioskIdentity | None:
         """The kiosk if its token was checked against the database moments ago; no I/O."""
@@ -103,7 +104,7 @@ class SqlKioskStore:
                 )
             )
 
-    def revoke(self, kiosk_id: UUID, actor: Actor) -> Kiosk:
+    def revoke(self, kiosk_id: UUID, actor: Actor) -> KioskView:
         with self._db.write() as session:
             kiosk = session.get(Kiosk, kiosk_id)
             if kiosk is None:
@@ -112,8 +113,8 @@ class SqlKioskStore:
             if kiosk.revoked_at is None:
                 kiosk.revoked_at = utcnow()
                 record(session, actor, AuditAction.KIOSK_REVOKED, subject=f"kiosk:{kiosk.name}")
-            return kiosk
+            return KioskView.model_validate(kiosk)
 
-    def all(self) -> list[Kiosk]:
+    def all(self) -> list[KioskView]:
         with self._db.read() as session:
-            return list(session.scalars(select(Kiosk).order_by(Kiosk.name)))
+            return [KioskView.model_validate(row) for row in session.scalars(select(Kiosk).order_by(Kiosk.name))]

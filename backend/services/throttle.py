@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.services.audit import SYSTEM, Actor, AuditAction, record
+from backend.services.schemas import UserView
 from backend.settings import Settings
 from backend.storage.db import Database
 from backend.storage.models import LoginFailure, LoginLockout, User
@@ -158,7 +159,7 @@ class SqlLoginThrottle:
             ).all()
         return {user_id: until for user_id, until in rows if user_id is not None}
 
-    def unlock(self, user: User, actor: Actor) -> bool:
+    def unlock(self, user: UserView, actor: Actor) -> bool:
         """End the user's lockout and clear the account's count; audited. False if it was not locked."""
         key = self.account_key(user.name)
         with self._db.write() as session:

@@ -22,7 +22,7 @@ from sqlalchemy import CursorResult, delete, or_, select, update
 
 from backend.services.audit import Actor, AuditAction, record
 from backend.services.errors import Conflict
-from backend.services.schemas import Role
+from backend.services.schemas import Role, UserView
 from backend.storage.db import Database
 from backend.storage.models import ConfigValue, User, UserSession, UserTotp
 
@@ -156,7 +156,7 @@ class SqlTotpStore:
             )
         return isinstance(result, CursorResult) and result.rowcount == 1
 
-    def reset(self, user: User, actor: Actor) -> None:
+    def reset(self, user: UserView, actor: Actor) -> None:
         """An admin removes a user's TOTP (a lost phone); the user's sessions end and they enrol again."""
         with self._db.write() as session:
             session.execute(delete(UserTotp).where(UserTotp.user_id == user.id))

@@ -22,7 +22,6 @@ from backend.services.schemas import (
     UserRequest,
     UserView,
 )
-from backend.storage.models import User
 from backend.wiring import Services
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
@@ -31,29 +30,28 @@ router = APIRouter(prefix="/api/admin", tags=["admin"])
 @router.get("/kiosks", response_model=list[KioskView], responses=describe(401, 403))
 def kiosks(admin: Admin, backend: Backend) -> list[KioskView]:
     """All kiosks with their last heartbeat: outbox backlog, last error, version."""
-    return [KioskView.model_validate(kiosk) for kiosk in backend.kiosks.all()]
+    return backend.kiosks.all()
 
 
 @router.post("/kiosks", response_model=ProvisionedKiosk, status_code=201, responses=describe(401, 403, 409, 422))
 def provision_kiosk(request: KioskRequest, admin: AdminChanging, backend: Backend) -> ProvisionedKiosk:
     """A new kiosk; its token is in this answer only (the backend keeps just a hash)."""
     kiosk, token = backend.kiosks.provision(request.name, request.location, admin.actor)
-    return ProvisionedKiosk(kiosk=KioskView.model_validate(kiosk), token=token, public_key=backend.keys.public_key)
+    return ProvisionedKiosk(kiosk=kiosk, token=token, public_key=backend.keys.public_key)
 
 
 @router.post("/kiosks/{kiosk_id}/revoke", response_model=KioskView, responses=describe(401, 403, 404, 422))
 def revoke_kiosk(kiosk_id: UUID, admin: AdminChanging, backend: Backend) -> KioskView:
     """The kiosk's token stops working at once."""
-    return KioskView.model_validate(backend.kiosks.revoke(kiosk_id, admin.actor))
+    return backend.kiosks.revoke(kiosk_id, admin.actor)
 
 
-def _view(backend: Services, user: User) -> UserView:
-    view = UserView.model_validate(user)
+def _view(backend: Services, user: UserView) -> UserView:
     locked_until = backend.throttle.locked_users(backend.clock()).get(user.id)
-    return view.model_copy(update={"locked_until": locked_until, "totp_enrolled": backend.totp.enrolled(user.id)})
+    return user.model_copy(update={"locked_until": locked_until, "totp_enrolled": backend.totp.enrolled(user.id)})
 
 
-def _user(backend: Services, user_id: UUID) -> User:
+def _user(backend: Services, user_id: UUID) -> UserView:
     user = backend.accounts.user(user_id)
     if user is None:
         raise not_found("user")
@@ -66,9 +64,7 @@ def users(admin: Admin, backend: Backend) -> list[UserView]:
     locked = backend.throttle.locked_users(backend.clock())
     enrolled = backend.totp.enrolled_users()
     return [
-        UserView.model_validate(user).model_copy(
-            update={"locked_until": locked.get(user.id), "totp_enrolled": user.id in enrolled}
-        )
+        user.model_copy(update={"locked_until": locked.get(user.id), "totp_enrolled": user.id in enrolled})
         for user in backend.accounts.users()
     ]
 
