@@ -83,13 +83,18 @@ def signed_in(*roles: Role, changes: bool = False, enrolling: bool = False) -> C
     base = _session_user_changing if changes else _session_user
 
     def admitted(user: Annotated[SessionUser, Depends(base)]) -> SessionUser:
-        if user.role not in roles:
-            raise ApiError(403, "forbidden", "your role may not do this")
-        if user.enrol_only and not enrolling:
-            raise ApiError(403, "totp_enrolment_required", "set up TOTP first (/console/totp)")
-        return user
+        return admit(user, roles, enrolling)
 
     return admitted
+
+
+def admit(user: SessionUser, roles: tuple[Role, ...], enrolling: bool) -> SessionUser:
+    """`user` if their role is one of `roles` and, unless `enrolling`, they need not set up TOTP first."""
+    if user.role not in roles:
+        raise ApiError(403, "forbidden", "your role may not do this")
+    if user.enrol_only and not enrolling:
+        raise ApiError(403, "totp_enrolment_required", "set up TOTP first (/console/totp)")
+    return user
 
 
 Kiosk = Annotated[KioskIdentity, Depends(current_kiosk)]

@@ -56,8 +56,8 @@ class SessionUser:
     role: Role
     csrf_token: str
     token_hash: str
+    ends_at: datetime  # as of this check: the session ends then unless its user does something
     enrol_only: bool = False  # TOTP is mandatory and not set up yet: only the enrolment is open
-    ends_at: datetime | None = None  # as of this check: the session ends then unless its user does something
 
     @property
     def actor(self) -> Actor:
@@ -211,7 +211,7 @@ class SqlAccountStore:
             last_seen = now
         ends_at = min(last_seen + self._idle, stored.created_at + self._max_age)
         return SessionUser(
-            user.id, user.name, Role(user.role), stored.csrf_token, token_hash, stored.enrol_only, ends_at
+            user.id, user.name, Role(user.role), stored.csrf_token, token_hash, ends_at, stored.enrol_only
         )
 
     def logout(self, user: SessionUser) -> None:

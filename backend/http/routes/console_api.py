@@ -49,11 +49,11 @@ def service_name(backend: Services, case_type: str) -> str:
 def session(viewer: EnrollingViewer, backend: Backend) -> dict[str, Any]:
     """Who is signed in and when the session ends if nothing happens (send X-Console-Poll: 1 to only look)."""
     return {
-        "user": {"name": viewer.user.name, "role": viewer.user.role.value},
-        "csrf_token": viewer.user.csrf_token,
-        "totp_enrolment_required": viewer.user.enrol_only,  # the page sends the user to /console/totp
+        "user": {"name": viewer.name, "role": viewer.role.value},
+        "csrf_token": viewer.csrf_token,
+        "totp_enrolment_required": viewer.enrol_only,  # the page sends the user to /console/totp
         "idle_minutes": backend.settings.session_idle_minutes,
-        "idle_expires_at": viewer.idle_expires_at,
+        "idle_expires_at": viewer.ends_at,
         "now": backend.clock(),
     }
 
@@ -108,16 +108,16 @@ def queue(
         case_type=case_type, language=language, location=location, now=now,
         min_age_minutes=min_age_minutes, max_age_minutes=max_age_minutes,
     )
-    cases, total = backend.cases.queue(_view_filter(base, view, viewer.user.id, QUEUE_LIMIT))
+    cases, total = backend.cases.queue(_view_filter(base, view, viewer.id, QUEUE_LIMIT))
     counts = {
-        name: backend.cases.queue(_view_filter(base, name, viewer.user.id, 1))[1] for name in VIEWS if name != "done"
+        name: backend.cases.queue(_view_filter(base, name, viewer.id, 1))[1] for name in VIEWS if name != "done"
     }
     return {
         "view": view,
         "cases": [_queue_row(case, now, backend) for case in cases],
         "total": total,
         "counts": counts,
-        "idle_expires_at": viewer.idle_expires_at,
+        "idle_expires_at": viewer.ends_at,
         "now": now,
     }
 
