@@ -17,11 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
-from backend.services.audit import Actor
 from backend.services.errors import Broken, ServiceError, Unavailable
 from backend.services.keys import KeyFileError
 from backend.services.schemas import MIN_PASSWORD, KioskRequest, Role, UserRequest
 from backend.settings import Settings, SettingsError, load_settings
+from backend.storage.audit import Actor
 from backend.storage.db import DatabaseUrlError
 from backend.wiring import Services
 

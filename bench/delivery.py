@@ -28,8 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from backend.services.audit import SYSTEM  # noqa: E402
 from backend.settings import load_settings  # noqa: E402
+from backend.storage.audit import SYSTEM  # noqa: E402
 from backend.wiring import Services  # noqa: E402
 from domain.payload import CasePayload  # noqa: E402
 from domain.wire import CASES_PATH  # noqa: E402

@@ -18,12 +18,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.services.audit import SYSTEM, Actor, AuditAction, record
 from backend.services.errors import Conflict, NotAuthenticated, Throttled, not_found
 from backend.services.kiosks import hash_token
 from backend.services.schemas import Role, UserView
 from backend.services.throttle import SqlLoginThrottle
 from backend.services.totp import SqlTotpStore
+from backend.storage.audit import SYSTEM, Actor, AuditAction, record
 from backend.storage.db import Database
 from backend.storage.models import User, UserSession
 

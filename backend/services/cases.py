@@ -2,30 +2,31 @@
 
 Personal data (payload, notes) is encrypted with the storage key before it reaches the database.
 Every read of a case's personal data writes an audit row in the same transaction.
+The rules live here; the SQL is in backend/storage/cases.py.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from nacl.exceptions import CryptoError
-from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from backend.services.audit import Actor, AuditAction, record
 from backend.services.errors import Broken, Conflict, NotAllowed, Unavailable, not_found
 from backend.services.intake import OpenedCase
 from backend.services.keys import NaclKeyring
 from backend.services.kiosks import KioskIdentity
 from backend.services.references import new_reference
 from backend.services.schemas import CaseDetail, CaseSummary, NoteView
+from backend.storage import cases as rows
+from backend.storage.audit import Actor, AuditAction, record
+from backend.storage.cases import QueueFilter
 from backend.storage.db import Database
-from backend.storage.models import Case, CaseNote, User
+from backend.storage.models import Case
 from domain.payload import CasePayload
 from domain.status import FINAL_STATUSES, CaseStatus, allowed_targets, can_transition
 from domain.wire import CaseDelivery, CaseReceipt
@@ -35,22 +36,7 @@ REFERENCE_ATTEMPTS = 8
 # this window is a wrong clock: the queue orders by the nearest time inside it and the officer sees the flag.
 CLOCK_AHEAD = timedelta(minutes=5)
 CLOCK_BEHIND = timedelta(days=30)
-AnySelect = TypeVar("AnySelect", bound=Select)
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    statuses: tuple[CaseStatus, ...] = ()
-    case_type: str | None = None
-    language: str | None = None
-    location: str | None = None
-    reference: str | None = None
-    min_age_minutes: int | None = None
-    max_age_minutes: int | None = None
-    claimed_by: UUID | None = None  # "mine"
-    limit: int = 100
-    offset: int = 0
-    now: datetime | None = field(default=None, compare=False)
+__all__ = ["QueueFilter", "SqlCaseStore", "clock_flag", "ordering_time"]
 
 
 def _summary(case: Case, claimer: str | None) -> CaseSummary:
@@ -103,7 +89,7 @@ class SqlCaseStore:
         whether the content matched) and is written to the audit log.
         """
         with self._db.read() as session:
-            stored = session.get(Case, case_id)
+            stored = rows.find(session, case_id)
             if stored is None:
                 return None
             owner, same = stored.kiosk_id, stored.payload_digest == digest
@@ -124,7 +110,7 @@ class SqlCaseStore:
                 # The row itself says which kiosk delivered it and when: no separate audit entry needed.
                 row = self._new_case(delivery, kiosk, now, reference, ciphertext, opened.digest)
                 with self._db.write() as session:
-                    session.execute(insert(Case), row)
+                    rows.insert_case(session, row)
                 return CaseReceipt(case_id=delivery.case_id, reference=reference, duplicate=False)
             except IntegrityError:
                 # Either the same case arrived at the same moment (unique id), or the reference was taken.
@@ -157,34 +143,9 @@ class SqlCaseStore:
     # --- queue ----------------------------------------------------------------------------------------
 
     def queue(self, wanted: QueueFilter) -> tuple[list[CaseSummary], int]:
-        claimer = aliased(User)
-        query = select(Case, claimer.name).outerjoin(claimer, Case.claimed_by == claimer.id)
-        query = self._filtered(query, wanted)
-        counted = self._filtered(select(func.count()).select_from(Case), wanted)
-        query = query.order_by(Case.created_at, Case.id).limit(wanted.limit).offset(wanted.offset)
         with self._db.read() as session:
-            rows = session.execute(query).all()
-            total = session.scalar(counted) or 0
-        return [_summary(case, name) for case, name in rows], total
-
-    @staticmethod
-    def _filtered(query: AnySelect, wanted: QueueFilter) -> AnySelect:
-        if wanted.statuses:
-            query = query.where(Case.status.in_([s.value for s in wanted.statuses]))
-        for column, value in (
-            (Case.case_type, wanted.case_type),
-            (Case.language, wanted.language),
-            (Case.location, wanted.location),
-            (Case.reference, wanted.reference),
-            (Case.claimed_by, wanted.claimed_by),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        if wanted.now is not None and wanted.min_age_minutes is not None:
-            query = query.where(Case.created_at <= wanted.now - timedelta(minutes=wanted.min_age_minutes))
-        if wanted.now is not None and wanted.max_age_minutes is not None:
-            query = query.where(Case.created_at >= wanted.now - timedelta(minutes=wanted.max_age_minutes))
-        return query
+            page, total = rows.queue_page(session, wanted)
+            return [_summary(case, name) for case, name in page], total
 
     # --- reading personal data ------------------------------------------------------------------------
 
@@ -192,13 +153,10 @@ class SqlCaseStore:
         """The case with its personal data, audited in the same transaction; `purpose` (e.g. "export:pdf") is
         written as the audit entry's subject."""
         with self._db.write() as session:
-            case = session.get(Case, case_id)
-            if case is None:
-                raise not_found()
+            case = self._case(session, case_id)
             record(session, actor, AuditAction.CASE_READ, case_id=case_id, subject=purpose, at=now)
-            claimer = session.get(User, case.claimed_by) if case.claimed_by else None
             notes = self._notes(session, case_id)
-            summary = _summary(case, claimer.name if claimer else None)
+            summary = _summary(case, rows.claimer_name(session, case))
             payload = self._payload(case)
         return CaseDetail(
             **summary.model_dump(),
@@ -216,13 +174,14 @@ class SqlCaseStore:
             raise Broken("payload_mismatch", "the stored payload does not belong to this case")
         return payload
 
+    @staticmethod
+    def _case(session: Session, case_id: UUID) -> Case:
+        case = rows.find(session, case_id)
+        if case is None:
+            raise not_found()
+        return case
+
     def _notes(self, session: Session, case_id: UUID) -> list[NoteView]:
-        rows = session.execute(
-            select(CaseNote, User.name)
-            .join(User, CaseNote.author_id == User.id)
-            .where(CaseNote.case_id == case_id)
-            .order_by(CaseNote.created_at, CaseNote.id)
-        ).all()
         return [
             NoteView(
                 id=note.id,
@@ -230,7 +189,7 @@ class SqlCaseStore:
                 created_at=note.created_at,
                 text=json.loads(self._decrypt(note.ciphertext))["text"] if note.ciphertext else None,
             )
-            for note, author in rows
+            for note, author in rows.notes(session, case_id)
         ]
 
     def _decrypt(self, blob: bytes) -> bytes:
@@ -248,9 +207,7 @@ class SqlCaseStore:
         exactly one succeeds and the other gets a 409.
         """
         with self._db.write() as session:
-            case = session.get(Case, case_id)
-            if case is None:
-                raise not_found()
+            case = self._case(session, case_id)
             current = CaseStatus(case.status)
             self._check_move(case, current, target, actor)
             changes: dict[str, Any] = {"status": target.value}
@@ -260,19 +217,10 @@ class SqlCaseStore:
                 changes.update(claimed_by=None, claimed_at=None)
             elif target in FINAL_STATUSES:
                 changes.update(closed_at=now)
-            result = session.execute(
-                update(Case)
-                .where(Case.id == case_id, Case.status == current.value)
-                .where(Case.claimed_by.is_(None) if case.claimed_by is None else Case.claimed_by == case.claimed_by)
-                .values(**changes)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if not rows.update_if_unchanged(session, case, changes):
                 raise Conflict("changed_meanwhile", "someone else changed this case just now")
             record(session, actor, AuditAction.CASE_STATUS, case_id=case_id, subject=f"{current}->{target}", at=now)
-            session.expire(case)
-            claimer = session.get(User, case.claimed_by) if case.claimed_by else None
-            return _summary(case, claimer.name if claimer else None)
+            return _summary(case, rows.claimer_name(session, case))
 
     @staticmethod
     def _check_move(case: Case, current: CaseStatus, target: CaseStatus, actor: Actor) -> None:
@@ -286,15 +234,11 @@ class SqlCaseStore:
     def add_note(self, case_id: UUID, text: str, actor: Actor, now: datetime) -> NoteView:
         blob = self._keys.encrypt(json.dumps({"text": text}, ensure_ascii=False).encode())
         with self._db.write() as session:
-            case = session.get(Case, case_id)
-            if case is None:
-                raise not_found()
+            case = self._case(session, case_id)
             if case.claimed_by != actor.id or case.status == CaseStatus.NEW:
                 raise NotAllowed("not_your_case", "claim the case before adding notes")
             if case.purged_at is not None:
                 raise Conflict("purged", "this case's personal data has been removed")
-            note = CaseNote(case_id=case_id, author_id=actor.id, created_at=now, ciphertext=blob)
-            session.add(note)
-            session.flush()
+            note = rows.add_note(session, case_id, actor.id, now, blob)
             record(session, actor, AuditAction.NOTE_ADDED, case_id=case_id, at=now)
             return NoteView(id=note.id, author=actor.name, created_at=now, text=text)

@@ -12,9 +12,9 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.services.audit import Actor, AuditAction, record
 from backend.services.errors import Conflict, not_found
 from backend.services.schemas import KioskView
+from backend.storage.audit import Actor, AuditAction, record
 from backend.storage.db import Database
 from backend.storage.models import Kiosk, utcnow
 from domain.wire import Heartbeat

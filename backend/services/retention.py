@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from backend.services.audit import SYSTEM, Actor, AuditAction, record
+from backend.storage.audit import SYSTEM, Actor, AuditAction, record
 from backend.storage.db import Database
 from backend.storage.models import Case, CaseNote, ConfigValue
 from domain.status import FINAL_STATUSES

@@ -10,12 +10,12 @@ from typing import Protocol
 from uuid import UUID
 
 from backend.services.accounts import NewSession, SessionUser
-from backend.services.audit import Actor
 from backend.services.cases import QueueFilter
 from backend.services.dashboard import UsageRecord
 from backend.services.intake import OpenedCase
 from backend.services.kiosks import KioskIdentity
 from backend.services.schemas import CaseDetail, CaseSummary, KioskView, NoteView, Role, UserView
+from backend.storage.audit import Actor
 from domain.status import CaseStatus
 from domain.wire import CaseDelivery, CaseReceipt, Heartbeat, UsageBatch, UsageBatchReceipt
 

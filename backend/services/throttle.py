@@ -19,9 +19,9 @@ from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.services.audit import SYSTEM, Actor, AuditAction, record
 from backend.services.schemas import UserView
 from backend.settings import Settings
+from backend.storage.audit import SYSTEM, Actor, AuditAction, record
 from backend.storage.db import Database
 from backend.storage.models import LoginFailure, LoginLockout, User
 

@@ -20,9 +20,9 @@ import qrcode
 import qrcode.image.svg
 from sqlalchemy import CursorResult, delete, or_, select, update
 
-from backend.services.audit import Actor, AuditAction, record
 from backend.services.errors import Conflict
 from backend.services.schemas import Role, UserView
+from backend.storage.audit import Actor, AuditAction, record
 from backend.storage.db import Database
 from backend.storage.models import ConfigValue, User, UserSession, UserTotp
 

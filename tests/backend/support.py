@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backend.http.auth import CSRF_HEADER
-from backend.services.audit import SYSTEM
 from backend.services.schemas import Role
+from backend.storage.audit import SYSTEM
 from backend.wiring import Services
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload, Translation

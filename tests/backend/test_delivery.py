@@ -14,11 +14,11 @@ import pytest
 from nacl.public import PrivateKey
 from sqlalchemy import func, select
 
-from backend.services.audit import SYSTEM
 from backend.services.intake import open_delivery
 from backend.services.kiosks import KioskIdentity
 from backend.services.references import ALPHABET
 from backend.services.schemas import Role
+from backend.storage.audit import SYSTEM
 from backend.storage.models import AuditEntry, Case
 from domain.wire import CASES_PATH, MAX_SEALED_BYTES, PROVISIONING_PATH, CaseDelivery
 from kiosk.sealing import seal

@@ -1,0 +1,114 @@
+"""The SQL of cases and their notes: the queue query, the conditional claim UPDATE, note rows.
+
+Plain functions over a Session opened by the caller (backend/services/cases.py), which owns the transaction,
+the encryption and the rules; these only read and write rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
+
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from backend.storage.models import Case, CaseNote, User
+from domain.status import CaseStatus
+
+AnySelect = TypeVar("AnySelect", bound=Select)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    statuses: tuple[CaseStatus, ...] = ()
+    case_type: str | None = None
+    language: str | None = None
+    location: str | None = None
+    reference: str | None = None
+    min_age_minutes: int | None = None
+    max_age_minutes: int | None = None
+    claimed_by: UUID | None = None  # "mine"
+    limit: int = 100
+    offset: int = 0
+    now: datetime | None = field(default=None, compare=False)
+
+
+def find(session: Session, case_id: UUID) -> Case | None:
+    return session.get(Case, case_id)
+
+
+def insert_case(session: Session, row: dict[str, Any]) -> None:
+    """Raises IntegrityError when the id or the reference is taken."""
+    session.execute(insert(Case), row)
+
+
+def claimer_name(session: Session, case: Case) -> str | None:
+    claimer = session.get(User, case.claimed_by) if case.claimed_by else None
+    return claimer.name if claimer else None
+
+
+def queue_page(session: Session, wanted: QueueFilter) -> tuple[list[tuple[Case, str | None]], int]:
+    """One page of the queue oldest first, each case with its claimer's name, and how many match in all."""
+    claimer = aliased(User)
+    query = select(Case, claimer.name).outerjoin(claimer, Case.claimed_by == claimer.id)
+    query = _filtered(query, wanted).order_by(Case.created_at, Case.id).limit(wanted.limit).offset(wanted.offset)
+    counted = _filtered(select(func.count()).select_from(Case), wanted)
+    rows: list[tuple[Case, str | None]] = [(case, name) for case, name in session.execute(query).all()]
+    return rows, session.scalar(counted) or 0
+
+
+def _filtered(query: AnySelect, wanted: QueueFilter) -> AnySelect:
+    if wanted.statuses:
+        query = query.where(Case.status.in_([s.value for s in wanted.statuses]))
+    for column, value in (
+        (Case.case_type, wanted.case_type),
+        (Case.language, wanted.language),
+        (Case.location, wanted.location),
+        (Case.reference, wanted.reference),
+        (Case.claimed_by, wanted.claimed_by),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if wanted.now is not None and wanted.min_age_minutes is not None:
+        query = query.where(Case.created_at <= wanted.now - timedelta(minutes=wanted.min_age_minutes))
+    if wanted.now is not None and wanted.max_age_minutes is not None:
+        query = query.where(Case.created_at >= wanted.now - timedelta(minutes=wanted.max_age_minutes))
+    return query
+
+
+def update_if_unchanged(session: Session, case: Case, changes: dict[str, Any]) -> bool:
+    """Apply `changes` only if the case's status and claimer are still what `case` was read with.
+
+    Of two officers moving the same case at once exactly one UPDATE matches; False tells the other.
+    """
+    result = session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.status == case.status)
+        .where(Case.claimed_by.is_(None) if case.claimed_by is None else Case.claimed_by == case.claimed_by)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.expire(case)
+    return True
+
+
+def notes(session: Session, case_id: UUID) -> list[tuple[CaseNote, str]]:
+    """A case's notes oldest first, each with its author's name."""
+    rows = session.execute(
+        select(CaseNote, User.name)
+        .join(User, CaseNote.author_id == User.id)
+        .where(CaseNote.case_id == case_id)
+        .order_by(CaseNote.created_at, CaseNote.id)
+    ).all()
+    return [(note, author) for note, author in rows]
+
+
+def add_note(session: Session, case_id: UUID, author_id: UUID | None, at: datetime, ciphertext: bytes) -> CaseNote:
+    note = CaseNote(case_id=case_id, author_id=author_id, created_at=at, ciphertext=ciphertext)
+    session.add(note)
+    session.flush()
+    return note
