@@ -1,7 +1,7 @@
 """Kiosk heartbeat history, for uptime on the pilot dashboard: which five-minute slots had a heartbeat.
 
 The kiosk row holds only the latest heartbeat; the heartbeat route also marks the slot here, one row per kiosk
-per slot (models.HeartbeatSlot).
+per slot (models.HeartbeatSlot, written by backend/storage/heartbeats.py).
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from backend.services.schemas import KioskView
+from backend.storage import heartbeats as rows
 from backend.storage.db import Database
-from backend.storage.models import HeartbeatSlot
 
 SLOT = timedelta(minutes=5)
 
@@ -39,8 +38,7 @@ class SqlHeartbeatLog:
                 return
         try:
             with self._db.write() as session:
-                if session.get(HeartbeatSlot, (kiosk_id, slot)) is None:
-                    session.add(HeartbeatSlot(kiosk_id=kiosk_id, slot=slot))
+                rows.mark(session, kiosk_id, slot)
         except IntegrityError:
             pass  # another worker marked the same slot at the same moment
         with self._lock:
@@ -52,13 +50,9 @@ class SqlHeartbeatLog:
         """Share of five-minute slots with a heartbeat while each kiosk existed in [start, end); None if none."""
         wanted = list(kiosks)
         with self._db.read() as session:
-            rows = session.execute(
-                select(HeartbeatSlot.kiosk_id, HeartbeatSlot.slot)
-                .where(HeartbeatSlot.slot >= slot_of(start), HeartbeatSlot.slot < end)
-                .where(HeartbeatSlot.kiosk_id.in_([k.id for k in wanted]))
-            ).all()
+            marked = rows.slots(session, [k.id for k in wanted], slot_of(start), end)
         seen: dict[uuid.UUID, int] = {}
-        for kiosk_id, _slot in rows:
+        for kiosk_id in marked:
             seen[kiosk_id] = seen.get(kiosk_id, 0) + 1
         return {kiosk.id: share(seen.get(kiosk.id, 0), _expected(kiosk, start, end, now)) for kiosk in wanted}
 

@@ -1,4 +1,7 @@
-"""Kiosk accounts: provisioning with a bearer token shown once, authentication by its hash, heartbeats."""
+"""Kiosk accounts: provisioning with a bearer token shown once, authentication by its hash, heartbeats.
+
+The SQL is in backend/storage/kiosks.py.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.services.errors import Conflict, not_found
 from backend.services.schemas import KioskView
+from backend.storage import kiosks as rows
 from backend.storage.audit import Actor, AuditAction, record
 from backend.storage.db import Database
-from backend.storage.models import Kiosk, utcnow
+from backend.storage.models import utcnow
 from domain.wire import Heartbeat
 
 TOKEN_BYTES = 32  # 256 bits
@@ -55,11 +58,9 @@ class SqlKioskStore:
     def provision(self, name: str, location: str, actor: Actor) -> tuple[KioskView, str]:
         """A new kiosk and its token; only the token's hash is stored, so it can be shown this once."""
         token = pasteable_token(TOKEN_BYTES)
-        kiosk = Kiosk(name=name, location=location, token_hash=hash_token(token))
         try:
             with self._db.write() as session:
-                session.add(kiosk)
-                session.flush()
+                kiosk = rows.add(session, name, location, hash_token(token))
                 record(session, actor, AuditAction.KIOSK_PROVISIONED, subject=f"kiosk:{name}")
         except IntegrityError:
             raise Conflict("name_taken", "a kiosk with this name exists already") from None
@@ -76,24 +77,21 @@ class SqlKioskStore:
             return known
         token_hash = hash_token(token)
         with self._db.read() as session:
-            row = session.execute(
-                select(Kiosk.id, Kiosk.name, Kiosk.location)
-                .where(Kiosk.token_hash == token_hash, Kiosk.revoked_at.is_(None))
-            ).first()
+            row = rows.active_by_token(session, token_hash)
         if row is None:
             self._known.pop(token_hash, None)
             return None
-        identity = KioskIdentity(row.id, row.name, row.location)
+        identity = KioskIdentity(*row)
         self._known[token_hash] = (identity, time.monotonic() + self._cache_seconds)
         return identity
 
     def record_heartbeat(self, kiosk_id: UUID, heartbeat: Heartbeat, now: datetime) -> None:
         with self._db.write() as session:
-            session.execute(
-                update(Kiosk)
-                .where(Kiosk.id == kiosk_id)
-                .values(
-                    last_heartbeat_at=now,
+            rows.set_latest_heartbeat(
+                session,
+                kiosk_id,
+                dict(
+                    at=now,
                     outbox_pending=heartbeat.outbox_pending,
                     oldest_pending_seconds=heartbeat.oldest_pending_seconds,
                     last_error=(heartbeat.last_error or None) and heartbeat.last_error[:500],
@@ -101,20 +99,20 @@ class SqlKioskStore:
                     translation_ready=heartbeat.translation_ready,
                     outbox_held=heartbeat.outbox_held,
                     held_reason=heartbeat.held_reason if heartbeat.outbox_held else None,
-                )
+                ),
             )
 
     def revoke(self, kiosk_id: UUID, actor: Actor) -> KioskView:
         with self._db.write() as session:
-            kiosk = session.get(Kiosk, kiosk_id)
+            kiosk = rows.find(session, kiosk_id)
             if kiosk is None:
                 raise not_found("kiosk")
             self._known.pop(kiosk.token_hash, None)
             if kiosk.revoked_at is None:
-                kiosk.revoked_at = utcnow()
+                rows.revoke(kiosk, utcnow())
                 record(session, actor, AuditAction.KIOSK_REVOKED, subject=f"kiosk:{kiosk.name}")
             return KioskView.model_validate(kiosk)
 
     def all(self) -> list[KioskView]:
         with self._db.read() as session:
-            return [KioskView.model_validate(row) for row in session.scalars(select(Kiosk).order_by(Kiosk.name))]
+            return [KioskView.model_validate(row) for row in rows.by_name(session)]
