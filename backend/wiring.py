@@ -12,7 +12,6 @@ from backend.services.heartbeats import SqlHeartbeatLog
 from backend.services.keys import NaclKeyring
 from backend.services.kiosks import SqlKioskStore
 from backend.services.retention import SqlRetention
-from backend.services.stores import AccountStore, CaseStore, Keyring, KioskStore, RetentionPolicy, UsageStore
 from backend.services.throttle import Limits, SqlLoginThrottle
 from backend.services.totp import SqlTotpStore
 from backend.services.usage import SqlUsageStore
@@ -26,13 +25,13 @@ from domain.forms import FormCatalog
 class Services:
     settings: Settings
     db: Database
-    keys: Keyring
+    keys: NaclKeyring
     catalog: FormCatalog
-    cases: CaseStore
-    kiosks: KioskStore
-    accounts: AccountStore
-    usage: UsageStore
-    retention: RetentionPolicy
+    cases: SqlCaseStore
+    kiosks: SqlKioskStore
+    accounts: SqlAccountStore
+    usage: SqlUsageStore
+    retention: SqlRetention
     throttle: SqlLoginThrottle
     totp: SqlTotpStore
     heartbeats: SqlHeartbeatLog

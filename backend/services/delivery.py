@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from backend.services.cases import SqlCaseStore
 from backend.services.intake import IntakeRefused, Unsealer, check_answers, check_metadata, open_delivery
 from backend.services.kiosks import KioskIdentity
-from backend.services.stores import CaseStore
 from domain.forms import FormCatalog
 from domain.wire import CaseDelivery, CaseReceipt
 
@@ -23,7 +23,7 @@ def receive_case(
     *,
     keys: Unsealer,
     catalog: FormCatalog,
-    cases: CaseStore,
+    cases: SqlCaseStore,
 ) -> CaseReceipt:
     """The receipt for `delivery`: new (`duplicate=False`) or the one stored before; IntakeRefused if the case
     cannot be opened or does not fit its form."""
