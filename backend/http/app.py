@@ -17,6 +17,7 @@ from backend.http.limits import BodySizeLimit
 from backend.http.routes import admin, cases, health, kiosk, signin
 from backend.http.routes.console_pages import install_console
 from backend.http.routes.signalling import close_calls, install_calls
+from backend.http.state import Running
 from backend.settings import Settings
 from backend.wiring import Services
 
@@ -74,7 +75,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.services = backend
+    app.state.running = Running(backend)
     install_error_handlers(app)
     for module in (health, kiosk, signin, cases, admin):
         app.include_router(module.router)

@@ -13,6 +13,7 @@ from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCreden
 from starlette.concurrency import run_in_threadpool
 
 from backend.http.errors import ApiError
+from backend.http.state import running
 from backend.services.accounts import SessionUser
 from backend.services.kiosks import KioskIdentity
 from backend.services.schemas import Role
@@ -33,8 +34,7 @@ csrf_header = APIKeyHeader(
 
 async def services(request: Request) -> Services:
     # async: FastAPI would otherwise hand this one-liner to a worker thread on every request
-    found: Services = request.app.state.services
-    return found
+    return running(request.app).services
 
 
 Backend = Annotated[Services, Depends(services)]

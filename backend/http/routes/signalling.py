@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from backend.http.auth import SESSION_COOKIE
+from backend.http.state import running
 from backend.services.accounts import SessionUser
 from backend.services.call_queue import CallQueue, OfficerLine
 from backend.services.ice import IceConfig
@@ -118,6 +119,12 @@ class CallEventWriter:
                 await asyncio.wait_for(self._queue.join(), timeout)
 
 
+def _running(websocket: WebSocket) -> tuple[Services, CallQueue]:
+    state = running(websocket.app)
+    assert state.calls is not None, "install_calls registers the call WebSockets only with their queue"
+    return state.services, state.calls
+
+
 def install_calls(app: FastAPI, services: Services) -> CallQueue:
     """Create the call queue for this app and register the call WebSockets."""
     ice = IceConfig.from_settings(services.settings, now=time.time)
@@ -129,25 +136,25 @@ def install_calls(app: FastAPI, services: Services) -> CallQueue:
         wall_clock=services.clock,
         default_wait_s=services.settings.call_default_wait_seconds,
     )
-    app.state.calls = queue
-    app.state.call_events = writer
+    state = running(app)
+    state.calls, state.call_events = queue, writer
     app.include_router(router)
     return queue
 
 
 async def close_calls(app: FastAPI) -> None:
     """At shutdown: end every call (both sides are told why) and store the last usage events."""
-    queue: CallQueue | None = getattr(app.state, "calls", None)
-    if queue is not None:
-        queue.shutdown()
-        await app.state.call_events.drain()
+    state = running(app)
+    if state.calls is not None:
+        state.calls.shutdown()
+    if state.call_events is not None:
+        await state.call_events.drain()
 
 
 # ----- kiosk --------------------------------------------------------------------------------------------------
 @router.websocket(KIOSK_CALL_PATH)
 async def kiosk_socket(websocket: WebSocket) -> None:
-    services: Services = websocket.app.state.services
-    queue: CallQueue = websocket.app.state.calls
+    services, queue = _running(websocket)
     token = _bearer(websocket.headers.get("authorization", ""))
     identity = await run_in_threadpool(services.kiosks.authenticate, token) if token else None
     await websocket.accept()  # then close with a code: a refused handshake would only say "403" (or 1006)
@@ -186,8 +193,7 @@ def _from_kiosk(queue: CallQueue, services: Services, kiosk: KioskIdentity, peer
 # ----- officer ------------------------------------------------------------------------------------------------
 @router.websocket(CONSOLE_CALL_PATH)
 async def console_socket(websocket: WebSocket) -> None:
-    services: Services = websocket.app.state.services
-    queue: CallQueue = websocket.app.state.calls
+    services, queue = _running(websocket)
     await websocket.accept()
     if not _same_origin(websocket):
         await websocket.close(CLOSE_FORBIDDEN)
