@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from typing import TypeVar
 import httpx
 import pytest
 from sqlalchemy import select
+from starlette.websockets import WebSocketDisconnect, WebSocketState
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Origin
@@ -210,3 +212,36 @@ def test_a_console_must_prove_its_csrf_token_first(calls: Calls) -> None:
         assert closed_with(desk) == signalling.CLOSE_FORBIDDEN
     with calls.console(officer) as desk:
         assert receive(desk, Ringing).calls == ()
+
+
+
+class GoneSocket:
+    """The part of Starlette's WebSocket that SocketPeer uses, for a client that is already gone."""
+
+    def __init__(self, state: WebSocketState) -> None:
+        self.client_state = state
+        self.closed_with: int | None = None
+
+    async def send_text(self, _text: str) -> None:
+        raise WebSocketDisconnect(code=1006)
+
+    async def close(self, code: int = 1000) -> None:
+        self.closed_with = code
+        raise WebSocketDisconnect(code=1006)  # what Starlette raises when the transport went away meanwhile
+
+
+@pytest.mark.parametrize("state", [WebSocketState.DISCONNECTED, WebSocketState.CONNECTED])
+def test_a_kiosk_leaving_the_queue_is_an_ordinary_event_not_an_error(state: WebSocketState) -> None:
+    """A resident walks away while waiting and the kiosk's socket ends. Closing our side afterwards used to
+    raise WebSocketDisconnect out of the handler, which uvicorn logs as an ERROR with a traceback (seen in a
+    real backend's log; it depends on who closes first, so this checks the close itself)."""
+
+    async def leave() -> GoneSocket:
+        gone = GoneSocket(state)
+        peer = signalling.SocketPeer(gone)  # type: ignore[arg-type]
+        peer.send(Hangup(str(uuid.uuid4()), "kiosk_lost"))
+        await peer.close()
+        return gone
+
+    gone = asyncio.run(leave())
+    assert gone.closed_with == (1000 if state is WebSocketState.CONNECTED else None)

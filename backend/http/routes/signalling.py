@@ -16,6 +16,7 @@ import time
 
 from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketState
 
 from backend.http.auth import SESSION_COOKIE
 from backend.http.state import running
@@ -77,7 +78,9 @@ class SocketPeer:
         self._outgoing.put_nowait(None)
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(self._writer, timeout=2)
-        with contextlib.suppress(RuntimeError, OSError):
+        if self._socket.client_state is not WebSocketState.CONNECTED:
+            return  # the other side left first: there is nothing to close (and saying so is no error)
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
             await self._socket.close(code)
 
 
