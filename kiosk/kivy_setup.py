@@ -36,7 +36,11 @@ def configure_kivy(settings: Settings, size: tuple[int, int] | None = None) -> N
     from kivy.logger import Logger
 
     Logger.setLevel(logging.INFO)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)  # reading font tables is not news
+    # Kivy hands every library's records to its console handler. The root logger's level is NOTSET, so without
+    # this httpcore wrote a dozen DEBUG lines per heartbeat; httpx's INFO line per request is routine too.
+    logging.getLogger().setLevel(logging.INFO)
+    for chatty in ("fontTools", "httpx", "httpcore"):  # reading font tables, each heartbeat: not news
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     if size is not None:
         Config.set("graphics", "width", str(size[0]))
         Config.set("graphics", "height", str(size[1]))
