@@ -1,6 +1,7 @@
 """KioskApp: the Kivy touchscreen over the session flow.
 
-Touches call `act(<flow method>, ...)`; the FlowState that comes back is rendered on the screen it names.
+A touch calls the flow through `app.touches` (kiosk/touches.py, one typed method per flow method); the FlowState
+that comes back is rendered on the screen it names.
 A Clock tick each second drives the inactivity warning and wipe, the offline banner, references that arrive
 for the receipt on screen, and the out-of-service screen. Translations finish on a worker thread and hop to
 the main thread through Clock before anything touches the flow or a widget.
@@ -28,6 +29,7 @@ from kiosk.screens import KioskScreen, load_kv_files
 from kiosk.screens.registry import screen_classes
 from kiosk.settings import Settings
 from kiosk.text import Fonts, is_rtl
+from kiosk.touches import Touches
 from kiosk.ui.root import KioskRoot
 from kiosk.ui.strings import UiText
 from kiosk.ui.theme import Theme
@@ -66,6 +68,7 @@ class KioskApp(App):
             idle_warning_seconds=settings.idle_warning_seconds, idle_extend_seconds=settings.idle_extend_seconds,
             wall_clock=wall_clock,
         )
+        self.touches = Touches(self.flow, self)
         self.use_kivy_settings = False
         self.status: SenderStatus | None = None
         self.out_of_service_reason: str | None = services.problem
@@ -104,24 +107,6 @@ class KioskApp(App):
         return key in ESCAPE_KEYS  # swallowed: Escape must not close the kiosk
 
     # ----- what screens call ----------------------------------------------------------------------------
-    def act(self, method: str, *args: Any) -> FlowState:
-        """Run one flow method for a touch and show the state it leads to."""
-        try:
-            state: FlowState = getattr(self.flow, method)(*args)
-        except Exception as error:
-            if method != "submit":
-                raise
-            # The outbox could not store the case (disk, key): say so and keep the answers for another try.
-            log.error("submit failed: %s", type(error).__name__)
-            self.screen(Screen.CONSENT.value).show_failure()
-            return self.flow.state
-        if method in ("rate", "finish"):
-            self._show_end()
-        if method == "choose_language":
-            self.services.language_chosen(state.language or DUTCH)
-        self.render(state)
-        return state
-
     def screen(self, name: str) -> KioskScreen:
         screen: KioskScreen = self.root.ids.screens.get_screen(name)
         return screen
@@ -167,7 +152,16 @@ class KioskApp(App):
 
     def confirm_stop(self) -> None:
         self.root.ids.stop_overlay.shown = False
-        self.act("cancel")
+        self.touches.cancel()
+
+    # ----- what Touches call besides render (kiosk.touches.Stage) ---------------------------------------
+    def language_chosen(self, language: str) -> None:
+        """The resident chose a language: the services may get ready for it (the translator loads that pair)."""
+        self.services.language_chosen(language)
+
+    def submit_failed(self) -> None:
+        """The outbox could not store the case: the consent screen says so and keeps the answers."""
+        self.screen(Screen.CONSENT.value).show_failure()
 
     # ----- rendering ------------------------------------------------------------------------------------
     def render(self, state: FlowState) -> None:
@@ -215,7 +209,8 @@ class KioskApp(App):
             overlay.seconds = round(self.flow.seconds_left())
             self.root.ids.stop_overlay.shown = False
 
-    def _show_end(self) -> None:
+    def show_end(self) -> None:
+        """The session ended by rating or finishing: the thank-you screen stays up a few seconds."""
         self._end_language = self.lang
         self._end_until = self.clock() + END_SCREEN_SECONDS
 

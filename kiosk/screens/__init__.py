@@ -1,7 +1,8 @@
 """The touchscreen's screens: one Screen class per flow screen, each with its own .kv file in this folder.
 
-Screens are thin: a touch calls `app.act(<flow method>, ...)`, the app renders the FlowState that comes back by
-calling `render(state)` on the screen the state names. `spoken()` is what the read-aloud button says.
+Screens are thin: a touch calls a typed flow method on `touches` (`self.touches.back()`; `app.touches.back()` in a
+.kv rule), the app renders the FlowState that comes back by calling `render(state)` on the screen the state names.
+What a screen shows it reads from `flow`. `spoken()` is what the read-aloud button says.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from kiosk.ui import icons, keypad, root  # noqa: F401  (widget classes the .kv 
 from kiosk.ui.widgets import KLabel
 
 if TYPE_CHECKING:
-    from kiosk.flow import FlowState
+    from kiosk.flow import FlowState, SessionFlow
+    from kiosk.touches import Touches
 
 KV_DIR = Path(__file__).resolve().parent
 # Shared widget rules first, then the root layout, then one file per screen.
@@ -31,6 +33,12 @@ def load_kv_files() -> None:
     for path in files:
         if str(path) not in Builder.files:
             Builder.load_file(str(path))
+
+
+def touches() -> Touches:
+    """The running app's Touches, for a widget that is not a screen."""
+    touches: Touches = App.get_running_app().touches
+    return touches
 
 
 class KioskScreen(Screen):
@@ -56,3 +64,14 @@ class KioskScreen(Screen):
     @property
     def app(self) -> Any:
         return App.get_running_app()
+
+    @property
+    def touches(self) -> Touches:
+        """The flow methods a touch may call; each shows the state it leads to."""
+        return touches()
+
+    @property
+    def flow(self) -> SessionFlow:
+        """The session flow, to read what to show (a touch goes through `touches`)."""
+        flow: SessionFlow = self.app.flow
+        return flow

@@ -41,7 +41,7 @@ class AttractScreen(KioskScreen):
         if touch.grab_current is self:
             touch.ungrab(self)
             if self.collide_point(*touch.pos):
-                self.app.act("start")
+                self.touches.start()
             return True
         return False
 

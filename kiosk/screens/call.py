@@ -73,7 +73,7 @@ class CallScreen(KioskScreen):
         if calls is None or not calls.available:
             self.phase, self.status_key, self.alternatives, self.failed = "ended", "call.no_answer", True, True
             return
-        flow = app.flow
+        flow = self.flow
         schema = flow.schema if flow.state.case_type else None
         intake = intake_summary(app.lang, schema, flow.answers(), flow.translations(), app.ui)
         self.handle = calls.start(app.lang, flow.state.case_type, flow.session_id, intake, self._view_arrived)
@@ -94,7 +94,7 @@ class CallScreen(KioskScreen):
         """Leave the queue and go back to choose a report: its contact step takes the phone number."""
         if self.handle is not None and self.phase != CallPhase.ENDED.value:
             self.handle.leave_for_alternative()
-        self.app.act("back")
+        self.touches.back()
 
     def try_again(self) -> None:
         self.leave()
@@ -174,16 +174,16 @@ class CallScreen(KioskScreen):
         """Only the buttons that make sense now, so each is wide enough for its words in every language."""
         nav = self.ids.nav
         nav.clear_widgets()
-        phase, app = self.phase, self.app
+        phase = self.phase
         if phase == "idle":
-            nav.add_widget(self._button("nav.back", "secondary", "back", lambda: app.act("back")))
+            nav.add_widget(self._button("nav.back", "secondary", "back", self.touches.back))
             nav.add_widget(Spacer())
             nav.add_widget(self._button("call.start", "primary", "phone", self.start_call))
         elif phase == "ended":
             if self.failed and self.status_key == "call.failed":
                 nav.add_widget(self._button("call.try_again", "secondary", "", self.try_again))
             nav.add_widget(Spacer())
-            nav.add_widget(self._button("nav.done", "primary", "", lambda: app.act("to_rating")))
+            nav.add_widget(self._button("nav.done", "primary", "", self.touches.to_rating))
         else:
             if phase in (CallPhase.CONNECTED.value, CallPhase.RECONNECTING.value):
                 key = "call.unmute" if self.muted else "call.mute"
@@ -202,7 +202,7 @@ class CallScreen(KioskScreen):
 
     def _keep_session(self, _dt: float) -> None:
         if self.handle is not None and self.phase != CallPhase.ENDED.value:
-            self.app.flow.extend()
+            self.flow.extend()
 
     def _stop_keeping(self) -> None:
         if self._keep is not None:

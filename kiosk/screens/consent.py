@@ -23,7 +23,7 @@ class ConsentScreen(KioskScreen):
         built_for = (state.case_type, state.step_id, state.language)
         if built_for != self._built_for:
             self._built_for = built_for
-            final = app.flow.schema.kind is CaseKind.AANGIFTE
+            final = self.flow.schema.kind is CaseKind.AANGIFTE
             self.ids.final.key = "consent.aangifte_final" if final else ""
             self.ids.final.opacity = 1 if final else 0
             self.editors.clear()
@@ -31,9 +31,9 @@ class ConsentScreen(KioskScreen):
             box.clear_widgets()
             context = FormContext(language=state.language or "nl", today=app.wall_clock().date(),
                                   open_keyboard=lambda _box: None, register=self.editors.__setitem__)
-            for spec in app.flow.current_step().fields:
-                box.add_widget(make_editor(spec, spec.id, app.flow.answer_of(spec.id), context,
-                                           partial(app.act, "answer", spec.id)))
+            for spec in self.flow.current_step().fields:
+                box.add_widget(make_editor(spec, spec.id, self.flow.answer_of(spec.id), context,
+                                           partial(self.touches.answer, spec.id)))
         for path, editor in self.editors.items():
             editor.show_error(state.errors.get(path))
 

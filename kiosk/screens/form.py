@@ -42,15 +42,15 @@ class FormScreen(KioskScreen):
         self.editors.clear()
         box = self.ids.fields
         box.clear_widgets()
-        step = app.flow.current_step()
+        step = self.flow.current_step()
         self.ids.title.key = step.title_key
         self.ids.progress.params = {"current": state.step_index + 1, "total": state.step_count}
         self.ids.progress_bar.value = (state.step_index + 1) / max(1, state.step_count)
         context = FormContext(language=state.language or "nl", today=app.wall_clock().date(),
                               open_keyboard=self.open_keyboard, register=self.editors.__setitem__)
         for spec in step.fields:
-            editor = make_editor(spec, spec.id, app.flow.answer_of(spec.id), context,
-                                 partial(app.act, "answer", spec.id))
+            editor = make_editor(spec, spec.id, self.flow.answer_of(spec.id), context,
+                                 partial(self.touches.answer, spec.id))
             box.add_widget(editor)
         self.ids.scroll.scroll_y = 1
 

@@ -8,7 +8,7 @@ from kivy.app import App
 from kivy.uix.gridlayout import GridLayout
 
 from domain.languages import language
-from kiosk.screens import KioskScreen
+from kiosk.screens import KioskScreen, touches
 from kiosk.ui.widgets import KButton
 
 
@@ -24,5 +24,5 @@ class LanguageGrid(GridLayout):
         for code in app.settings.languages:
             button = KButton(source=language(code).native_name, lang=code, tag=f"language.{code}", base_size=26,
                              align="center", role="choice", bold=True)
-            button.bind(on_release=lambda _b, code=code: app.act("choose_language", code))
+            button.bind(on_release=lambda _b, code=code: touches().choose_language(code))
             self.add_widget(button)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.app import App
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.screens import KioskScreen
+from kiosk.screens import KioskScreen, touches
 
 
 class RatingScreen(KioskScreen):
@@ -21,4 +20,4 @@ class FaceButton(ButtonBehavior, BoxLayout):
     tag = StringProperty("")
 
     def on_release(self, *_: Any) -> None:
-        App.get_running_app().act("rate", int(self.faces))
+        touches().rate(int(self.faces))

@@ -34,7 +34,7 @@ class ReceiptScreen(KioskScreen):
     def print_receipt(self) -> None:
         app = self.app
         printer = app.services.printer
-        receipt: Receipt | None = app.flow.state.receipt
+        receipt: Receipt | None = self.flow.state.receipt
         if printer is None or receipt is None or self.print_state == "printing":
             return
         self.print_state = "printing"

@@ -21,7 +21,7 @@ class ReviewScreen(KioskScreen):
         self.ids.no_translation.key = "translation.unavailable" if unavailable else ""
         box = self.ids.steps
         box.clear_widgets()
-        for step in app.flow.form_steps():
+        for step in self.flow.form_steps():
             box.add_widget(self._step_card(step, language))
 
     def leave(self) -> None:
@@ -34,7 +34,7 @@ class ReviewScreen(KioskScreen):
         header.bind(minimum_height=header.setter("height"))
         title = KLabel(key=step.title_key, lang=language, bold=True, base_size=26, size_hint_x=0.7)
         edit = KButton(key="nav.edit", lang=language, tag=f"review.edit.{step.id}", size_hint_x=0.3, base_size=20)
-        edit.bind(on_release=lambda _b, step_id=step.id: app.act("edit", step_id))
+        edit.bind(on_release=lambda _b, step_id=step.id: self.touches.edit(step_id))
         header.set_children([title, edit])
         card.add_widget(header)
         for spec in step.fields:
@@ -43,7 +43,7 @@ class ReviewScreen(KioskScreen):
 
     def _answer(self, spec: Field, language: str) -> Column:
         app = self.app
-        value = app.flow.answer_of(spec.id)
+        value = self.flow.answer_of(spec.id)
         group = Column(spacing="4dp")
         group.add_widget(MutedLabel(key=spec.label_key, lang=language, base_size=18))
         translated = language != DUTCH and spec.translate and isinstance(value, str) and value.strip()
@@ -60,7 +60,7 @@ class ReviewScreen(KioskScreen):
         app = self.app
         box = Column(spacing="4dp", padding=("16dp", "8dp"))
         state = app.translation_state(field_id)
-        translation: Translation | None = app.flow.translations().get(field_id)
+        translation: Translation | None = self.flow.translations().get(field_id)
         if state == "pending":
             box.add_widget(MutedLabel(key="review.translating", lang=language, tag=f"review.translating.{field_id}"))
             return box

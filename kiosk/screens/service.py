@@ -12,7 +12,7 @@ class ServiceScreen(KioskScreen):
 
     def render(self, state: FlowState) -> None:
         app = self.app
-        services = app.flow.services()
+        services = self.flow.services()
         kinds = {schema.kind.value for schema in services}
         self.ids.kind_text.key = f"kind.{next(iter(kinds))}.text" if len(kinds) == 1 else ""
         built_for = (app.lang, tuple(schema.case_type for schema in services))
@@ -24,7 +24,7 @@ class ServiceScreen(KioskScreen):
         for schema in services:
             button = KButton(key=schema.title_key, lang=app.lang, tag=f"service.{schema.case_type}", role="primary",
                              icon="next", base_size=26, bold=True)
-            button.bind(on_release=lambda _b, case_type=schema.case_type: app.act("choose_service", case_type))
+            button.bind(on_release=lambda _b, case_type=schema.case_type: self.touches.choose_service(case_type))
             box.add_widget(button)
             box.add_widget(MutedLabel(key=schema.description_key, lang=app.lang, base_size=18,
                                       padding=("12dp", "0dp")))

@@ -76,7 +76,7 @@ class FieldEditor(Column):
     has_error = BooleanProperty(False)
     show_label = True
 
-    def __init__(self, spec: Field, path: str, value: Any, ctx: FormContext, on_value: Callable[[Any], None],
+    def __init__(self, spec: Field, path: str, value: Any, ctx: FormContext, on_value: Callable[[Any], object],
                  **kwargs: Any) -> None:
         super().__init__(spacing="8dp", **kwargs)
         self.spec, self.path, self.ctx, self.value = spec, path, ctx, value
@@ -245,5 +245,5 @@ _EDITORS: dict[FieldType, type[FieldEditor]] = {
 }
 
 
-def make_editor(spec: Field, path: str, value: Any, ctx: FormContext, on_value: Callable[[Any], None]) -> FieldEditor:
+def make_editor(spec: Field, path: str, value: Any, ctx: FormContext, on_value: Callable[[Any], object]) -> FieldEditor:
     return _EDITORS.get(spec.type, TextEditor)(spec, path, value, ctx, on_value)

@@ -18,9 +18,10 @@ LANGUAGES = ["nl", "ar"]
 
 
 def go(d: Driver, *steps: tuple[Any, ...]) -> None:
-    """Set up a state through the flow directly (the intake tests cover getting there by touch)."""
-    for method, *args in steps:
-        d.call(lambda method=method, args=args: d.app.act(method, *args))
+    """Set up a state through the app's Touches directly, each step a (touch, *args) tuple (the intake tests cover
+    getting there by touch)."""
+    for touch, *args in steps:
+        d.call(lambda touch=touch, args=args: getattr(d.app.touches, touch)(*args))
     d.frames(3)
 
 
@@ -157,10 +158,10 @@ def _fill_tip(app: Any) -> None:
     flow.answer("nuisance_kind", "noise")
     flow.answer("when", {"start": "2026-11-20T22:00:00+01:00"})
     flow.answer("where", {"city": "Emmen"})
-    app.act("next")
-    app.act("answer", "description", "Harde muziek")
-    app.act("next")
-    app.act("next")  # optional contact step left empty
+    app.touches.next()
+    app.touches.answer("description", "Harde muziek")
+    app.touches.next()
+    app.touches.next()  # optional contact step left empty
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
