@@ -4,7 +4,8 @@ State lives in the database (login_failures, login_lockouts), so every server pr
 others counted. Keys are keyed hashes (the digest key, outside the database) of "account:NAME" and
 "address:IP": neither attempted names nor client addresses are stored, and rows older than the longest
 window are deleted. An unknown name is counted, throttled and locked exactly like a real one, so the answers
-never tell whether an account exists. Passwords never reach this module.
+never tell whether an account exists. Passwords never reach this module. The SQL is in
+backend/storage/throttle.py.
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from backend.services.schemas import UserView
 from backend.settings import Settings
+from backend.storage import throttle as rows
 from backend.storage.audit import SYSTEM, Actor, AuditAction, record
 from backend.storage.db import Database
-from backend.storage.models import LoginFailure, LoginLockout, User
+from backend.storage.models import User
 
 
 @dataclass(frozen=True)
@@ -102,20 +102,14 @@ class SqlLoginThrottle:
     def address_key(self, address: str | None) -> str | None:
         return self._digest(b"login-throttle:address:" + address.encode()) if address else None
 
-    @staticmethod
-    def _times(session: Session, key: str | None, since: datetime) -> list[datetime]:
-        if key is None:
-            return []
-        return list(session.scalars(select(LoginFailure.at).where(LoginFailure.key == key, LoginFailure.at > since)))
-
     def check(self, name: str, address: str | None, now: datetime) -> Refusal | None:
         """A refusal while the name or the address is throttled or the name locked; None: go ahead."""
         account_key, address_key = self.account_key(name), self.address_key(address)
         with self._db.read() as session:
-            account = self._times(session, account_key, now - self.limits.window)
-            address_times = self._times(session, address_key, now - self.limits.window)
-            lock = session.get(LoginLockout, account_key)
-        return decide(account, address_times, lock.until if lock else None, now, self.limits)
+            account = rows.failure_times(session, account_key, now - self.limits.window)
+            address_times = rows.failure_times(session, address_key, now - self.limits.window)
+            locked_until = rows.lockout_until(session, account_key)
+        return decide(account, address_times, locked_until, now, self.limits)
 
     def failed(self, name: str, address: str | None, user: User | None, now: datetime) -> datetime | None:
         """Count a failed login for the name and the address; lock the name when it is due (audited).
@@ -125,20 +119,17 @@ class SqlLoginThrottle:
         account_key, address_key = self.account_key(name), self.address_key(address)
         keep_from = now - max(self.limits.window, self.limits.lockout_window)
         with self._db.write() as session:
-            session.execute(delete(LoginFailure).where(LoginFailure.at <= keep_from))
-            session.execute(delete(LoginLockout).where(LoginLockout.until <= now))
-            session.add_all(LoginFailure(key=key, at=now) for key in (account_key, address_key) if key)
-            session.flush()
-            if session.get(LoginLockout, account_key) is not None:
+            rows.prune(session, keep_from, now)
+            rows.add_failures(session, (account_key, address_key), now)
+            if rows.lockout_until(session, account_key) is not None:
                 return None
-            account = self._times(session, account_key, now - self.limits.lockout_window)
+            account = rows.failure_times(session, account_key, now - self.limits.lockout_window)
             if not locks_now(account, now, self.limits):
                 return None
             until = now + self.limits.lockout
             try:
                 with session.begin_nested():
-                    session.add(LoginLockout(key=account_key, user_id=user.id if user else None, locked_at=now,
-                                             until=until))
+                    rows.add_lockout(session, account_key, user.id if user else None, now, until)
             except IntegrityError:  # another process locked it at the same moment
                 return None
             # An unknown name is not written down: people sometimes type their password into the name field.
@@ -149,26 +140,22 @@ class SqlLoginThrottle:
     def succeeded(self, name: str) -> None:
         """A successful login resets the account's count (the address keeps its own)."""
         with self._db.write() as session:
-            session.execute(delete(LoginFailure).where(LoginFailure.key == self.account_key(name)))
+            rows.clear_failures(session, self.account_key(name))
 
     def locked_users(self, now: datetime) -> dict[UUID, datetime]:
         with self._db.read() as session:
-            rows = session.execute(
-                select(LoginLockout.user_id, LoginLockout.until)
-                .where(LoginLockout.user_id.is_not(None), LoginLockout.until > now)
-            ).all()
-        return {user_id: until for user_id, until in rows if user_id is not None}
+            locks = rows.active_lockouts(session, now)
+        return {user_id: until for user_id, until in locks if user_id is not None}
 
     def unlock(self, user: UserView, actor: Actor) -> bool:
         """End the user's lockout and clear the account's count; audited. False if it was not locked."""
         key = self.account_key(user.name)
         with self._db.write() as session:
-            result = session.execute(delete(LoginLockout).where(LoginLockout.key == key))
-            ended = result.rowcount if isinstance(result, CursorResult) else 0
-            session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+            ended = rows.delete_lockout(session, key)
+            rows.clear_failures(session, key)
             record(session, actor, AuditAction.ACCOUNT_UNLOCKED, subject=f"user:{user.name}")
         return bool(ended)
 
     def failures_stored(self) -> int:
         with self._db.read() as session:
-            return int(session.scalar(select(func.count()).select_from(LoginFailure)) or 0)
+            return rows.failures_stored(session)
