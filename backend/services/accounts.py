@@ -3,6 +3,7 @@
 Login order: the throttle first (backend/services/throttle.py: a 429 before any password is checked), then the
 password, then the TOTP code when the account has one (backend/services/totp.py). Wrong passwords, unknown names,
 disabled accounts and wrong codes all count as failures; only a complete login resets the account's count.
+The SQL is in backend/storage/accounts.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from uuid import UUID
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.services.errors import Conflict, NotAuthenticated, Throttled, not_found
@@ -23,9 +23,10 @@ from backend.services.kiosks import hash_token
 from backend.services.schemas import Role, UserView
 from backend.services.throttle import SqlLoginThrottle
 from backend.services.totp import SqlTotpStore
+from backend.storage import accounts as rows
 from backend.storage.audit import SYSTEM, Actor, AuditAction, record
 from backend.storage.db import Database
-from backend.storage.models import User, UserSession
+from backend.storage.models import User
 
 log = logging.getLogger("politieloket.backend.auth")
 
@@ -90,11 +91,10 @@ class SqlAccountStore:
     # --- users ----------------------------------------------------------------------------------------
 
     def create_user(self, name: str, role: Role, password: str, actor: Actor = SYSTEM) -> UserView:
-        user = User(name=name, role=role.value, password_hash=self._passwords.hash(password), disabled=False)
+        password_hash = self._passwords.hash(password)
         try:
             with self._db.write() as session:
-                session.add(user)
-                session.flush()
+                user = rows.add_user(session, name, role.value, password_hash)
                 record(session, actor, AuditAction.USER_CREATED, subject=f"user:{name} role:{role.value}")
         except IntegrityError:
             raise Conflict("name_taken", "a user with this name exists already") from None
@@ -102,23 +102,23 @@ class SqlAccountStore:
 
     def user(self, user_id: UUID) -> UserView | None:
         with self._db.read() as session:
-            row = session.get(User, user_id)
+            row = rows.find_user(session, user_id)
             return None if row is None else UserView.model_validate(row)
 
     def users(self) -> list[UserView]:
         with self._db.read() as session:
-            return [UserView.model_validate(row) for row in session.scalars(select(User).order_by(User.name))]
+            return [UserView.model_validate(row) for row in rows.users_by_name(session)]
 
     def set_disabled(self, user_id: UUID, disabled: bool, actor: Actor) -> UserView:
         if disabled and user_id == actor.id:
             raise Conflict("cannot_disable_self", "you cannot disable your own account")
         with self._db.write() as session:
-            user = session.get(User, user_id)
+            user = rows.find_user(session, user_id)
             if user is None:
                 raise not_found("user")
-            user.disabled = disabled
+            rows.set_disabled(user, disabled)
             if disabled:
-                session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+                rows.delete_sessions_of(session, user_id)
             action = AuditAction.USER_DISABLED if disabled else AuditAction.USER_ENABLED
             record(session, actor, action, subject=f"user:{user.name}")
             return UserView.model_validate(user)
@@ -126,11 +126,11 @@ class SqlAccountStore:
     def reset_password(self, user_id: UUID, password: str, actor: Actor) -> UserView:
         new_hash = self._passwords.hash(password)
         with self._db.write() as session:
-            user = session.get(User, user_id)
+            user = rows.find_user(session, user_id)
             if user is None:
                 raise not_found("user")
-            user.password_hash = new_hash
-            session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+            rows.set_password_hash(user, new_hash)
+            rows.delete_sessions_of(session, user_id)
             record(session, actor, AuditAction.PASSWORD_RESET, subject=f"user:{user.name}")
             return UserView.model_validate(user)
 
@@ -150,7 +150,7 @@ class SqlAccountStore:
             detail = "too many failed logins; try again later"
             raise Throttled(refusal.error, detail, refusal.retry_after)
         with self._db.read() as session:
-            user = session.scalar(select(User).where(User.name == name))
+            user = rows.user_named(session, name)
         valid = self._passwords.verify(user.password_hash if user else None, password)
         if user is None or not valid or user.disabled:
             self._failed(name, address, user, now, None)
@@ -165,12 +165,7 @@ class SqlAccountStore:
         self._throttle.succeeded(name)
         token, csrf = secrets.token_urlsafe(SESSION_TOKEN_BYTES), secrets.token_urlsafe(SESSION_TOKEN_BYTES)
         with self._db.write() as session:
-            session.add(
-                UserSession(
-                    token_hash=hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
-                    csrf_token=csrf, enrol_only=enrol_only,
-                )
-            )
+            rows.add_session(session, hash_token(token), user.id, now, csrf, enrol_only)
             record(session, Actor(user.id, user.name), AuditAction.LOGIN, at=now,
                    subject="totp enrolment only" if enrol_only else None)
         log.info("login ok for %s (%s)", user.name, user.role)
@@ -192,10 +187,7 @@ class SqlAccountStore:
         polls by itself: it must not keep an unattended screen logged in, so the idle clock is not moved."""
         token_hash = hash_token(token)
         with self._db.read() as session:
-            row = session.execute(
-                select(UserSession, User).join(User, UserSession.user_id == User.id)
-                .where(UserSession.token_hash == token_hash)
-            ).first()
+            row = rows.session_and_user(session, token_hash)
         if row is None:
             return None
         stored, user = row
@@ -205,9 +197,7 @@ class SqlAccountStore:
         last_seen = stored.last_seen_at
         if activity and now - last_seen > TOUCH_EVERY:
             with self._db.write() as session:
-                session.execute(
-                    update(UserSession).where(UserSession.token_hash == token_hash).values(last_seen_at=now)
-                )
+                rows.touch_session(session, token_hash, now)
             last_seen = now
         ends_at = min(last_seen + self._idle, stored.created_at + self._max_age)
         return SessionUser(
@@ -216,7 +206,7 @@ class SqlAccountStore:
 
     def logout(self, user: SessionUser) -> None:
         with self._db.write() as session:
-            session.execute(delete(UserSession).where(UserSession.token_hash == user.token_hash))
+            rows.delete_session(session, user.token_hash)
             record(session, user.actor, AuditAction.LOGOUT)
 
     def end_session(self, token: str) -> None:
@@ -224,4 +214,4 @@ class SqlAccountStore:
 
     def _end(self, token_hash: str) -> None:
         with self._db.write() as session:
-            session.execute(delete(UserSession).where(UserSession.token_hash == token_hash))
+            rows.delete_session(session, token_hash)
