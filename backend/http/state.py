@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from backend.wiring import Services
 
 if TYPE_CHECKING:
-    from backend.http.routes.signalling import CallEventWriter
+    from backend.http.call_events import CallEventWriter
     from backend.services.call_queue import CallQueue
 
 
