@@ -5,6 +5,7 @@ secret and shows it as a QR code (an SVG drawn here, nothing fetched) and as tex
 confirms it. A code is accepted one step either side of now, and never twice: the last accepted step is kept
 and only a later step is accepted, with a conditional UPDATE so two server processes cannot both accept it.
 An admin setting (a ConfigValue row) makes TOTP mandatory for officers and admins.
+The SQL is in backend/storage/totp.py, backend/storage/accounts.py (sessions) and backend/storage/config.py.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from uuid import UUID
 import pyotp
 import qrcode
 import qrcode.image.svg
-from sqlalchemy import CursorResult, delete, or_, select, update
 
 from backend.services.errors import Conflict
 from backend.services.schemas import Role, UserView
+from backend.storage import accounts, config
+from backend.storage import totp as rows
 from backend.storage.audit import Actor, AuditAction, record
 from backend.storage.db import Database
-from backend.storage.models import ConfigValue, User, UserSession, UserTotp
+from backend.storage.models import User, UserTotp
 
 ISSUER = "Politieloket"
 VALID_WINDOW = 1  # steps either side of now
@@ -82,16 +84,12 @@ class SqlTotpStore:
 
     def required(self) -> bool:
         with self._db.read() as session:
-            stored = session.get(ConfigValue, REQUIRED_KEY)
-        return stored is not None and stored.value == "1"
+            stored = config.get(session, REQUIRED_KEY)
+        return stored == "1"
 
     def set_required(self, required: bool, actor: Actor) -> bool:
         with self._db.write() as session:
-            stored = session.get(ConfigValue, REQUIRED_KEY)
-            if stored is None:
-                session.add(ConfigValue(key=REQUIRED_KEY, value="1" if required else "0"))
-            else:
-                stored.value = "1" if required else "0"
+            config.put(session, REQUIRED_KEY, "1" if required else "0")
             record(session, actor, AuditAction.TOTP_POLICY_CHANGED, subject="required" if required else "optional")
         return required
 
@@ -103,62 +101,55 @@ class SqlTotpStore:
 
     def enrolled(self, user_id: UUID) -> bool:
         with self._db.read() as session:
-            row = session.get(UserTotp, user_id)
+            row = rows.find(session, user_id)
         return row is not None and row.confirmed_at is not None
 
     def enrolled_users(self) -> set[UUID]:
         with self._db.read() as session:
-            return set(session.scalars(select(UserTotp.user_id).where(UserTotp.confirmed_at.is_not(None))))
+            return rows.confirmed_users(session)
 
     def begin(self, user_id: UUID, name: str, now: datetime) -> Enrolment:
         """A new pending secret (replacing an earlier pending one); 409 when TOTP is already confirmed."""
         secret = pyotp.random_base32()  # 160 bits
         ciphertext = self._keys.encrypt(secret.encode("ascii"))
         with self._db.write() as session:
-            row = session.get(UserTotp, user_id)
+            row = rows.find(session, user_id)
             if row is not None and row.confirmed_at is not None:
                 raise Conflict("totp_enrolled", "TOTP is already set up for this account")
-            if row is None:
-                session.add(UserTotp(user_id=user_id, secret_ciphertext=ciphertext, created_at=now))
-            else:
-                row.secret_ciphertext, row.created_at, row.last_step = ciphertext, now, None
+            rows.put_pending(session, row, user_id, ciphertext, now)
         uri = pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=ISSUER)
         return Enrolment(secret=secret, uri=uri, qr_svg=qr_svg(uri))
 
     def confirm(self, user_id: UUID, code: str, now: datetime, actor: Actor) -> bool:
         """The first code confirms the pending secret; the user's sessions are then no longer enrolment-only."""
         with self._db.write() as session:
-            row = session.get(UserTotp, user_id)
+            row = rows.find(session, user_id)
             if row is None or row.confirmed_at is not None:
                 raise Conflict("no_pending_totp", "start the TOTP set-up first")
             step = matching_step(self._secret(row), code, now)
             if step is None:
                 return False
-            row.confirmed_at, row.last_step = now, step
-            session.execute(update(UserSession).where(UserSession.user_id == user_id).values(enrol_only=False))
+            rows.confirm(row, now, step)
+            accounts.end_enrol_only(session, user_id)
             record(session, actor, AuditAction.TOTP_ENROLLED, subject=f"user:{actor.name}", at=now)
         return True
 
     def verify(self, user_id: UUID, code: str, now: datetime) -> bool:
         """A code at login: right, within the window, and of a later step than the last one accepted."""
         with self._db.read() as session:
-            row = session.get(UserTotp, user_id)
+            row = rows.find(session, user_id)
         if row is None or row.confirmed_at is None:
             return False
         step = matching_step(self._secret(row), code, now)
         if step is None:
             return False
         with self._db.write() as session:
-            result = session.execute(
-                update(UserTotp)
-                .where(UserTotp.user_id == user_id, or_(UserTotp.last_step.is_(None), UserTotp.last_step < step))
-                .values(last_step=step)
-            )
-        return isinstance(result, CursorResult) and result.rowcount == 1
+            accepted = rows.accept_step(session, user_id, step)
+        return accepted
 
     def reset(self, user: UserView, actor: Actor) -> None:
         """An admin removes a user's TOTP (a lost phone); the user's sessions end and they enrol again."""
         with self._db.write() as session:
-            session.execute(delete(UserTotp).where(UserTotp.user_id == user.id))
-            session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+            rows.delete_secret(session, user.id)
+            accounts.delete_sessions_of(session, user.id)
             record(session, actor, AuditAction.TOTP_RESET, subject=f"user:{user.name}")
