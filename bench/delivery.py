@@ -33,7 +33,7 @@ from backend.storage.audit import SYSTEM  # noqa: E402
 from backend.wiring import Services  # noqa: E402
 from domain.payload import CasePayload  # noqa: E402
 from domain.wire import CASES_PATH  # noqa: E402
-from kiosk.sealing import seal  # noqa: E402
+from kiosk.delivery.sealing import seal  # noqa: E402
 
 TARGET_THROUGHPUT = 200.0  # cases per second on 2 cores
 TARGET_P99_MS = 100.0

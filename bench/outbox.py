@@ -24,9 +24,9 @@ import httpx
 from domain.payload import CasePayload
 from domain.wire import CASES_PATH, CaseDelivery, CaseReceipt
 from domain.wire_codec import to_jsonable
-from kiosk.delivery import Delivery, open_delivery
-from kiosk.provisioning import provision
-from kiosk.sealing import seal
+from kiosk.commands.provision import provision
+from kiosk.delivery.sealing import seal
+from kiosk.delivery.wiring import Delivery, open_delivery
 from kiosk.settings import Settings
 from tools.backend_process import BackendProcess
 from tools.samples import make_payload

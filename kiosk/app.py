@@ -1,7 +1,7 @@
 """KioskApp: the Kivy touchscreen over the session flow.
 
-A touch calls the flow through `app.touches` (kiosk/touches.py, one typed method per flow method); the FlowState
-that comes back is rendered on the screen it names.
+A touch calls the flow through `app.touches` (kiosk/session/touches.py, one typed method per flow method); the
+FlowState that comes back is rendered on the screen it names.
 A Clock tick each second drives the inactivity warning and wipe, the offline banner, references that arrive
 for the receipt on screen, and the out-of-service screen. Translations finish on a worker thread and hop to
 the main thread through Clock before anything touches the flow or a widget.
@@ -22,14 +22,14 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from domain.languages import DUTCH
 from domain.payload import Translation
-from kiosk.flow import FlowState, Screen, SessionFlow
 from kiosk.keyboard import Keyboards
 from kiosk.ports import SenderState, SenderStatus
 from kiosk.screens import KioskScreen, load_kv_files
 from kiosk.screens.registry import screen_classes
+from kiosk.session.flow import FlowState, Screen, SessionFlow
+from kiosk.session.touches import Touches
 from kiosk.settings import Settings
 from kiosk.text import Fonts, is_rtl
-from kiosk.touches import Touches
 from kiosk.ui.root import KioskRoot
 from kiosk.ui.strings import UiText
 from kiosk.ui.theme import Theme
@@ -154,7 +154,7 @@ class KioskApp(App):
         self.root.ids.stop_overlay.shown = False
         self.touches.cancel()
 
-    # ----- what Touches call besides render (kiosk.touches.Stage) ---------------------------------------
+    # ----- what Touches call besides render (kiosk.session.touches.Stage) -------------------------------
     def language_chosen(self, language: str) -> None:
         """The resident chose a language: the services may get ready for it (the translator loads that pair)."""
         self.services.language_chosen(language)

@@ -106,7 +106,7 @@ def _delivery_services(settings: Settings, forms: FormCatalog, translation_ready
         reason = "not provisioned: run `python -m kiosk provision --backend URL --token TOKEN`"
         refusing = RefusingOutbox(reason)
         return KioskServices(forms, refusing, refusing, problem=reason)
-    from kiosk.delivery import open_delivery  # SQLAlchemy and httpx load only on a provisioned kiosk
+    from kiosk.delivery.wiring import open_delivery  # SQLAlchemy and httpx load only on a provisioned kiosk
 
     try:
         delivery = open_delivery(settings, translation_ready=translation_ready)

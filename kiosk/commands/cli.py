@@ -17,10 +17,10 @@ from kiosk.settings import Settings, load_settings
 
 # command name -> module with `add_arguments(parser)` and `run(args, settings) -> int`
 COMMANDS = {
-    "run": "kiosk.app_command",
-    "provision": "kiosk.provisioning",
+    "run": "kiosk.commands.run",
+    "provision": "kiosk.commands.provision",
     "models": "kiosk.translation.models_command",
-    "status": "kiosk.status_command",
+    "status": "kiosk.commands.status",
 }
 
 

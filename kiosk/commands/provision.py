@@ -11,10 +11,10 @@ import sys
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from kiosk.backend_client import BackendClient, DeliveryError, TokenRefused
-from kiosk.httpx_client import HttpxBackendClient
-from kiosk.outbox import SqlOutbox
-from kiosk.sealing import InvalidPublicKey, fingerprint, load_public_key
+from kiosk.delivery.backend_client import BackendClient, DeliveryError, TokenRefused
+from kiosk.delivery.httpx_client import HttpxBackendClient
+from kiosk.delivery.outbox import SqlOutbox
+from kiosk.delivery.sealing import InvalidPublicKey, fingerprint, load_public_key
 from kiosk.settings import Settings, save_provisioning
 
 ClientFactory = Callable[[str, str, float], BackendClient]

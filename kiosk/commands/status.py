@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from kiosk.outbox import SqlOutbox
-from kiosk.sealing import InvalidPublicKey, fingerprint
+from kiosk.delivery.outbox import SqlOutbox
+from kiosk.delivery.sealing import InvalidPublicKey, fingerprint
 from kiosk.settings import Settings
 
 

@@ -20,7 +20,7 @@ from domain.wire import (
     UsageBatchReceipt,
 )
 from domain.wire_codec import WireFormatError, from_jsonable, to_jsonable
-from kiosk.backend_client import (
+from kiosk.delivery.backend_client import (
     BadAnswer,
     Conflict,
     DeliveryError,

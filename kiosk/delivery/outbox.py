@@ -44,7 +44,7 @@ from domain.payload import CasePayload
 from domain.usage import EventKind, check_event
 from domain.wire import MAX_EVENTS_PER_BATCH, MAX_SEALED_BYTES, CaseDelivery, UsageBatch, UsageEvent
 from domain.wire_codec import from_jsonable, to_jsonable
-from kiosk.sealing import load_public_key, seal
+from kiosk.delivery.sealing import load_public_key, seal
 
 metadata = MetaData()
 

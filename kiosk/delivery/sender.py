@@ -18,8 +18,8 @@ from collections.abc import Callable
 from importlib import metadata
 
 from domain.wire import CaseReceipt, Heartbeat
-from kiosk.backend_client import BackendClient, DeliveryError, TimedOut, Unreachable
-from kiosk.outbox import OutboxCounts, SqlOutbox
+from kiosk.delivery.backend_client import BackendClient, DeliveryError, TimedOut, Unreachable
+from kiosk.delivery.outbox import OutboxCounts, SqlOutbox
 from kiosk.ports import SenderState, SenderStatus
 from kiosk.settings import Settings
 

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.wire import CaseReceipt
-from kiosk.backend_client import BackendClient
-from kiosk.httpx_client import HttpxBackendClient
-from kiosk.outbox import SqlOutbox
-from kiosk.sender import Sender
+from kiosk.delivery.backend_client import BackendClient
+from kiosk.delivery.httpx_client import HttpxBackendClient
+from kiosk.delivery.outbox import SqlOutbox
+from kiosk.delivery.sender import Sender
 from kiosk.settings import Settings
 
 

@@ -18,8 +18,8 @@ from kiosk.ui import icons, keypad, root  # noqa: F401  (widget classes the .kv 
 from kiosk.ui.widgets import KLabel
 
 if TYPE_CHECKING:
-    from kiosk.flow import FlowState, SessionFlow
-    from kiosk.touches import Touches
+    from kiosk.session.flow import FlowState, SessionFlow
+    from kiosk.session.touches import Touches
 
 KV_DIR = Path(__file__).resolve().parent
 # Shared widget rules first, then the root layout, then one file per screen.

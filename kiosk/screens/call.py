@@ -21,9 +21,9 @@ from kiosk.call.chat import ChatLine
 from kiosk.call.intake import intake_summary
 from kiosk.call.service import CallHandle
 from kiosk.call.session import CallPhase, CallView
-from kiosk.flow import FlowState
 from kiosk.keyboard import keyboard_for_field
 from kiosk.screens import KioskScreen
+from kiosk.session.flow import FlowState
 from kiosk.ui.widgets import KButton, KLabel, Spacer
 
 KEEP_SESSION_SECONDS = 5.0

@@ -6,8 +6,8 @@ from functools import partial
 from typing import Any
 
 from domain.forms import CaseKind
-from kiosk.flow import FlowState
 from kiosk.screens import KioskScreen
+from kiosk.session.flow import FlowState
 from kiosk.ui.fields import FieldEditor, FormContext, make_editor
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from kivy.clock import Clock
 
 from domain.validation import FieldError
-from kiosk.flow import FlowState
 from kiosk.keyboard import keyboard_for_field
 from kiosk.screens import KioskScreen
+from kiosk.session.flow import FlowState
 from kiosk.ui.fields import FieldEditor, FormContext, TextBox, make_editor
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
-from kiosk.flow import FlowState
 from kiosk.screens import KioskScreen
+from kiosk.session.flow import FlowState
 
 
 class OutOfServiceScreen(KioskScreen):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import StringProperty
 
-from kiosk.flow import FlowState, Receipt
 from kiosk.screens import KioskScreen
+from kiosk.session.flow import FlowState, Receipt
 from kiosk.ui.qr import qr_texture
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from kiosk.flow import Screen
 from kiosk.screens import KioskScreen
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.call import CallScreen
@@ -18,6 +17,7 @@ from kiosk.screens.receipt import ReceiptScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.service import ServiceScreen
 from kiosk.screens.triage import TriageScreen
+from kiosk.session.flow import Screen
 
 
 def screen_classes() -> dict[str, type[KioskScreen]]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from domain.forms import Field, Step
 from domain.languages import DUTCH
 from domain.payload import Translation
-from kiosk.flow import FlowState
 from kiosk.screens import KioskScreen
+from kiosk.session.flow import FlowState
 from kiosk.ui.answers import format_answer
 from kiosk.ui.widgets import Card, Column, KButton, KLabel, MutedLabel, Row
 

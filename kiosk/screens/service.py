@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.flow import FlowState
 from kiosk.screens import KioskScreen
+from kiosk.session.flow import FlowState
 from kiosk.ui.widgets import KButton, MutedLabel
 
 

@@ -17,9 +17,9 @@ from domain.payload import CasePayload, Translation
 from domain.usage import AbandonReason, EventKind
 from domain.validation import FieldError, validate
 from domain.wire import UsageEvent
-from kiosk.payloads import build_payload
 from kiosk.ports import CaseOutbox, EventSink
-from kiosk.states import FlowError, FlowState, Receipt, Screen, Triage
+from kiosk.session.payloads import build_payload
+from kiosk.session.states import FlowError, FlowState, Receipt, Screen, Triage
 
 CONSENT_STEP_PREFIX = "consent"
 

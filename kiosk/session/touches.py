@@ -13,8 +13,8 @@ import logging
 from typing import Any, Protocol
 
 from domain.languages import DUTCH
-from kiosk.flow import FlowState, SessionFlow
-from kiosk.states import Triage
+from kiosk.session.flow import FlowState, SessionFlow
+from kiosk.session.states import Triage
 
 log = logging.getLogger(__name__)
 

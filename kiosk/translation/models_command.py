@@ -7,7 +7,7 @@
     python -m kiosk models remove translate-en_nl
 
 Only versions pinned in assets/translation/pins.json are accepted unless --allow-unpinned is given.
-kiosk/cli.py imports this module to build its parser: argostranslate is imported only inside run().
+kiosk/commands/cli.py imports this module to build its parser: argostranslate is imported only inside run().
 """
 
 from __future__ import annotations

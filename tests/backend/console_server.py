@@ -23,7 +23,7 @@ from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload, Translation, TranslationHop
 from domain.validation import validate
 from domain.wire import CASES_PATH, EVENTS_PATH, HEARTBEAT_PATH, PROVISIONING_PATH
-from kiosk.sealing import seal
+from kiosk.delivery.sealing import seal
 from tools.health import wait_until_healthy
 from tools.samples import ANSWERS
 

@@ -23,8 +23,8 @@ from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload, Translation
 from domain.validation import validate
 from domain.wire import CASES_PATH
-from kiosk.payloads import build_payload
-from kiosk.sealing import seal
+from kiosk.delivery.sealing import seal
+from kiosk.session.payloads import build_payload
 from tools.samples import ANSWERS
 
 PASSWORD = "correct horse battery staple"
@@ -78,7 +78,7 @@ def normalised(case_type: str, answers: dict[str, Any] | None = None) -> dict[st
 def payload_for(
     case_id: uuid.UUID, case_type: str = "bike_theft", answers: dict[str, Any] | None = None, language: str = "en"
 ) -> CasePayload:
-    """What the kiosk's own code seals for these typed answers (validate, then kiosk.payloads.build_payload).
+    """What the kiosk's own code seals for these typed answers (validate, then kiosk.session.payloads.build_payload).
 
     Answers that do not pass validation are sealed as they are: a hand-made payload, as an attacker would send.
     """

@@ -21,7 +21,7 @@ from backend.services.schemas import Role
 from backend.storage.audit import SYSTEM
 from backend.storage.models import AuditEntry, Case
 from domain.wire import CASES_PATH, MAX_SEALED_BYTES, PROVISIONING_PATH, CaseDelivery
-from kiosk.sealing import seal
+from kiosk.delivery.sealing import seal
 from tests.backend.support import Backend, LiveServer, normalised, payload_for, utc
 from tools.samples import ANSWERS, SECRETS
 

@@ -17,10 +17,10 @@ from backend.http.app import create_app
 from backend.services.schemas import Role
 from backend.wiring import Services
 from domain.forms import FormCatalog, default_assets_dir
-from kiosk.delivery import open_delivery
-from kiosk.flow import Screen, SessionFlow, Triage
+from kiosk.commands.status import outbox_lines
+from kiosk.delivery.wiring import open_delivery
+from kiosk.session.flow import Screen, SessionFlow, Triage
 from kiosk.settings import load_settings
-from kiosk.status_command import outbox_lines
 from tests.backend.conftest import make_settings
 from tests.backend.postgres import free_port
 from tests.backend.support import Backend, LiveServer

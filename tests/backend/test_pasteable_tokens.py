@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.services.kiosks import TOKEN_BYTES, pasteable_token
-from kiosk.cli import build_parser
+from kiosk.commands.cli import build_parser
 
 
 def test_kiosk_tokens_never_start_like_an_option() -> None:

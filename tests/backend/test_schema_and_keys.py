@@ -18,7 +18,7 @@ from backend.services.keys import DIGEST_FILE, SEALING_FILE, STORAGE_FILE, KeyFi
 from backend.settings import SettingsError, load_settings
 from backend.storage.db import Database, DatabaseUrlError
 from backend.storage.models import Base
-from kiosk.sealing import seal
+from kiosk.delivery.sealing import seal
 
 pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from backend.services.schemas import Role
 from domain.wire import CASES_PATH
-from kiosk.sealing import seal
+from kiosk.delivery.sealing import seal
 from tests.backend.support import Backend, SignedIn, payload_for
 from tests.strategies import text_values
 

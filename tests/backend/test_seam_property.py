@@ -23,8 +23,8 @@ from domain.catalog import load_catalog
 from domain.forms import FieldType, FormCatalog, default_assets_dir
 from domain.languages import DUTCH
 from domain.payload import CasePayload, Translation
-from kiosk.delivery import Delivery, open_delivery
-from kiosk.flow import Screen, SessionFlow, Triage
+from kiosk.delivery.wiring import Delivery, open_delivery
+from kiosk.session.flow import Screen, SessionFlow, Triage
 from kiosk.settings import load_settings
 from tests.backend.support import Backend, LiveServer, SignedIn
 from tests.hypothesis_profile import TIME_INDEPENDENT

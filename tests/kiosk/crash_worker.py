@@ -17,7 +17,7 @@ from pathlib import Path
 
 from domain.payload import CasePayload
 from domain.wire import UsageEvent
-from kiosk.delivery import Delivery, open_delivery
+from kiosk.delivery.wiring import Delivery, open_delivery
 from kiosk.settings import load_settings
 from tools.samples import make_payload
 

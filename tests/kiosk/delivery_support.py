@@ -14,7 +14,7 @@ from typing import Any
 from nacl.public import PrivateKey, SealedBox
 
 from domain.wire import CaseDelivery, CaseReceipt, Heartbeat, ProvisioningInfo, UsageBatch, UsageBatchReceipt
-from kiosk.backend_client import Conflict, DeliveryError
+from kiosk.delivery.backend_client import Conflict, DeliveryError
 from kiosk.settings import Settings
 
 

@@ -17,8 +17,8 @@ import pytest
 from domain.catalog import Catalog, catalog_path, load_catalog, parse_po
 from domain.forms import Field, FormCatalog, default_assets_dir
 from domain.languages import LANGUAGES
-from kiosk.flow import Triage
 from kiosk.keyboard import Keyboards, KeyKind
+from kiosk.session.flow import Triage
 from kiosk.text import coverage, default_fonts, shape
 
 ASSETS = default_assets_dir()

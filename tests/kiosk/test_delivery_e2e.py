@@ -17,7 +17,7 @@ import pytest
 
 from domain.payload import CasePayload
 from domain.wire import UsageEvent
-from kiosk.delivery import Delivery, open_delivery
+from kiosk.delivery.wiring import Delivery, open_delivery
 from kiosk.ports import SenderState
 from kiosk.settings import Settings, load_settings
 from tests.kiosk.delivery_support import wait_until

@@ -11,7 +11,7 @@ from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload, Translation
 from domain.usage import check_event
 from domain.wire import UsageEvent
-from kiosk.flow import FlowError, Screen, SessionFlow, Triage
+from kiosk.session.flow import FlowError, Screen, SessionFlow, Triage
 from tools.samples import ANSWERS, SECRETS
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

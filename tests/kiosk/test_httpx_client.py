@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from domain.wire import CASES_PATH, EVENTS_PATH, PROVISIONING_PATH, CaseDelivery, UsageBatch, UsageEvent
-from kiosk.backend_client import (
+from kiosk.delivery.backend_client import (
     BadAnswer,
     Conflict,
     DeliveryError,
@@ -19,7 +19,7 @@ from kiosk.backend_client import (
     TokenRefused,
     Unreachable,
 )
-from kiosk.httpx_client import HttpxBackendClient
+from kiosk.delivery.httpx_client import HttpxBackendClient
 
 DELIVERY = CaseDelivery(uuid.uuid4(), "theft", 1, "ar", datetime(2026, 11, 20, 17, 0, tzinfo=UTC), "c2VhbGVk")
 

@@ -10,7 +10,7 @@ import pytest
 from domain.payload import CasePayload
 from domain.usage import InvalidEvent
 from domain.wire import UsageEvent
-from kiosk.outbox import NotProvisioned, SqlOutbox
+from kiosk.delivery.outbox import NotProvisioned, SqlOutbox
 from tests.kiosk.delivery_support import Keypair
 from tools.samples import SECRETS, make_payload
 

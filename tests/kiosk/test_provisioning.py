@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import status_command
-from kiosk.backend_client import BackendClient, TokenRefused, Unreachable
-from kiosk.cli import main
-from kiosk.outbox import SqlOutbox
-from kiosk.provisioning import ClientFactory, ProvisioningFailed, provision
+from kiosk.commands import status
+from kiosk.commands.cli import main
+from kiosk.commands.provision import ClientFactory, ProvisioningFailed, provision
+from kiosk.delivery.backend_client import BackendClient, TokenRefused, Unreachable
+from kiosk.delivery.outbox import SqlOutbox
 from kiosk.settings import Settings, load_settings
 from tests.kiosk.delivery_support import FakeBackend, Keypair
 from tools.samples import make_payload
@@ -125,4 +125,4 @@ def test_status_shows_provisioning_backlog_and_held_entries(tmp_path: Path, caps
 
 
 def test_age_is_readable() -> None:
-    assert [status_command.age(s) for s in (5, 600, 36000)] == ["5 s", "10 min", "10.0 h"]
+    assert [status.age(s) for s in (5, 600, 36000)] == ["5 s", "10 min", "10.0 h"]

@@ -4,7 +4,7 @@ import pytest
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, SealedBox
 
-from kiosk.sealing import InvalidPublicKey, fingerprint, load_public_key, seal
+from kiosk.delivery.sealing import InvalidPublicKey, fingerprint, load_public_key, seal
 from tests.kiosk.delivery_support import Keypair
 
 

@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.wire import CaseReceipt, UsageEvent
-from kiosk.backend_client import Rejected, ServerError, TimedOut, TokenRefused, Unreachable
-from kiosk.outbox import SqlOutbox
+from kiosk.delivery.backend_client import Rejected, ServerError, TimedOut, TokenRefused, Unreachable
+from kiosk.delivery.outbox import SqlOutbox
+from kiosk.delivery.sender import Sender, backoff_delay
 from kiosk.ports import SenderState
-from kiosk.sender import Sender, backoff_delay
 from tests.kiosk.delivery_support import FakeBackend, Keypair, fast_settings, wait_until
 from tools.samples import SECRETS, make_payload
 

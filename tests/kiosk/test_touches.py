@@ -11,8 +11,8 @@ import pytest
 
 import kiosk
 from domain.forms import FormCatalog, default_assets_dir
-from kiosk.flow import FlowError, FlowState, Screen, SessionFlow
-from kiosk.touches import Touches
+from kiosk.session.flow import FlowError, FlowState, Screen, SessionFlow
+from kiosk.session.touches import Touches
 from tests.kiosk.test_flow import NOW, FakeClock, RecordingEvents, RecordingOutbox, fill_step, walk_to_review
 from tools.samples import ANSWERS
 

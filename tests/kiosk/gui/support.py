@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.forms import FormCatalog
 from domain.payload import CasePayload, Translation
-from kiosk.outbox import SqlOutbox
+from kiosk.delivery.outbox import SqlOutbox
 from kiosk.ports import SenderState, SenderStatus
 from kiosk.settings import Settings
 from kiosk.wiring import KioskServices

@@ -80,7 +80,7 @@ def test_the_network_really_is_cut_off(tmp_path: Path) -> None:
 
 def test_kiosk_start_up_does_not_import_argostranslate() -> None:
     script = (
-        "import sys\nfrom kiosk.cli import build_parser\nparser = build_parser()\n"
+        "import sys\nfrom kiosk.commands.cli import build_parser\nparser = build_parser()\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'argostranslate', 'torch', 'stanza', 'ctranslate2'}))"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
