@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from backend.services.accounts import Argon2Passwords, SqlAccountStore
+from backend.services.case_views import CaseViews
 from backend.services.cases import SqlCaseStore
 from backend.services.heartbeats import SqlHeartbeatLog
 from backend.services.keys import NaclKeyring
@@ -28,6 +29,7 @@ class Services:
     keys: NaclKeyring
     catalog: FormCatalog
     cases: SqlCaseStore
+    case_views: CaseViews
     kiosks: SqlKioskStore
     accounts: SqlAccountStore
     usage: SqlUsageStore
@@ -46,12 +48,15 @@ class Services:
         passwords = Argon2Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
         throttle = SqlLoginThrottle(db, keys.digest, Limits.from_settings(settings))
         totp = SqlTotpStore(db, keys)
+        catalog = FormCatalog.load(settings.forms_dir)
+        cases = SqlCaseStore(db, keys)
         return cls(
             settings=settings,
             db=db,
             keys=keys,
-            catalog=FormCatalog.load(settings.forms_dir),
-            cases=SqlCaseStore(db, keys),
+            catalog=catalog,
+            cases=cases,
+            case_views=CaseViews(cases, catalog, settings.assets_dir),
             kiosks=SqlKioskStore(db),
             accounts=SqlAccountStore(
                 db,

@@ -79,9 +79,36 @@ class CaseSummary(BaseModel):
     next_statuses: list[CaseStatus] = Field(description="statuses the case may move to from here")
 
 
-class CaseList(BaseModel):
-    cases: list[CaseSummary]
-    total: int
+class QueueRow(CaseSummary):
+    """A queue line: the routing metadata with the Dutch names the console shows."""
+
+    age_minutes: int = Field(description="minutes since the case time (created_at)")
+    service_name: str
+    language_name: str
+    status_name: str
+    created_text: str = Field(description="the case time in Dutch, with a note when the kiosk clock was off")
+
+
+class QueueCounts(BaseModel):
+    new: int
+    claimed: int
+    mine: int
+
+
+class CaseQueue(BaseModel):
+    """One page of the queue, oldest first, and how many cases each console tab holds."""
+
+    view: str
+    cases: list[QueueRow]
+    total: int = Field(description="cases matching the view and filters, beyond this page too")
+    counts: QueueCounts = Field(description="cases per tab with the same filters")
+    idle_expires_at: datetime = Field(description="when the session ends if its user does nothing")
+    now: datetime
+
+
+class StatusOption(BaseModel):
+    status: CaseStatus
+    name: str = Field(description="the move in Dutch")
 
 
 class NoteView(BaseModel):
@@ -97,6 +124,15 @@ class CaseDetail(CaseSummary):
     answers: dict[str, Any] | None = Field(description="None once purged")
     translations: dict[str, Translation] | None
     notes: list[NoteView]
+
+
+class CaseView(CaseDetail, QueueRow):
+    """A case as the officer reads it: the stored answers and translations, and the same in Dutch, form order."""
+
+    kind: str = Field(description='"aangifte", "melding" or "intake" (a form this backend no longer knows)')
+    mine: bool = Field(description="claimed by the officer asking")
+    next_moves: list[StatusOption]
+    sections: list[dict[str, Any]] = Field(description="the answers as labelled rows, translations beside originals")
 
 
 class StatusChange(Strict):

@@ -48,9 +48,10 @@ def test_queue_shows_routing_metadata_only_and_filters(backend: Backend) -> None
     assert ids(reference=fraud_reference.lower().replace("-", " ")) == {str(fraud)}
     assert ids(reference="nonsense") == set()
     assert officer.post(f"/api/cases/{bike}/claim").status_code == 200
-    assert ids(status="claimed") == {str(bike)}
-    assert officer.get("/api/cases", params=[("status", "new"), ("status", "claimed")]).json()["total"] == 3
-    assert ids(mine="true") == {str(bike)}
+    assert ids(view="claimed") == {str(bike)}
+    assert officer.get("/api/cases", params={"view": "all"}).json()["total"] == 3
+    assert officer.get("/api/cases", params={"view": "new"}).json()["counts"] == {"new": 2, "claimed": 1, "mine": 1}
+    assert ids(view="mine") == {str(bike)}
     # created 2026-11-21 10:15 +01:00 on the kiosk (payload_for); age counts from then
     backend.set_clock(utc("2026-11-21T10:15:00+01:00") + timedelta(minutes=30))
     assert len(ids(min_age_minutes=20)) == 3 and ids(min_age_minutes=40) == set()

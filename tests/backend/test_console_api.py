@@ -50,11 +50,11 @@ def audit_subjects(backend: Backend, case_id: uuid.UUID) -> list[tuple[str, str 
 def test_polling_the_queue_does_not_keep_the_session_alive(backend: Backend) -> None:
     officer, _, _ = officer_with_case(backend)
     backend.set_clock(at(20))
-    polled = officer.get("/api/console/queue", headers={POLL_HEADER: "1"})
+    polled = officer.get("/api/cases", headers={POLL_HEADER: "1"})
     assert polled.status_code == 200
     assert datetime.fromisoformat(polled.json()["idle_expires_at"]) == at(30)
     backend.set_clock(at(31))
-    assert officer.get("/api/console/queue", headers={POLL_HEADER: "1"}).status_code == 401
+    assert officer.get("/api/cases", headers={POLL_HEADER: "1"}).status_code == 401
 
 
 def test_a_console_request_checks_its_session_once(backend: Backend) -> None:
@@ -68,7 +68,7 @@ def test_a_console_request_checks_its_session_once(backend: Backend) -> None:
     try:
         for headers in ({POLL_HEADER: "1"}, {}):
             statements.clear()
-            assert officer.get("/api/console/queue", headers=headers).status_code == 200
+            assert officer.get("/api/cases", headers=headers).status_code == 200
             reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM sessions" in s]
             assert len(reads) == 1, reads
     finally:
@@ -78,7 +78,7 @@ def test_a_console_request_checks_its_session_once(backend: Backend) -> None:
 def test_a_real_request_does_keep_it_alive(backend: Backend) -> None:
     officer, _, _ = officer_with_case(backend)
     backend.set_clock(at(20))
-    answer = officer.get("/api/console/queue")
+    answer = officer.get("/api/cases")
     assert datetime.fromisoformat(answer.json()["idle_expires_at"]) == at(50)
     backend.set_clock(at(45))
     assert officer.get("/api/console/session", headers={POLL_HEADER: "1"}).status_code == 200
@@ -101,8 +101,8 @@ def test_pilots_and_admins_get_403_on_every_case_url(backend: Backend) -> None:
     _, case_id, _ = officer_with_case(backend)
     for role in (Role.PILOT, Role.ADMIN):
         user = backend.sign_in(role)
-        for path in (f"/api/cases/{case_id}", f"/api/console/cases/{case_id}", "/api/console/queue",
-                     f"/api/console/cases/{case_id}/export.pdf", f"/api/console/cases/{case_id}/export.json"):
+        for path in (f"/api/cases/{case_id}", "/api/cases",
+                     f"/api/cases/{case_id}/export.pdf", f"/api/cases/{case_id}/export.json"):
             assert user.get(path).status_code == 403, (role, path)
         page = user.get(f"/console/cases/{case_id}", follow_redirects=False)
         assert page.status_code == 403
@@ -119,7 +119,7 @@ def test_pages_send_strangers_to_the_login_page(backend: Backend) -> None:
     login = client.get("/console/")
     assert login.status_code == 200 and '<html lang="nl">' in login.text
     assert "script-src 'self'" in login.headers["content-security-policy"]
-    assert client.get("/api/console/queue").status_code == 401
+    assert client.get("/api/cases").status_code == 401
 
 
 def test_signed_in_users_go_to_the_home_of_their_role(backend: Backend) -> None:
@@ -153,10 +153,10 @@ def test_assets_and_fonts_are_served(backend: Backend) -> None:
 
 def test_the_case_view_is_dutch_and_audited(backend: Backend) -> None:
     officer, case_id, reference = officer_with_case(backend)
-    body = officer.get(f"/api/console/cases/{case_id}").json()
-    assert body["case"]["reference"] == reference
-    assert body["case"]["status_name"] == "Nieuw"
-    assert body["next"] == [{"status": "claimed", "name": "In behandeling"}]
+    body = officer.get(f"/api/cases/{case_id}").json()
+    assert body["reference"] == reference
+    assert body["status_name"] == "Nieuw"
+    assert body["next_moves"] == [{"status": "claimed", "name": "In behandeling"}]
     rows = {row["field_id"]: row for section in body["sections"] for row in section["rows"]}
     assert rows["bike_brand"]["value"] == "Gazelle"
     description = rows["description"]
@@ -169,12 +169,12 @@ def test_the_case_view_is_dutch_and_audited(backend: Backend) -> None:
 def test_exports_are_real_files_and_audited_as_exports(backend: Backend) -> None:
     officer, case_id, reference = officer_with_case(backend)
     before = audit_subjects(backend, case_id)
-    pdf = officer.get(f"/api/console/cases/{case_id}/export.pdf")
+    pdf = officer.get(f"/api/cases/{case_id}/export.pdf")
     assert audit_subjects(backend, case_id) == [*before, ("case_read", "export:pdf")]  # one entry per export
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-") and reference.encode() in pdf.content
     assert f'filename="intake-{reference}.pdf"' in pdf.headers["content-disposition"]
-    exported = officer.get(f"/api/console/cases/{case_id}/export.json").json()
+    exported = officer.get(f"/api/cases/{case_id}/export.json").json()
     assert exported["reference"] == reference
     assert exported["answers"]["frame_number"] == "GZ1234567"  # as validate() normalised it on the kiosk
     assert exported["translations"]["description"]["dutch"] == "Mijn fiets is gestolen."
@@ -189,15 +189,15 @@ def test_the_queue_has_tabs_with_counts_and_ages(backend: Backend) -> None:
     backend.set_clock(at(20))
     assert officer.post(f"/api/cases/{case_id}/claim").status_code == 200
     other = backend.sign_in(Role.OFFICER)
-    new = other.get("/api/console/queue?view=new").json()
+    new = other.get("/api/cases?view=new").json()
     assert new["counts"] == {"new": 1, "claimed": 1, "mine": 0}
     assert [c["case_type"] for c in new["cases"]] == ["theft"]
     assert new["cases"][0]["service_name"] and new["cases"][0]["language_name"] == "Engels"
     created = datetime.fromisoformat(new["cases"][0]["created_at"])
     assert new["cases"][0]["age_minutes"] == int((at(20) - created).total_seconds() // 60)
-    mine = officer.get("/api/console/queue?view=mine").json()
+    mine = officer.get("/api/cases?view=mine").json()
     assert [c["id"] for c in mine["cases"]] == [str(case_id)]
-    assert officer.get("/api/console/queue?view=new&case_type=bike_theft").json()["cases"] == []
+    assert officer.get("/api/cases?view=new&case_type=bike_theft").json()["cases"] == []
 
 
 # --- pilot dashboard -----------------------------------------------------------------------------------------

@@ -215,7 +215,7 @@ def test_officer_claims_a_case_moves_it_on_and_files_the_pdf(context: BrowserCon
     page.get_by_role("button", name="Afmelden").click()
     expect(page).to_have_url(re.compile(r"/console/\?logged_out=1$"))
     expect(page.locator("#notice")).to_have_text("U bent afgemeld.")
-    stale = httpx.get(f"{seeded.server.url}/api/console/queue", cookies={"politieloket_session": first_cookie["value"]})
+    stale = httpx.get(f"{seeded.server.url}/api/cases", cookies={"politieloket_session": first_cookie["value"]})
     assert stale.status_code == 401
     log_in(page, "agent.jansen")
     expect(page).to_have_url(f"{seeded.server.url}/console/queue")
@@ -264,8 +264,7 @@ def test_pilot_sees_charts_and_never_a_case(context: BrowserContext, seeded: See
     assert case_page is not None and case_page.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Geen toegang (403)")
     shot(page, "06-pilot-forbidden")
-    for path in (f"/api/cases/{seeded.arabic_id}", f"/api/console/cases/{seeded.arabic_id}",
-                 f"/api/console/cases/{seeded.arabic_id}/export.pdf", "/api/cases", "/api/console/queue"):
+    for path in (f"/api/cases/{seeded.arabic_id}", f"/api/cases/{seeded.arabic_id}/export.pdf", "/api/cases"):
         assert page.request.get(path).status == 403, path
 
 

@@ -96,7 +96,7 @@ def test_a_held_case_is_reported_explained_and_released_once_the_backend_accepts
             [row] = [k for k in admin.get("/api/admin/kiosks").json() if k["name"] == "Kiosk Emmen"]
             assert row["outbox_held"] == 0 and row["held_reason"] is None
             officer = new_backend.sign_in(Role.OFFICER)
-            cases = officer.get("/api/console/queue?view=new").json()["cases"]
+            cases = officer.get("/api/cases?view=new").json()["cases"]
             assert [c["case_type"] for c in cases] == ["vandalism"]
             delivery.outbox.close()
     finally:

@@ -40,7 +40,7 @@ def sealed_answer(backend: Backend, kiosk_headers: dict[str, str], raw: Any, cas
 
 def readable(officer: SignedIn, case_id: uuid.UUID) -> None:
     for path in ("", "/export.json", "/export.pdf"):
-        answer = officer.get(f"/api/console/cases/{case_id}{path}")
+        answer = officer.get(f"/api/cases/{case_id}{path}")
         assert answer.status_code == 200, (path, answer.text)
 
 

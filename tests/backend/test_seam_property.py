@@ -142,16 +142,16 @@ def test_what_the_kiosk_accepts_the_backend_stores_and_the_officer_can_read(rig:
     counts = rig.delivery.outbox.counts()
     assert counts.pending_cases == 0, rig.delivery.outbox.held_entries()  # accepted on the kiosk: stored, not held
     case_id = uuid.UUID(payload.case_id)
-    view = rig.officer.get(f"/api/console/cases/{case_id}")
+    view = rig.officer.get(f"/api/cases/{case_id}")
     assert view.status_code == 200, view.text
-    exported = rig.officer.get(f"/api/console/cases/{case_id}/export.json")
+    exported = rig.officer.get(f"/api/cases/{case_id}/export.json")
     assert exported.status_code == 200, exported.text
     assert exported.json()["answers"] == payload.answers  # the backend stored exactly what the kiosk sealed
     if language != DUTCH:
         assert set(exported.json()["translations"]) == {
             spec.id for spec in FORMS.get(case_type).all_fields() if spec.translate and spec.id in payload.answers
         }
-    pdf = rig.officer.get(f"/api/console/cases/{case_id}/export.pdf")
+    pdf = rig.officer.get(f"/api/cases/{case_id}/export.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     rig.flow.to_rating()
     rig.flow.finish()
@@ -165,7 +165,7 @@ def test_an_amount_of_fifteen_thousand_euros_reaches_the_officer(rig: Rig) -> No
     assert payload.answers["amount_paid"] == 1_500_000
     rig.delivery.sender.run_once()
     assert rig.delivery.outbox.counts().pending_cases == 0, rig.delivery.outbox.held_entries()
-    view = rig.officer.get(f"/api/console/cases/{payload.case_id}").json()
+    view = rig.officer.get(f"/api/cases/{payload.case_id}").json()
     shown = [row for section in view["sections"] for row in section["rows"] if row["field_id"] == "amount_paid"]
     assert shown and "15.000,00" in shown[0]["value"], shown
 

@@ -1,64 +1,91 @@
-"""Officers' case API: the queue (routing metadata only), reading a case (audited), claim, release, status, notes.
+"""The officers' case API, used by the console pages and by any other client: the queue (routing metadata only),
+a case (audited), exports (audited as exports), claim, release, status, notes.
 
-Only the officer role is admitted; pilots and admins get 403.
+Only the officer role is admitted; pilots and admins get 403. A GET with `X-Console-Poll: 1` checks the session
+without extending its idle timeout (the queue page polls every few seconds).
+(No `from __future__ import annotations`: FastAPI must see the Annotated dependencies at run time.)
 """
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from backend.http.auth import Backend, Officer, OfficerChanging
+from backend.http.auth import Backend, OfficerChanging
+from backend.http.console_auth import OfficerViewer
 from backend.http.errors import describe
+from backend.services.case_views import View
 from backend.services.cases import QueueFilter
 from backend.services.references import normalise_reference
-from backend.services.schemas import CaseDetail, CaseList, CaseSummary, NoteRequest, NoteView, StatusChange
+from backend.services.schemas import CaseQueue, CaseSummary, CaseView, NoteRequest, NoteView, StatusChange
 from domain.status import CaseStatus
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
 MAX_AGE_MINUTES = 10 * 366 * 24 * 60
-Age = Annotated[int | None, Query(ge=0, le=MAX_AGE_MINUTES)]
+Age = Annotated[int | None, Query(ge=0, le=MAX_AGE_MINUTES, description="counted from the case time")]
 Filter = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
 
 
-@router.get("", response_model=CaseList, responses=describe(401, 403, 422))
+@router.get("", response_model=CaseQueue, responses=describe(401, 403, 422))
 def queue(
-    officer: Officer,
+    officer: OfficerViewer,
     backend: Backend,
-    status: Annotated[list[CaseStatus] | None, Query(description="repeat to ask for several")] = None,
+    view: Annotated[View, Query(description="a console tab: new, claimed, mine (my claims), done, or all")] = View.ALL,
     case_type: Filter = None,
     language: Filter = None,
     location: Filter = None,
     reference: Filter = None,
     min_age_minutes: Age = None,
     max_age_minutes: Age = None,
-    mine: Annotated[bool, Query(description="only cases I claimed")] = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> CaseList:
-    """Cases oldest first, routing metadata only (no personal data); age is counted from creation on the kiosk."""
+) -> CaseQueue:
+    """Cases oldest first, routing metadata only (no personal data), with the number of cases in each tab."""
     wanted = QueueFilter(
-        statuses=tuple(status or ()),
         case_type=case_type,
         language=language,
         location=location,
         reference=(normalise_reference(reference) or "-") if reference else None,  # "-" matches nothing
         min_age_minutes=min_age_minutes,
         max_age_minutes=max_age_minutes,
-        claimed_by=officer.id if mine else None,
         limit=limit,
         offset=offset,
         now=backend.clock(),
     )
-    cases, total = backend.cases.queue(wanted)
-    return CaseList(cases=cases, total=total)
+    return backend.case_views.queue(wanted, view, officer)
 
 
-@router.get("/{case_id}", response_model=CaseDetail, responses=describe(401, 403, 404, 422))
-def read_case(case_id: UUID, officer: Officer, backend: Backend) -> CaseDetail:
-    """The case with its decrypted answers, translations and notes. Written to the audit log."""
-    return backend.cases.read(case_id, officer.actor, backend.clock())
+@router.get("/{case_id}", response_model=CaseView, responses=describe(401, 403, 404, 422))
+def read_case(case_id: UUID, officer: OfficerViewer, backend: Backend) -> CaseView:
+    """The case with its stored answers, translations and notes, and the answers in Dutch. Audited."""
+    return backend.case_views.case(case_id, officer, backend.clock())
+
+
+def _download(content: bytes, media_type: str, name: str) -> Response:
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get(
+    "/{case_id}/export.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, **describe(401, 403, 404, 422)},
+)
+def export_pdf(case_id: UUID, officer: OfficerViewer, backend: Backend) -> Response:
+    """The case as a PDF to file with the proces-verbaal (Noto fonts, Arabic shaped). Audited as an export."""
+    pdf, name = backend.case_views.export_pdf(case_id, officer, backend.clock())
+    return _download(pdf, "application/pdf", name)
+
+
+@router.get(
+    "/{case_id}/export.json",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}, **describe(401, 403, 404, 422)},
+)
+def export_json(case_id: UUID, officer: OfficerViewer, backend: Backend) -> Response:
+    """The case as JSON: metadata, raw answers and translations, and the Dutch view. Audited as an export."""
+    body, name = backend.case_views.export_json(case_id, officer, backend.clock())
+    return _download(body, "application/json", name)
 
 
 @router.post("/{case_id}/claim", response_model=CaseSummary, responses=describe(401, 403, 404, 409, 422))

@@ -55,8 +55,7 @@ function section(part) {
     el("h2", { id }, part.title), part.rows.map(answer));
 }
 
-function meta(data) {
-  const c = data.case;
+function meta(c) {
   const pairs = [
     ["Referentie", c.reference], ["Soort", `${c.service_name} (${c.kind})`], ["Taal", c.language_name],
     ["Locatie", c.location], ["Ingevuld", c.clock_flag ? c.created_text : formatTime(c.created_at)], ["Ontvangen", formatTime(c.received_at)],
@@ -79,16 +78,16 @@ async function move(target) {
 }
 
 function actions(data) {
-  const buttons = data.next
-    .filter((next) => next.status === "claimed" || data.case.mine)
+  const buttons = data.next_moves
+    .filter((next) => next.status === "claimed" || data.mine)
     .map((next) => el("button", {
       type: "button", class: next.status === "new" ? "secondary" : null, "data-status": next.status,
       onclick: () => move(next.status),
     }, ACTION_NAMES[next.status] || next.name));
   const exports = data.purged ? [] : [
-    el("a", { class: "button secondary", href: `/api/console/cases/${caseId}/export.pdf`, download: "" },
+    el("a", { class: "button secondary", href: `/api/cases/${caseId}/export.pdf`, download: "" },
       "Exporteer PDF"),
-    el("a", { class: "button secondary", href: `/api/console/cases/${caseId}/export.json`, download: "" },
+    el("a", { class: "button secondary", href: `/api/cases/${caseId}/export.json`, download: "" },
       "Exporteer JSON"),
   ];
   return [...buttons, ...exports];
@@ -102,8 +101,8 @@ function notes(data) {
 }
 
 async function load(message) {
-  const data = await api(`/api/console/cases/${caseId}`);
-  const c = data.case;
+  const data = await api(`/api/cases/${caseId}`);
+  const c = data;
   document.title = `Zaak ${c.reference} — Politieloket console`;
   document.getElementById("title").textContent = `Zaak ${c.reference}: ${c.service_name}`;
   const status = document.getElementById("status");

@@ -49,7 +49,7 @@ function announce(counts) {
 async function load(poll) {
   const error = document.getElementById("error");
   try {
-    const data = await api(`/api/console/queue?${query()}`, { poll });
+    const data = await api(`/api/cases?${query()}`, { poll });
     const body = document.querySelector("#queue tbody");
     body.replaceChildren(...data.cases.map(row));
     document.getElementById("empty").hidden = data.cases.length > 0;
