@@ -7,11 +7,12 @@ see domain.chat). SDP and ICE candidates pass through the backend unread.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import MISSING, asdict, dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import ClassVar
+
+from domain.wire_codec import FORBID_UNKNOWN_KEYS, TaggedCodec, WireFormatError
 
 KIOSK_CALL_PATH = "/api/kiosk/call"  # WebSocket, kiosk bearer token
 CONSOLE_CALL_PATH = "/api/console/call"  # WebSocket, officer session cookie, then Hello with the CSRF token
@@ -34,7 +35,7 @@ class EndReason(StrEnum):
     UNREACHABLE = "unreachable"  # the kiosk could not reach the call service at all (never reaches the backend)
 
 
-class ProtocolError(ValueError):
+class ProtocolError(WireFormatError):
     """A message that is not valid JSON, has an unknown type or wrong fields. The text names no data."""
 
 
@@ -44,29 +45,12 @@ _CODE = re.compile(r"^[a-z0-9_]{1,40}$")
 
 @dataclass(frozen=True)
 class IceServer:
+    """One entry of RTCPeerConnection's iceServers (the browser drops the None credentials of a STUN server)."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
     urls: tuple[str, ...]
     username: str | None = None
     credential: str | None = None  # a short-lived TURN password (HMAC of the username, coturn use-auth-secret)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The shape RTCPeerConnection's iceServers takes in the browser."""
-        raw: dict[str, Any] = {"urls": list(self.urls)}
-        if self.username is not None:
-            raw["username"] = self.username
-            raw["credential"] = self.credential
-        return raw
-
-    @classmethod
-    def from_dict(cls, raw: Any) -> IceServer:
-        if not isinstance(raw, dict) or not isinstance(raw.get("urls"), list):
-            raise ProtocolError("ice server needs a list of urls")
-        urls = tuple(raw["urls"])
-        if not all(isinstance(url, str) and url.split(":", 1)[0] in {"stun", "turn", "turns"} for url in urls):
-            raise ProtocolError("ice server urls must be stun:, turn: or turns:")
-        username, credential = raw.get("username"), raw.get("credential")
-        if not isinstance(username, str | None) or not isinstance(credential, str | None):
-            raise ProtocolError("ice server username and credential are strings")
-        return cls(urls, username, credential)
 
 
 @dataclass(frozen=True)
@@ -80,21 +64,17 @@ class RingingCall:
     location: str
     waited_ms: int  # at the moment the list was sent; the console counts on from there
 
-    @classmethod
-    def from_dict(cls, raw: Any) -> RingingCall:
-        if not isinstance(raw, dict):
-            raise ProtocolError("ringing call must be an object")
-        return _build(cls, raw)
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
 
 
 class Message:
-    """Base of all signalling messages; `type` names the message on the wire."""
+    """Base of all signalling messages; `type` names the message on the wire (see SIGNALLING below)."""
 
     type: ClassVar[str]
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
 
     def to_json(self) -> str:
-        raw = asdict(self)  # type: ignore[call-overload]
-        return json.dumps({"type": self.type, **_plain(raw)}, ensure_ascii=False, separators=(",", ":"))
+        return SIGNALLING.encode(self)
 
 
 # ----- kiosk -> backend ---------------------------------------------------------------------------------------
@@ -257,56 +237,15 @@ OFFICER_SENDS = frozenset({"hello", "accept", "answer", "candidate", "reconnecti
 RELAYED = frozenset({"offer", "answer", "candidate", "reconnecting"})
 
 
+SIGNALLING = TaggedCodec("type", MESSAGES, ProtocolError, MAX_MESSAGE_BYTES)
+ICE_SCHEMES = frozenset({"stun", "turn", "turns"})
+
+
 def decode(text: str | bytes) -> Message:
-    if len(text) > MAX_MESSAGE_BYTES:
-        raise ProtocolError("message too large")
-    try:
-        raw = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
-        raise ProtocolError("message is not JSON") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
-        raise ProtocolError("message needs a type")
-    cls = MESSAGES.get(raw.pop("type"))
-    if cls is None:
-        raise ProtocolError("unknown message type")
-    if cls is Accepted:
-        raw["ice_servers"] = tuple(IceServer.from_dict(s) for s in _list(raw.get("ice_servers", [])))
-    elif cls is Ringing:
-        raw["calls"] = tuple(RingingCall.from_dict(c) for c in _list(raw.get("calls", [])))
-    message = _build(cls, raw)
+    """The message in `text`, or ProtocolError: strict JSON types, no unknown fields, ids and codes as below."""
+    message = SIGNALLING.decode(text)
     _check(message)
     return message
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise ProtocolError("expected a list")
-    return value
-
-
-_SIMPLE: dict[str, type | tuple[type, ...]] = {
-    "str": str,
-    "int": int,
-    "str | None": (str, type(None)),
-    "int | None": (int, type(None)),
-}
-
-
-def _build(cls: Any, raw: dict[str, Any]) -> Any:
-    known = {f.name: f for f in fields(cls)}
-    unknown = set(raw) - set(known)
-    if unknown:
-        raise ProtocolError("unknown field in message")
-    for name, spec in known.items():
-        if name not in raw:
-            if spec.default is MISSING and spec.default_factory is MISSING:
-                raise ProtocolError(f"missing field {name}")
-            continue
-        expected = _SIMPLE.get(str(spec.type))
-        value = raw[name]
-        if expected is not None and (not isinstance(value, expected) or isinstance(value, bool)):
-            raise ProtocolError(f"field {name} has the wrong type")
-    return cls(**raw)
 
 
 def _check(message: Message) -> None:
@@ -322,11 +261,7 @@ def _check(message: Message) -> None:
         value = getattr(message, name, None)
         if value is not None and value < 0:
             raise ProtocolError(f"field {name} must not be negative")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if not (k in {"username", "credential"} and v is None)}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+    if isinstance(message, Accepted):
+        for server in message.ice_servers:
+            if not all(url.split(":", 1)[0] in ICE_SCHEMES for url in server.urls):
+                raise ProtocolError("ice server urls must be stun:, turn: or turns:")

@@ -6,15 +6,15 @@ the kiosk, so every chat message says what was typed, what it became and how (th
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from domain.payload import Translation, TranslationHop
+from domain.wire_codec import FORBID_UNKNOWN_KEYS, TaggedCodec, WireFormatError
 
 CHANNEL_LABEL = "chat"
 MAX_CHAT_CHARS = 500
+MAX_DATA_MESSAGE_CHARS = 64 * 1024  # an intake summary of a long form; SCTP itself allows 256 kB
 
 
 class Sender(StrEnum):
@@ -22,7 +22,7 @@ class Sender(StrEnum):
     OFFICER = "officer"
 
 
-class ChatError(ValueError):
+class ChatError(WireFormatError):
     """A data channel message that does not parse; the text names no content."""
 
 
@@ -30,6 +30,8 @@ class ChatError(ValueError):
 class ChatMessage:
     """One chat line. The officer's Dutch arrives untranslated (`translated` None); the kiosk translates it,
     shows it and sends the same message_id back with the translation so the officer sees what was shown."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
 
     message_id: str
     sender: str  # a Sender value
@@ -67,6 +69,7 @@ class ChatMessage:
 
 @dataclass(frozen=True)
 class IntakeItem:
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
     field_id: str
     label: str  # Dutch label for the officer
     value: str  # as the resident entered it, rendered as text
@@ -78,6 +81,8 @@ class IntakeItem:
 class IntakeSummary:
     """What the resident filled in before calling: shown beside the video on the officer's console."""
 
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
     language: str
     case_type: str | None = None
     items: tuple[IntakeItem, ...] = ()
@@ -88,6 +93,8 @@ class Ping:
     """Sent every second by each side; a quiet channel is how the kiosk notices a dead link (aiortc has no
     "disconnected" state and only gives up after 30 s of failed consent checks)."""
 
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
     seq: int
 
 
@@ -95,41 +102,27 @@ class Ping:
 class MediaState:
     """Tells the other side that a microphone or camera was muted."""
 
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
     audio_muted: bool = False
     video_muted: bool = False
 
 
-_KINDS: dict[str, type] = {"chat": ChatMessage, "intake": IntakeSummary, "ping": Ping, "media": MediaState}
-_NAMES = {cls: name for name, cls in _KINDS.items()}
 DataMessage = ChatMessage | IntakeSummary | Ping | MediaState
+KINDS: dict[str, type[DataMessage]] = {"chat": ChatMessage, "intake": IntakeSummary, "ping": Ping, "media": MediaState}
+DATA_CHANNEL: TaggedCodec[DataMessage] = TaggedCodec("kind", KINDS, ChatError, MAX_DATA_MESSAGE_CHARS)
 
 
 def encode(message: DataMessage) -> str:
-    return json.dumps({"kind": _NAMES[type(message)], **asdict(message)}, ensure_ascii=False, separators=(",", ":"))
+    return DATA_CHANNEL.encode(message)
 
 
 def decode(text: str | bytes) -> DataMessage:
-    try:
-        raw = json.loads(text)
-        cls = _KINDS[raw.pop("kind")]
-        if cls is ChatMessage:
-            return _chat(raw)
-        if cls is IntakeSummary:
-            items = tuple(IntakeItem(**item) for item in raw.pop("items", ()))
-            return IntakeSummary(**raw, items=items)
-        message: DataMessage = cls(**raw)
-        return message
-    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-        raise ChatError("not a data channel message") from None
-
-
-def _chat(raw: dict[str, Any]) -> ChatMessage:
-    hops = tuple(TranslationHop(**hop) for hop in raw.pop("hops", ()))
-    message = ChatMessage(**raw, hops=hops)
-    if message.sender not in Sender.__members__.values():
-        raise ValueError("unknown sender")
-    if not isinstance(message.original, str) or len(message.original) > MAX_CHAT_CHARS:
-        raise ValueError("chat text missing or too long")
-    if message.translated is not None and not isinstance(message.translated, str):
-        raise ValueError("translation must be text")
+    """The message in `text`, or ChatError: strict JSON types, no unknown fields, a known sender, short text."""
+    message = DATA_CHANNEL.decode(text)
+    if isinstance(message, ChatMessage):
+        if message.sender not in set(Sender):
+            raise ChatError("unknown sender")
+        if len(message.original) > MAX_CHAT_CHARS:
+            raise ChatError("chat text too long")
     return message

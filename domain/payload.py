@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
+
+from domain.wire_codec import FORBID_UNKNOWN_KEYS, WireFormatError, dumps, loads, to_jsonable
 
 PAYLOAD_FORMAT = 1
 MAX_DEPTH = 12  # answers are at most items -> record -> address/window; anything deeper is not a case
@@ -12,6 +14,7 @@ MAX_DEPTH = 12  # answers are at most items -> record -> address/window; anythin
 
 @dataclass(frozen=True)
 class TranslationHop:
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
     package: str
     version: str
     source: str
@@ -21,6 +24,8 @@ class TranslationHop:
 @dataclass(frozen=True)
 class Translation:
     """A machine translation of one free-text answer into Dutch, with what the officer needs to judge it."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
 
     original: str
     source_language: str
@@ -34,6 +39,7 @@ class Translation:
 
 @dataclass(frozen=True)
 class CasePayload:
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
     case_id: str
     case_type: str
     schema_version: int
@@ -44,22 +50,43 @@ class CasePayload:
     format: int = PAYLOAD_FORMAT
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        """Canonical: sorted keys, so the same case always seals to the same bytes before encryption."""
+        return dumps(self, sort_keys=True).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> CasePayload:
-        """ValueError or TypeError for anything that is not a payload, however it is nested."""
+        """PayloadError (a ValueError) for anything that is not a payload, however it is nested."""
         try:
             raw = json.loads(data.decode("utf-8"))
-        except RecursionError:
-            raise ValueError("nested too deeply") from None
+        except (ValueError, RecursionError):
+            raise PayloadError("malformed CasePayload") from None
         if _depth(raw) > MAX_DEPTH:
-            raise ValueError("nested too deeply")
-        translations = {
-            key: Translation(**{**value, "hops": tuple(TranslationHop(**h) for h in value.get("hops", ()))})
-            for key, value in raw.pop("translations", {}).items()
-        }
-        return cls(**raw, translations=translations)
+            raise PayloadError("malformed CasePayload: nested too deeply")
+        if isinstance(raw, dict) and isinstance(raw.get("translations"), dict):
+            raw["translations"] = {key: _typed_or_unreadable(entry) for key, entry in raw["translations"].items()}
+            data = json.dumps(raw).encode()
+        return loads(cls, data, PayloadError)
+
+
+# A translation record whose values have the wrong types: a resident's case is never refused for its translation
+# metadata, so the backend's normalisation turns this into "no Dutch text, failed", with the original answer.
+UNREADABLE_TRANSLATION = Translation(original="", source_language="", dutch=None, reason="unreadable")
+_TRANSLATION_KEYS = frozenset(f.name for f in fields(Translation))
+_REQUIRED_TRANSLATION_KEYS = frozenset(
+    f.name for f in fields(Translation) if f.default is MISSING and f.default_factory is MISSING
+)
+
+
+def _typed_or_unreadable(entry: Any) -> Any:
+    """An entry with a Translation's keys but values of other types becomes UNREADABLE_TRANSLATION; anything that is
+    not shaped like a translation record at all is left for the strict check to refuse."""
+    if not isinstance(entry, dict) or not _REQUIRED_TRANSLATION_KEYS <= entry.keys() <= _TRANSLATION_KEYS:
+        return entry
+    try:
+        loads(Translation, json.dumps(entry))
+    except WireFormatError:
+        return to_jsonable(UNREADABLE_TRANSLATION)
+    return entry
 
 
 def _depth(value: Any) -> int:
@@ -72,6 +99,10 @@ def _depth(value: Any) -> int:
             if depth <= MAX_DEPTH:
                 stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
+
+
+class PayloadError(WireFormatError):
+    """The sealed bytes are not a case payload. Names no answer."""
 
 
 class PayloadMismatch(ValueError):

@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.forms import FieldType, FormSchema
 from domain.languages import DUTCH
-from domain.payload import Translation, TranslationHop
+from domain.payload import UNREADABLE_TRANSLATION, Translation, TranslationHop
 from domain.plain_text import UnclearText, clean
 from domain.translation_reasons import TranslationReason
 
@@ -50,6 +50,7 @@ def _readable(t: Any) -> bool:
     """The shape a kiosk's translator produces; anything else is not trusted as a translation at all."""
     return (
         isinstance(t, Translation)
+        and t != UNREADABLE_TRANSLATION
         and isinstance(t.original, str)
         and (t.dutch is None or isinstance(t.dutch, str))
         and isinstance(t.low_confidence, bool)

@@ -37,9 +37,18 @@ def test_messages_round_trip(message: call.Message) -> None:
     assert call.decode(message.to_json()) == message
 
 
-def test_ice_servers_drop_empty_credentials_for_the_browser() -> None:
-    raw = json.loads(call.Accepted(CALL_ID, (call.IceServer(("stun:127.0.0.1:3478",)),)).to_json())
-    assert raw["ice_servers"] == [{"urls": ["stun:127.0.0.1:3478"]}]
+def test_the_wire_json_is_what_the_browser_and_the_kiosk_read() -> None:
+    text = call.Accepted(CALL_ID, (call.IceServer(("stun:127.0.0.1:3478",)),)).to_json()
+    assert text == (
+        '{"type":"accepted","call_id":"' + CALL_ID + '",'
+        '"ice_servers":[{"urls":["stun:127.0.0.1:3478"],"username":null,"credential":null}]}'
+    )
+    hangup = call.Hangup(CALL_ID, call.EndReason.NO_ANSWER).to_json()
+    assert hangup == '{"type":"hangup","call_id":"' + CALL_ID + '","reason":"no_answer"}'
+    assert json.loads(call.Candidate(CALL_ID, "").to_json()) == {
+        "type": "candidate", "call_id": CALL_ID, "candidate": "", "sdp_mid": None, "sdp_mline_index": None,
+        "attempt": 0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -56,6 +65,13 @@ def test_ice_servers_drop_empty_credentials_for_the_browser() -> None:
         '{"type": "hangup", "call_id": "0f8e2a4c-1111", "reason": "Resident said: help"}',
         '{"type": "offer", "call_id": "0f8e2a4c-1111", "sdp": "v=0", "attempt": -1}',
         '{"type": "offer", "call_id": "0f8e2a4c-1111", "sdp": "v=0", "attempt": true}',
+        '{"type": "offer", "call_id": "0f8e2a4c-1111", "sdp": "v=0", "attempt": 1.5}',
+        '{"type": "offer", "call_id": "0f8e2a4c-1111", "sdp": "v=0", "attempt": "1"}',
+        '{"type": "accepted", "call_id": "0f8e2a4c-1111", "ice_servers": [{"urls": ["stun:x"], "extra": 1}]}',
+        '{"type": "accepted", "call_id": "0f8e2a4c-1111", "ice_servers": {"urls": ["stun:x"]}}',
+        '{"type": "ringing", "calls": [{"call_id": "0f8e2a4c-1111"}]}',
+        "[" * 5000 + "]" * 5000,
+        '{"type": "offer", "call_id": "0f8e2a4c-1111", "sdp": ' + "[" * 3000 + "]" * 3000 + "}",
         '{"type": "accepted", "call_id": "0f8e2a4c-1111", "ice_servers": [{"urls": ["http://x"]}]}',
         '{"type": "request", "call_id": "0f8e2a4c-1111", "session": "s", "language": "ar"}',
         '{"type": "offer", "call_id": "0f8e2a4c-1111", "sdp": "' + "a" * call.MAX_MESSAGE_BYTES + '"}',
@@ -122,6 +138,11 @@ def test_data_channel_messages_round_trip(message: chat.DataMessage) -> None:
         "{",
         '{"kind": "video"}',
         '{"kind": "ping"}',
+        '{"kind": "ping", "seq": "3"}',
+        '{"kind": "media", "audio_muted": "yes"}',
+        '{"kind": "media", "audio_muted": 1}',
+        '{"kind": "ping", "seq": 1, "note": "x"}',
+        '{"kind": "chat", "message_id": "m", "sender": "officer", "original": 5, "source_language": "nl"}',
         '{"kind": "chat", "message_id": "m", "sender": "robot", "original": "x", "source_language": "nl"}',
         '{"kind": "chat", "message_id": "m", "sender": "officer", "original": "' + "x" * 501 + '", '
         '"source_language": "nl"}',

@@ -116,7 +116,10 @@ function beep() {
 
 // ----- the call ------------------------------------------------------------------------------------------
 function startCall(message) {
-  const call = { id: message.call_id, ice: message.ice_servers || [], pc: null, attempt: -1, channel: null,
+  // a STUN server comes with username and credential null: RTCIceServer would read them as the text "null"
+  const ice = (message.ice_servers || []).map(({ urls, username, credential }) =>
+    username == null ? { urls } : { urls, username, credential });
+  const call = { id: message.call_id, ice, pc: null, attempt: -1, channel: null,
     local: null, muted: false, heardAt: performance.now(), pinger: null };
   state.call = call;
   renderRinging();
