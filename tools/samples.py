@@ -49,6 +49,24 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "nuisance_kind": "noise", **WHEN, **WHERE, "description": "Loud music every night after midnight.",
         "tip_name": "", "consent_truthful": True,
     },
+    "suspicious_tip": {
+        "suspicious_kind": "door_handles", **WHEN, **WHERE,
+        "people_description": "Two young men in dark jackets, one with a red cap", "licence_plate": "12-ABC-3",
+        "description": "They tried the door handles of the cars along the street.",
+        "tip_name": "", "consent_truthful": True,
+    },
+    "drugs_tip": {
+        "drugs_kind": "cannabis_farm", **WHEN, **WHERE,
+        "description": "A strong smell and a humming sound from the house; the windows are covered.",
+        "tip_name": "", "consent_truthful": True,
+    },
+    "stolen_bike_seen_tip": {
+        "bike_seen_kind": "online", "bike_brand": "Batavus", "bike_colour": "black", "seen_frame_number": "BA 7654321",
+        "seen_when": WHEN["when"], "seen_where": {"city": "Emmen"}, "where_details": "pick up near the station",
+        "advert_link": "https://www.marktplaats.nl/v/fietsen/m2093481234",
+        "description": "The same seller offers five nearly new bikes for 50 euros each.",
+        "tip_name": "", "consent_truthful": True,
+    },
 }
 
 # Strings that must never appear in plaintext in a database file, a log or a usage event.

@@ -10,11 +10,14 @@ from domain.forms import CaseKind, FieldType, FormCatalog, SchemaError, default_
 FORMS_DIR = default_assets_dir() / "forms"
 
 
+TIPS = ("nuisance_tip", "suspicious_tip", "drugs_tip", "stolen_bike_seen_tip")
+
+
 def test_catalog_offers_every_case_type_in_order() -> None:
     catalog = FormCatalog.load(FORMS_DIR)
-    assert catalog.case_types() == ("bike_theft", "theft", "vandalism", "online_fraud", "nuisance_tip")
-    assert catalog.get("nuisance_tip").kind is CaseKind.MELDING
-    assert {s.kind for s in catalog if s.case_type != "nuisance_tip"} == {CaseKind.AANGIFTE}
+    assert catalog.case_types() == ("bike_theft", "theft", "vandalism", "online_fraud", *TIPS)
+    assert {catalog.get(case_type).kind for case_type in TIPS} == {CaseKind.MELDING}
+    assert {s.kind for s in catalog if s.case_type not in TIPS} == {CaseKind.AANGIFTE}
 
 
 def test_every_aangifte_asks_contact_and_consent() -> None:
@@ -24,6 +27,16 @@ def test_every_aangifte_asks_contact_and_consent() -> None:
             assert step_ids[-2:] == ["contact", "consent"]
             assert {"first_name", "last_name", "phone"} <= personal_field_ids(schema)
         assert any(f.translate for f in schema.all_fields()), schema.case_type
+
+
+def test_every_tip_is_short_and_asks_no_name() -> None:
+    """A tip (melding) may be given without a name, and asks at most three steps before the common ones."""
+    for case_type in TIPS:
+        schema = FormCatalog.load(FORMS_DIR).get(case_type)
+        step_ids = [s.id for s in schema.steps]
+        assert step_ids[-2:] == ["contact_optional", "consent_tip"], case_type
+        assert len(step_ids) <= 5, case_type
+        assert schema.field("description").required, case_type
 
 
 def test_online_fraud_asks_what_internetaangifte_asks() -> None:
