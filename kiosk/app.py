@@ -128,7 +128,7 @@ class KioskApp(App):
         overlay = self.root.ids.idle_overlay
         if overlay.shown:
             text = "\n".join([self.ui.text("idle.title", self.lang),
-                              self.ui.text("idle.text", self.lang, seconds=int(overlay.seconds))])
+                              self.ui.text(overlay.text_key, self.lang, seconds=int(overlay.seconds))])
             language = self.lang
         if text:
             speaker.speak(text, language)
@@ -136,19 +136,24 @@ class KioskApp(App):
 
     def toggle_large_text(self) -> None:
         self.theme.large_text = not self.theme.large_text
-        self._touch()
+        self.note_activity()
 
     def toggle_contrast(self) -> None:
         self.theme.high_contrast = not self.theme.high_contrast
-        self._touch()
+        self.note_activity()
 
     def ask_stop(self) -> None:
+        """"Stoppen": before the case is saved it asks first (everything typed is wiped, nothing is sent); after,
+        there is nothing to lose, so the session ends at once with the thank-you screen."""
+        if self.flow.case_saved:
+            self.touches.finish()
+            return
         self.root.ids.stop_overlay.shown = True
-        self._touch()
+        self.note_activity()
 
     def close_stop(self) -> None:
         self.root.ids.stop_overlay.shown = False
-        self._touch()
+        self.note_activity()
 
     def confirm_stop(self) -> None:
         self.root.ids.stop_overlay.shown = False
@@ -207,6 +212,7 @@ class KioskApp(App):
         overlay.shown = state.idle_warning
         if state.idle_warning:
             overlay.seconds = round(self.flow.seconds_left())
+            overlay.text_key = "idle.text_sent" if self.flow.case_saved else "idle.text"
             self.root.ids.stop_overlay.shown = False
 
     def show_end(self) -> None:
@@ -228,7 +234,9 @@ class KioskApp(App):
         if self.services.speaker is not None:
             self.services.speaker.stop()
 
-    def _touch(self) -> None:
+    def note_activity(self) -> None:
+        """The resident touched, scrolled or dragged somewhere (KioskRoot calls this for every touch): the
+        inactivity timer starts again."""
         if self.in_session:
             self.flow.extend()
             self._show_idle(self.flow.state)

@@ -38,9 +38,12 @@ class AttractScreen(KioskScreen):
         return False
 
     def on_touch_up(self, touch: Any) -> bool:
+        """A touch on the red 112 card opens the 112 screen in the language it shows; anywhere else starts."""
         if touch.grab_current is self:
             touch.ungrab(self)
-            if self.collide_point(*touch.pos):
+            if self.ids.emergency_card.collide_point(*touch.pos):
+                self.touches.emergency(self.cycle_lang)
+            elif self.collide_point(*touch.pos):
                 self.touches.start()
             return True
         return False

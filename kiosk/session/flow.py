@@ -133,6 +133,14 @@ class SessionFlow:
         self._emit(EventKind.SESSION_START)
         return self._go(FlowState(Screen.LANGUAGE))
 
+    def emergency(self, code: str) -> FlowState:
+        """The 112 card on the attract screen: a session that opens on the 112 screen, in the language the card
+        was showing when it was touched; back leads to the choice of language."""
+        self._expect(Screen.ATTRACT, Screen.END)
+        language(code)  # refuses unknown codes
+        self.start()
+        return self._go(replace(self.state, screen=Screen.EMERGENCY, language=code))
+
     def choose_language(self, code: str) -> FlowState:
         self._expect(Screen.LANGUAGE)
         language(code)  # refuses unknown codes
@@ -163,7 +171,7 @@ class SessionFlow:
 
     def talk_to_officer(self) -> FlowState:
         """Open a video call from anywhere in the intake; back() from the call returns to where the resident was."""
-        self._expect(Screen.TRIAGE, Screen.SERVICE, Screen.FORM, Screen.REVIEW, Screen.CONSENT)
+        self._expect(Screen.TRIAGE, Screen.NON_URGENT, Screen.SERVICE, Screen.FORM, Screen.REVIEW, Screen.CONSENT)
         self._touch()
         self._before_call = self.state
         return self._go(replace(self.state, screen=Screen.CALL))
@@ -204,6 +212,8 @@ class SessionFlow:
             return self._enter_step(len(self.form_steps()) - 1)
         if screen is Screen.CONSENT:
             return self._go(replace(self.state, screen=Screen.REVIEW, step_id=None, errors={}))
+        if screen is Screen.EMERGENCY and self.state.triage is None:  # came straight from the attract screen
+            return self._go(replace(self.state, screen=Screen.LANGUAGE))
         if screen is Screen.CALL and self._before_call is not None:
             before, self._before_call = self._before_call, None
             return self._go(replace(before, errors={}))
@@ -271,7 +281,8 @@ class SessionFlow:
         return self.state
 
     def to_rating(self) -> FlowState:
-        self._expect(Screen.RECEIPT, Screen.EMERGENCY, Screen.NON_URGENT, Screen.CALL)
+        """Asked only of a resident who used a service: never after the 112 screen."""
+        self._expect(Screen.RECEIPT, Screen.NON_URGENT, Screen.CALL)
         self._touch()
         return self._go(replace(self.state, screen=Screen.RATING))
 
@@ -287,12 +298,17 @@ class SessionFlow:
         self._expect(Screen.RECEIPT, Screen.RATING, Screen.EMERGENCY, Screen.NON_URGENT, Screen.CALL, Screen.END)
         return self._end(abandon=None)
 
+    @property
+    def case_saved(self) -> bool:
+        """The resident's case is in the outbox: stopping now wipes the screen, not the case."""
+        return self.state.receipt is not None
+
     def cancel(self) -> FlowState:
-        """The resident stops: nothing is sent, everything typed is wiped."""
+        """The resident stops: before a case was saved nothing is sent and everything typed is wiped; after, the
+        session ends as finishing it does."""
         if self.state.screen is Screen.ATTRACT:
             return self.state
-        submitted = self.state.receipt is not None
-        return self._end(abandon=None if submitted else AbandonReason.CANCEL)
+        return self._end(abandon=None if self.case_saved else AbandonReason.CANCEL)
 
     # ----- inactivity ----------------------------------------------------------------------------------------
     def tick(self) -> FlowState:
@@ -302,8 +318,7 @@ class SessionFlow:
         now = self._clock()
         if self.state.idle_warning:
             if self.state.idle_deadline is not None and now >= self.state.idle_deadline:
-                submitted = self.state.receipt is not None
-                return self._end(abandon=None if submitted else AbandonReason.TIMEOUT)
+                return self._end(abandon=None if self.case_saved else AbandonReason.TIMEOUT)
         elif now - self._last_activity >= self._idle_warning:
             self.state = replace(self.state, idle_warning=True, idle_deadline=now + self._idle_extend)
         return self.state

@@ -44,6 +44,9 @@ class Touches:
     def start(self) -> FlowState:
         return self._shown(self._flow.start())
 
+    def emergency(self, code: str) -> FlowState:
+        return self._shown(self._flow.emergency(code))
+
     def choose_language(self, code: str) -> FlowState:
         state = self._flow.choose_language(code)
         self._stage.language_chosen(state.language or DUTCH)

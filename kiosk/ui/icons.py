@@ -125,6 +125,11 @@ class Icon(Widget):
     def _draw_play(self, cx: float, cy: float, r: float, w: float) -> None:
         Triangle(points=[cx - r * 0.4, cy + r * 0.55, cx - r * 0.4, cy - r * 0.55, cx + r * 0.6, cy])
 
+    def _draw_video(self, cx: float, cy: float, r: float, w: float) -> None:
+        """A video camera: a body and its lens cone, for the buttons that start a video call."""
+        Line(rounded_rectangle=(cx - r * 0.9, cy - r * 0.5, r * 1.15, r * 1.0, r * 0.15), width=w * 0.8)
+        Triangle(points=[cx + r * 0.3, cy, cx + r * 0.9, cy + r * 0.45, cx + r * 0.9, cy - r * 0.45])
+
     def _draw_dot(self, cx: float, cy: float, r: float, w: float) -> None:
         Ellipse(pos=(cx - r * 0.3, cy - r * 0.3), size=(r * 0.6, r * 0.6))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty, NumericProperty
+from kivy.app import App
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 
 
@@ -29,6 +30,7 @@ class Overlay(FloatLayout):
 
 class IdleOverlay(Overlay):
     seconds = NumericProperty(0)
+    text_key = StringProperty("idle.text")  # "idle.text_sent" once the case is saved: no answers are lost then
 
 
 class StopOverlay(Overlay):
@@ -36,4 +38,18 @@ class StopOverlay(Overlay):
 
 
 class KioskRoot(FloatLayout):
-    pass
+    """Every touch, scroll or drag anywhere is the resident's activity, also one no button reacts to (reading the
+    review while scrolling it). While the inactivity warning shows, only its own buttons answer it: a touch behind
+    the dimmed layer neither changes an answer nor quietly dismisses the warning."""
+
+    def on_touch_down(self, touch: Any) -> bool:
+        self._activity()
+        return bool(super().on_touch_down(touch))
+
+    def on_touch_move(self, touch: Any) -> bool:
+        self._activity()
+        return bool(super().on_touch_move(touch))
+
+    def _activity(self) -> None:
+        if not self.ids.idle_overlay.shown:
+            App.get_running_app().note_activity()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from domain.forms import FormCatalog, default_assets_dir
+from domain.languages import UnknownLanguage
 from domain.payload import CasePayload, Translation
 from domain.usage import check_event
 from domain.wire import UsageEvent
@@ -157,7 +158,9 @@ def test_services_follow_triage(kit) -> None:
     flow.start()
     flow.choose_language("en")
     flow.choose_triage("tip")
-    assert [s.case_type for s in flow.services()] == ["nuisance_tip"]
+    assert [s.case_type for s in flow.services()] == [
+        "nuisance_tip", "suspicious_tip", "drugs_tip", "stolen_bike_seen_tip",
+    ]
     with pytest.raises(FlowError):
         flow.choose_service("bike_theft")
     flow.back()
@@ -267,3 +270,51 @@ def test_a_call_chosen_at_triage_goes_back_to_triage(kit) -> None:
     flow.choose_triage("call")
     flow.back()
     assert flow.state.screen is Screen.TRIAGE  # not the earlier session's form: nothing of it is remembered
+
+
+def test_the_112_screen_asks_no_rating(kit) -> None:
+    flow, _, events, _ = kit
+    flow.start()
+    flow.choose_language("ar")
+    flow.choose_triage("emergency")
+    with pytest.raises(FlowError):
+        flow.to_rating()
+    assert flow.finish().screen is Screen.ATTRACT
+    assert "rating" not in events.kinds() and "abandon" not in events.kinds()
+
+
+def test_the_112_card_on_the_attract_screen_opens_the_112_screen_in_the_language_it_showed(kit) -> None:
+    flow, _, events, _ = kit
+    state = flow.emergency("uk")
+    assert (state.screen, state.language) == (Screen.EMERGENCY, "uk")
+    assert events.kinds() == ["session_start"]
+    assert flow.back().screen is Screen.LANGUAGE  # not a triage the resident never saw
+    flow.choose_language("fa")
+    flow.choose_triage("emergency")
+    assert flow.back().screen is Screen.TRIAGE
+    flow.cancel()
+    with pytest.raises(UnknownLanguage):
+        flow.emergency("xx")
+    assert flow.state.screen is Screen.ATTRACT and events.kinds().count("session_start") == 1
+
+
+def test_a_video_call_from_the_0900_screen_returns_there(kit) -> None:
+    flow, *_ = kit
+    flow.start()
+    flow.choose_language("nl")
+    flow.choose_triage("non_urgent")
+    assert flow.talk_to_officer().screen is Screen.CALL
+    assert flow.back().screen is Screen.NON_URGENT
+
+
+def test_stopping_after_the_case_is_saved_is_no_abandon(kit) -> None:
+    flow, outbox, events, _ = kit
+    walk_to_review(flow, "nuisance_tip", "nl")
+    assert not flow.case_saved
+    flow.confirm_review()
+    fill_step(flow, ANSWERS["nuisance_tip"])
+    flow.submit()
+    assert flow.case_saved and len(outbox.cases) == 1
+    flow.cancel()
+    assert flow.state.screen is Screen.ATTRACT and not flow.case_saved
+    assert "abandon" not in events.kinds() and len(outbox.cases) == 1

@@ -69,7 +69,7 @@ def test_rating_and_finishing_start_the_thank_you_screen_before_showing(forms: F
     _, touches, stage = make(forms)
     touches.start()
     touches.choose_language("nl")
-    touches.choose_triage("emergency")
+    touches.choose_triage("non_urgent")
     touches.to_rating()
     stage.calls.clear()
     state = touches.rate(4) if ending == "rate" else touches.finish()

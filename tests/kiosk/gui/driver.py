@@ -190,6 +190,20 @@ class Driver:
         self.call(lambda: self._touch(x, y))
         self.frames(2)
 
+    def drag(self, x: float, y: float, dy: float, moves: int = 5) -> None:
+        """A finger put down at (x, y), moved by dy in a few steps and lifted: a scroll, as a resident reads."""
+        from kivy.tests.common import UnitTestTouch
+
+        def finger() -> None:
+            touch = UnitTestTouch(x, y)
+            touch.touch_down()
+            for step in range(1, moves + 1):
+                touch.touch_move(x, y + dy * step / moves)
+            touch.touch_up()
+
+        self.call(finger)
+        self.frames(2)
+
     @staticmethod
     def _touch(x: float, y: float) -> Any:
         from kivy.tests.common import UnitTestTouch

@@ -3,6 +3,7 @@ test must steer (the sender's status, a translator with known output, a speaker 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -13,6 +14,8 @@ from typing import Any
 
 from domain.forms import FormCatalog
 from domain.payload import CasePayload, Translation
+from domain.wire import UsageEvent
+from domain.wire_codec import from_jsonable
 from kiosk.delivery.outbox import SqlOutbox
 from kiosk.ports import SenderState, SenderStatus
 from kiosk.settings import Settings
@@ -90,6 +93,14 @@ class Kit:
         with sqlite3.connect(self.outbox_file) as connection:
             rows = connection.execute("SELECT sealed FROM cases ORDER BY id").fetchall()
         return [CasePayload.from_json(self.keys.open(row[0])) for row in rows]
+
+    def events(self) -> list[UsageEvent]:
+        """Every usage event the kiosk recorded, in order: those written as batches (the app flushes at its
+        stop) and those still buffered."""
+        with sqlite3.connect(self.outbox_file) as connection:
+            rows = connection.execute("SELECT events FROM event_batches ORDER BY id").fetchall()
+        written = [from_jsonable(UsageEvent, raw) for row in rows for raw in json.loads(row[0])]
+        return written + list(self.outbox._events)
 
 
 def make_kit(settings: Settings, translator: Any = None, speaker: Any = None, printer: Any = None) -> Kit:

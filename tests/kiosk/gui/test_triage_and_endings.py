@@ -1,0 +1,151 @@
+"""What the triage promises and how a session ends, seen on the real screens: the 112 card and the 112 screen (no
+rating after it), a video call offered where the kiosk tells the resident to talk to an officer, "Stoppen" after
+the case was saved, and scrolling that counts as the resident's activity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kiosk.session.states import Screen
+from tests.kiosk.gui.conftest import ARTIFACTS, FakeClock
+from tests.kiosk.gui.driver import Driver, run_app
+from tests.kiosk.gui.support import make_kit
+from tests.kiosk.gui.test_screens import go
+from tools.samples import ANSWERS
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "fa", "uk"])
+def test_the_112_card_opens_the_112_screen_and_done_asks_no_rating(make_app, kiosk_settings, language) -> None:
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services)
+
+    def steps(d: Driver) -> None:
+        d.call(lambda: setattr(app.screen("attract"), "cycle_lang", language))  # the card shows that language now
+        d.tap("attract.emergency")
+        assert d.screen() == "emergency"
+        assert d.call(lambda: app.flow.state.language) == language
+        d.screenshot(f"{language}_40_emergency_from_attract")
+        d.tap("nav.back")
+        assert d.screen() == "language"  # the resident never saw a triage: they choose their language
+        d.tap(f"language.{language}")
+        assert d.has("triage.emergency.text")  # what counts as an emergency is said on the triage itself
+        d.screenshot(f"{language}_41_triage")
+        d.tap("triage.emergency")
+        d.tap("nav.done")
+        assert d.screen() == "end" and not d.has("rating.5")
+        assert d.call(lambda: app.flow.state.screen) is Screen.ATTRACT
+
+    run_app(app, steps, ARTIFACTS)
+    kinds = [event.kind for event in kit.events()]
+    assert "rating" not in kinds and "abandon" not in kinds
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "fa", "uk"])
+def test_a_video_call_is_offered_on_the_0900_and_service_screens(make_app, kiosk_settings, language) -> None:
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services)
+
+    def steps(d: Driver) -> None:
+        go(d, ("start",), ("choose_language", language), ("choose_triage", "non_urgent"))
+        d.screenshot(f"{language}_42_non_urgent")
+        d.tap("non_urgent.call")
+        assert d.screen() == "call"
+        go(d, ("back",))
+        assert d.screen() == "non_urgent"
+        go(d, ("back",), ("choose_triage", "tip"))
+        d.screenshot(f"{language}_43_tips")
+        for case_type in ("nuisance_tip", "suspicious_tip", "drugs_tip", "stolen_bike_seen_tip"):
+            assert d.has(f"service.{case_type}")
+        d.tap("service.call")
+        assert d.screen() == "call"
+        go(d, ("back",))
+        assert d.screen() == "service"
+
+    run_app(app, steps, ARTIFACTS)
+
+
+def submit_a_tip(d: Driver, language: str) -> None:
+    """Through the app's touches, as test_screens.go does: getting there by touch is the intake tests' job."""
+    answers = ANSWERS["nuisance_tip"]
+    touches, flow = d.app.touches, d.app.flow
+
+    def fill_and_submit() -> None:
+        touches.start()
+        touches.choose_language(language)
+        touches.choose_triage("tip")
+        touches.choose_service("nuisance_tip")
+        while flow.state.screen is Screen.FORM:
+            for spec in flow.current_step().fields:
+                if spec.id in answers:
+                    touches.answer(spec.id, answers[spec.id])
+            touches.next()
+        touches.confirm_review()
+        for spec in flow.current_step().fields:
+            touches.answer(spec.id, answers[spec.id])
+        touches.submit()
+
+    d.call(fill_and_submit)
+    d.frames(3)
+    assert d.screen() == "receipt"
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "fa"])
+def test_stopping_after_the_case_is_saved_does_not_say_nothing_is_sent(make_app, kiosk_settings, language) -> None:
+    clock = FakeClock()
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services, clock=clock)
+
+    def steps(d: Driver) -> None:
+        submit_a_tip(d, language)
+        clock.now += kiosk_settings.idle_warning_seconds
+        d.call(app.tick)
+        assert d.text_of("idle.seconds") == app.ui.text(
+            "idle.text_sent", language, seconds=int(kiosk_settings.idle_extend_seconds))
+        d.screenshot(f"{language}_44_idle_after_sending")
+        d.tap("idle.extend")
+        d.tap("tool.stop")
+        assert not d.has("stop.confirm")  # no "everything is wiped, nothing goes to the police"
+        assert d.screen() == "end"
+
+    run_app(app, steps, ARTIFACTS)
+    assert [case.case_type for case in kit.cases()] == ["nuisance_tip"]
+    assert "abandon" not in [event.kind for event in kit.events()]
+
+
+def test_scrolling_the_review_counts_as_activity(make_app, kiosk_settings) -> None:
+    clock = FakeClock()
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services, clock=clock)
+    warn = kiosk_settings.idle_warning_seconds
+
+    def steps(d: Driver) -> None:
+        go(d, ("start",), ("choose_language", "ar"), ("choose_triage", "report"), ("choose_service", "theft"))
+        answers = ANSWERS["theft"]
+
+        def to_review() -> None:
+            flow = app.flow
+            while flow.state.screen is Screen.FORM:
+                for spec in flow.current_step().fields:
+                    if spec.id in answers:
+                        app.touches.answer(spec.id, answers[spec.id])
+                app.touches.next()
+
+        d.call(to_review)
+        d.frames(3)
+        assert d.screen() == "review"
+        screen: Any = d.call(lambda: app.screen("review"))
+        x, y = d.call(lambda: screen.to_window(*screen.center))
+        for _ in range(3):  # reading for longer than the warning takes, scrolling now and then
+            clock.now += warn - 10
+            d.call(app.tick)
+            assert d.screen() == "review" and not d.has("idle.extend")
+            d.drag(x, y, -120)
+        clock.now += warn
+        d.call(app.tick)
+        assert d.screen() == "review" and d.has("idle.extend")  # with no touch at all the warning does come
+
+    run_app(app, steps, ARTIFACTS)
