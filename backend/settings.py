@@ -48,7 +48,6 @@ class Settings:
     call_turn_urls: str = ""  # comma-separated turn:/turns: URLs of a coturn with use-auth-secret
     call_turn_secret: str = ""  # coturn's static-auth-secret: per-call credentials are HMACs, never stored
     call_turn_ttl_seconds: int = 600
-    call_default_wait_seconds: int = 60  # expected wait per queue place until calls have been answered
 
     @property
     def forms_dir(self) -> Path:

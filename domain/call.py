@@ -101,7 +101,7 @@ class QueueStatus(Message):
     type: ClassVar[str] = "queue"
     call_id: str
     position: int  # 1 = next to be answered
-    expected_wait_s: int
+    expected_wait_s: int | None  # from recently answered calls; None when there are none or no officer is online
     officers_online: int
 
 

@@ -78,7 +78,6 @@ class CallQueue:
     ice_servers: Callable[[str], tuple[IceServer, ...]]  # per call: TURN credentials are short-lived
     clock: Callable[[], float]  # monotonic seconds
     wall_clock: Callable[[], datetime]
-    default_wait_s: float = 60.0
     _calls: dict[str, LiveCall] = field(default_factory=dict)
     _waiting: list[str] = field(default_factory=list)  # call ids, oldest first
     _officers: list[OfficerLine] = field(default_factory=list)
@@ -176,9 +175,13 @@ class CallQueue:
     def officers_online(self) -> int:
         return len(self._officers)
 
-    def expected_wait_s(self, position: int) -> int:
-        mean = statistics.fmean(self._answer_times) if self._answer_times else self.default_wait_s
-        return round(mean * position)
+    def expected_wait_s(self, position: int) -> int | None:
+        """The mean time the recent calls waited for an answer, times the queue place. Never a guess: None before
+        any call was answered, and None while no officer is online (nobody can answer then, however quick the last
+        ones were)."""
+        if not self._answer_times or not self._officers:
+            return None
+        return round(statistics.fmean(self._answer_times) * position)
 
     # ----- inside --------------------------------------------------------------------------------------------
     def _other_side(self, call: LiveCall, sender: Peer) -> Peer | None:

@@ -127,9 +127,14 @@ class CallScreen(KioskScreen):
             self._ended(view)
         else:
             self.status_key = STATUS_KEYS[view.phase]
-        self.position = view.position or 0
-        self.wait_minutes = max(1, math.ceil((view.expected_wait_s or 0) / 60))
+        # Waiting says only what is true now: with no officer online, or none answering in time, that nobody can
+        # answer, and the call-back and 0900-8844 at once; a place and a wait only while someone can answer.
         nobody = view.phase is CallPhase.WAITING and (view.no_answer or view.officers_online == 0)
+        if nobody:
+            self.status_key = "call.no_answer"
+        self.position = 0 if nobody else view.position or 0
+        wait = None if nobody else view.expected_wait_s
+        self.wait_minutes = 0 if wait is None else max(1, math.ceil(wait / 60))
         self.alternatives = nobody or (self.failed and view.phase is CallPhase.ENDED)
         if view.chat != self._shown_lines:
             self._show_chat(view.chat)
@@ -213,7 +218,8 @@ class CallScreen(KioskScreen):
         self._stop_keeping()
         self._show_buttons()
         self.phase, self.status_key = "idle", "call.intro"
-        self.position, self.alternatives, self.failed, self.muted, self.chat_text = 0, False, False, False, ""
+        self.position, self.wait_minutes = 0, 0
+        self.alternatives, self.failed, self.muted, self.chat_text = False, False, False, ""
         self.ids.video.detach()
         self.ids.keyboard.detach()
         self.ids.chat.clear_widgets()

@@ -72,7 +72,6 @@ def queue(clock: Clock, events: list[UsageEvent]) -> CallQueue:
         ice_servers=lambda call_id: STUN,
         clock=clock,
         wall_clock=lambda: datetime(2026, 11, 29, 12, tzinfo=UTC),
-        default_wait_s=60,
     )
 
 
@@ -103,7 +102,8 @@ def test_a_request_rings_every_console_and_tells_the_kiosk_its_place(queue: Call
             (call.call_id, "ar", "theft", "kiosk-1")
         ]
     status = kiosk.last(QueueStatus)
-    assert status == QueueStatus(call.call_id, position=1, expected_wait_s=60, officers_online=2)
+    # no call answered yet: no wait is promised, none is made up
+    assert status == QueueStatus(call.call_id, position=1, expected_wait_s=None, officers_online=2)
 
 
 def test_exactly_one_officer_wins_a_call(queue: CallQueue) -> None:
@@ -148,6 +148,11 @@ def test_queue_positions_move_up_and_waits_follow_answered_calls(queue: CallQueu
     assert [(k.last(QueueStatus).position, k.last(QueueStatus).expected_wait_s) for k in kiosks[1:]] == [
         (1, 30),
         (2, 60),
+    ]
+    queue.officer_left(line)
+    # the last officer went: however quick the answers were, nobody can answer now
+    assert [(k.last(QueueStatus).expected_wait_s, k.last(QueueStatus).officers_online) for k in kiosks[2:]] == [
+        (None, 0)
     ]
 
 

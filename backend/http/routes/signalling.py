@@ -98,7 +98,6 @@ def install_calls(app: FastAPI, services: Services) -> CallQueue:
         ice_servers=ice.servers_for,
         clock=time.monotonic,
         wall_clock=services.clock,
-        default_wait_s=services.settings.call_default_wait_seconds,
     )
     state = running(app)
     state.calls, state.call_events = queue, writer

@@ -76,10 +76,12 @@ def test_the_officer_appears_on_the_kiosk_screen(
         d.screenshot("call_01_intro")
         d.tap("call.start")
         screen = d.call(lambda: app.screen("call"))
-        # nobody online yet: the queue place, and the call-back and 0900-8844 right away
-        until(lambda: d.call(lambda: (screen.phase, screen.position, screen.alternatives)) == ("waiting", 1, True),
-              "the queue place and the alternatives")  # fmt: skip
-        assert d.has("call.callback_button") and d.has("call.call_number") and d.has("call.expected_wait")
+        # nobody online yet: that nobody can answer now, and the call-back and 0900-8844 right away (no queue place,
+        # no wait: nobody is there to answer)
+        until(lambda: d.call(lambda: (screen.phase, screen.status_key, screen.alternatives))
+              == ("waiting", "call.no_answer", True), "nobody can answer, and the alternatives")  # fmt: skip
+        assert d.has("call.callback_button") and d.has("call.call_number")
+        assert not d.has("call.expected_wait") and not d.has("call.queue_position")
         d.screenshot("call_02_waiting_nobody_online")
         officers.append(officer := AiortcOfficer(process.url, OFFICER, PASSWORD))
         video = screen.ids.video

@@ -149,3 +149,53 @@ def test_scrolling_the_review_counts_as_activity(make_app, kiosk_settings) -> No
         assert d.screen() == "review" and d.has("idle.extend")  # with no touch at all the warning does come
 
     run_app(app, steps, ARTIFACTS)
+
+
+class StillHandle:
+    """A call handle that stays where the test puts it: the screen is shown CallViews one by one."""
+
+    def __init__(self, call_id: str) -> None:
+        self.call_id = call_id
+
+    def hang_up(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "fa", "uk"])
+def test_waiting_for_an_officer_says_only_what_is_true(make_app, kiosk_settings, language: str) -> None:
+    from kiosk.call.session import CallPhase, CallView
+
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services)
+
+    def steps(d: Driver) -> None:
+        go(d, ("start",), ("choose_language", language), ("choose_triage", "call"))
+        screen: Any = d.call(lambda: app.screen("call"))
+        assert d.has("call.video_hint")  # the dark box says the officer will appear there
+        d.screenshot(f"{language}_45_call_before")
+        d.call(lambda: setattr(screen, "handle", StillHandle("c1")))
+
+        def show(**view: Any) -> None:
+            d.call(lambda: screen._show(CallView("c1", CallPhase.WAITING, **view)))
+            d.frames(3)
+
+        show(position=1, expected_wait_s=None, officers_online=0)
+        assert d.call(lambda: screen.status_key) == "call.no_answer"  # not "an officer will answer soon"
+        assert d.has("call.callback_button") and d.has("call.call_number")
+        assert not d.has("call.queue_position") and not d.has("call.expected_wait")
+        d.screenshot(f"{language}_46_call_nobody_online")
+
+        show(position=2, expected_wait_s=None, officers_online=1)
+        assert d.call(lambda: screen.status_key) == "call.waiting"
+        assert d.text_of("call.queue_position") == app.ui.text("call.queue_position", language, position=2)
+        assert not d.has("call.expected_wait")  # no call answered lately: no wait is made up
+        assert not d.has("call.callback_button")
+
+        show(position=2, expected_wait_s=150, officers_online=1)
+        assert d.text_of("call.expected_wait") == app.ui.text("call.expected_wait", language, minutes=3)
+
+        show(position=2, expected_wait_s=150, officers_online=1, no_answer=True)
+        assert d.call(lambda: screen.status_key) == "call.no_answer"
+        assert d.has("call.callback_button") and not d.has("call.expected_wait")
+
+    run_app(app, steps, ARTIFACTS)
