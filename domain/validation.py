@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import phonenumbers
+
 from domain.forms import Field, FieldType, FormSchema
 from domain.plain_text import UnclearText, clean, is_blank
 
@@ -18,6 +20,8 @@ MAX_AMOUNT_CENTS = 100_000_000  # one million euros
 EARLIEST_YEAR = 1900  # no date or time in a case lies before it
 # A resident may be a minute ahead of the kiosk clock; anything later is a typing mistake.
 CLOCK_SLACK = timedelta(minutes=5)
+HOME_REGION = "NL"  # a number without a country code is a Dutch one
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9\s\-().]{6,30}")
 
 
 @dataclass(frozen=True)
@@ -73,16 +77,21 @@ def check_postcode(value: Any) -> str:
 
 
 def check_phone(value: Any) -> str:
-    digits = re.sub(r"[\s\-().]", "", _text(value))
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if re.fullmatch(r"0[1-9][0-9]{8}", digits):
-        return "+31" + digits[1:]
-    if re.fullmatch(r"\+31[1-9][0-9]{8}", digits):
-        return digits
-    if re.fullmatch(r"\+(?!31)[1-9][0-9]{7,14}", digits):
-        return digits  # a visitor's foreign number, E.164
-    raise Invalid("invalid_phone")
+    """A number an officer can dial, as E.164: Dutch ones as dialled at home (06-12345678, 050 123 4567) and foreign
+    ones with their country code (+48 601 234 567, 0048 ...), checked against each country's numbering plan by the
+    phonenumbers library. Only digits, spaces and + - ( ) . are taken: no letters read as a vanity number."""
+    text = _text(value)
+    if not _PHONE_CHARACTERS.fullmatch(text):
+        raise Invalid("invalid_phone")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, HOME_REGION)
+    except phonenumbers.NumberParseException:
+        raise Invalid("invalid_phone") from None
+    if not phonenumbers.is_valid_number(number):
+        raise Invalid("invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def check_email(value: Any) -> str:

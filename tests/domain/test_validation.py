@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.forms import FormCatalog, default_assets_dir
 from domain.validation import (
@@ -41,14 +43,30 @@ def test_bad_postcodes(typed: str) -> None:
 @pytest.mark.parametrize("typed, stored", [
     ("06-12345678", "+31612345678"), ("0612345678", "+31612345678"), ("+31 6 1234 5678", "+31612345678"),
     ("0031612345678", "+31612345678"), ("050 123 4567", "+31501234567"), ("+48 601 234 567", "+48601234567"),
-])
+    ("+380 67 123 4567", "+380671234567"), ("+90 532 123 45 67", "+905321234567"), ("(020) 123-4567", "+31201234567"),
+    # unambiguous slips the numbering plan corrects: the 0 forgotten, or kept after +31
+    ("612345678", "+31612345678"), ("+310612345678", "+31612345678"),
+])  # fmt: skip
 def test_phone_numbers(typed: str, stored: str) -> None:
     assert check_phone(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["06123", "+31 6 123", "0012", "612345678", "phone", "+310612345678"])
+@pytest.mark.parametrize("typed", [
+    "06123", "+31 6 123", "0012", "phone", "1-800-FLOWERS", "+999 123 4567", "0000000000", "06 1234 5678 9999",
+    "+48 601", "06-12345678 x", "",
+])  # fmt: skip
 def test_bad_phone_numbers(typed: str) -> None:
     assert code_of(check_phone, typed) == "invalid_phone"
+
+
+@given(st.text(alphabet="0123456789 +-().", max_size=24) | st.text(max_size=24))
+def test_every_input_is_refused_or_becomes_a_number_that_stays_itself(typed: str) -> None:
+    try:
+        stored = check_phone(typed)
+    except Invalid as error:
+        assert error.error.code in {"invalid_phone", "invalid_characters"}
+        return
+    assert stored.startswith("+") and stored[1:].isdigit() and check_phone(stored) == stored
 
 
 def test_iban_checksum() -> None:
