@@ -30,8 +30,12 @@ class FieldType(StrEnum):
 
 
 class CaseKind(StrEnum):
-    AANGIFTE = "aangifte"
-    MELDING = "melding"
+    AANGIFTE = "aangifte"  # an official report: a signed record that starts an investigation
+    MELDING = "melding"  # a tip: information, usually no investigation
+    CALLBACK = "callback"  # a request that an officer phones the resident back (nobody could take a video call)
+
+
+CALLBACK_CASE_TYPE = "callback"  # the one form of kind CALLBACK (assets/forms/callback.json)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,12 @@ ANSWERS: dict[str, dict[str, Any]] = {
     },
 }
 
+# A call-back request (assets/forms/callback.json): not a report, so not among ANSWERS' case types.
+CALLBACK_ANSWERS: dict[str, Any] = {
+    "callback_phone": "+380 67 123 4567", "callback_time": "evening", "callback_topic": "Мій велосипед вкрали",
+    "consent_callback": True,
+}
+
 # Strings that must never appear in plaintext in a database file, a log or a usage event.
 SECRETS = ("Zwanenburg-Oukili", "Kerkstraat", "locked at the station", "took my bag", "never received it")
 

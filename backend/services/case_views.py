@@ -28,7 +28,7 @@ from backend.services.presenter import (
 )
 from backend.services.schemas import CaseDetail, CaseQueue, CaseSummary, CaseView, QueueCounts, QueueRow, StatusOption
 from domain.forms import FormCatalog, SchemaError
-from domain.status import CaseStatus
+from domain.status import OPEN_STATUSES, CaseStatus
 
 STATUS_NL = {
     CaseStatus.NEW: "Nieuw",
@@ -36,8 +36,9 @@ STATUS_NL = {
     CaseStatus.CLOSED: "Afgesloten",
     CaseStatus.CONVERTED: "Omgezet in aangifte",
     CaseStatus.REFERRED: "Doorverwezen",
+    CaseStatus.NO_ANSWER: "Niet opgenomen",
 }
-KIND_NL = {"aangifte": "aangifte", "melding": "melding"}
+KIND_NL = {"aangifte": "aangifte", "melding": "melding", "callback": "terugbelverzoek"}
 DONE = (CaseStatus.CLOSED, CaseStatus.CONVERTED, CaseStatus.REFERRED)
 
 
@@ -54,7 +55,7 @@ class View(StrEnum):
 def in_view(wanted: QueueFilter, view: View, officer_id: UUID) -> QueueFilter:
     """The filter narrowed to one tab: its statuses and, for `mine`, the officer's own claims."""
     if view is View.NEW:
-        return replace(wanted, statuses=(CaseStatus.NEW,), claimed_by=None)
+        return replace(wanted, statuses=tuple(sorted(OPEN_STATUSES)), claimed_by=None)
     if view is View.CLAIMED:
         return replace(wanted, statuses=(CaseStatus.CLAIMED,), claimed_by=None)
     if view is View.MINE:

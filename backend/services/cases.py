@@ -27,8 +27,9 @@ from backend.storage.audit import Actor, AuditAction, record
 from backend.storage.cases import QueueFilter
 from backend.storage.db import Database
 from backend.storage.models import Case
+from domain.forms import CALLBACK_CASE_TYPE
 from domain.payload import CasePayload
-from domain.status import FINAL_STATUSES, CaseStatus, allowed_targets, can_transition
+from domain.status import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, allowed_targets, can_transition
 from domain.wire import CaseDelivery, CaseReceipt
 
 REFERENCE_ATTEMPTS = 8
@@ -58,7 +59,7 @@ def _summary(case: Case, claimer: str | None) -> CaseSummary:
         claimed_at=case.claimed_at,
         closed_at=case.closed_at,
         purged=case.purged_at is not None,
-        next_statuses=sorted(allowed_targets(status)),
+        next_statuses=sorted(allowed_targets(status, callback=case.case_type == CALLBACK_CASE_TYPE)),
     )
 
 
@@ -213,7 +214,7 @@ class SqlCaseStore:
             changes: dict[str, Any] = {"status": target.value}
             if target is CaseStatus.CLAIMED:
                 changes.update(claimed_by=actor.id, claimed_at=now)
-            elif target is CaseStatus.NEW:
+            elif target in OPEN_STATUSES:  # released, or a call-back nobody answered: anyone may take it next
                 changes.update(claimed_by=None, claimed_at=None)
             elif target in FINAL_STATUSES:
                 changes.update(closed_at=now)
@@ -226,16 +227,16 @@ class SqlCaseStore:
     def _check_move(case: Case, current: CaseStatus, target: CaseStatus, actor: Actor) -> None:
         if current is CaseStatus.CLAIMED and target is CaseStatus.CLAIMED:
             raise Conflict("already_claimed", "another officer claimed this case first")
-        if not can_transition(current, target):
+        if not can_transition(current, target, callback=case.case_type == CALLBACK_CASE_TYPE):
             raise Conflict("invalid_transition", f"a case that is {current} cannot become {target}")
-        if current is not CaseStatus.NEW and case.claimed_by != actor.id:
+        if current not in OPEN_STATUSES and case.claimed_by != actor.id:
             raise NotAllowed("not_your_case", "only the officer who claimed this case can change it")
 
     def add_note(self, case_id: UUID, text: str, actor: Actor, now: datetime) -> NoteView:
         blob = self._keys.encrypt(json.dumps({"text": text}, ensure_ascii=False).encode())
         with self._db.write() as session:
             case = self._case(session, case_id)
-            if case.claimed_by != actor.id or case.status == CaseStatus.NEW:
+            if case.claimed_by != actor.id or case.status in OPEN_STATUSES:
                 raise NotAllowed("not_your_case", "claim the case before adding notes")
             if case.purged_at is not None:
                 raise Conflict("purged", "this case's personal data has been removed")

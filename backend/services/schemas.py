@@ -129,7 +129,9 @@ class CaseDetail(CaseSummary):
 class CaseView(CaseDetail, QueueRow):
     """A case as the officer reads it: the stored answers and translations, and the same in Dutch, form order."""
 
-    kind: str = Field(description='"aangifte", "melding" or "intake" (a form this backend no longer knows)')
+    kind: str = Field(
+        description='"aangifte", "melding", "terugbelverzoek" or "intake" (a form this backend no longer knows)'
+    )
     mine: bool = Field(description="claimed by the officer asking")
     next_moves: list[StatusOption]
     sections: list[dict[str, Any]] = Field(description="the answers as labelled rows, translations beside originals")

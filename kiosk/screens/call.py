@@ -91,10 +91,11 @@ class CallScreen(KioskScreen):
             self.handle.set_muted(self.muted)
 
     def call_back(self) -> None:
-        """Leave the queue and go back to choose a report: its contact step takes the phone number."""
+        """Leave the queue for the call-back form (or the report being filled in, whose contact step asks the
+        phone number)."""
         if self.handle is not None and self.phase != CallPhase.ENDED.value:
             self.handle.leave_for_alternative()
-        self.touches.back()
+        self.touches.request_callback()
 
     def try_again(self) -> None:
         self.leave()

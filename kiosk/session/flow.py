@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.forms import CaseKind, FormCatalog, FormSchema, Step
+from domain.forms import CALLBACK_CASE_TYPE, CaseKind, FormCatalog, FormSchema, Step
 from domain.languages import DUTCH, language
 from domain.payload import CasePayload, Translation
 from domain.usage import AbandonReason, EventKind
@@ -94,8 +94,10 @@ class SessionFlow:
         return step
 
     def services(self) -> tuple[FormSchema, ...]:
+        """The reports and tips to choose from (a call-back is asked for on the call screen, not chosen here)."""
         kind = _TRIAGE_KIND.get(self.state.triage) if self.state.triage else None
-        return tuple(s for s in self._forms if kind is None or s.kind is kind)
+        offered = (s for s in self._forms if s.kind in _TRIAGE_KIND.values())
+        return tuple(s for s in offered if kind is None or s.kind is kind)
 
     @property
     def session_id(self) -> uuid.UUID:
@@ -176,6 +178,18 @@ class SessionFlow:
         self._before_call = self.state
         return self._go(replace(self.state, screen=Screen.CALL))
 
+    def request_callback(self) -> FlowState:
+        """Nobody could take the video call: the call-back form (phone number, time of day). A resident who was
+        filling in a report goes back to it instead, with nothing lost: its contact step asks the phone number."""
+        self._expect(Screen.CALL)
+        self._touch()
+        before, self._before_call = self._before_call, None
+        if before is not None and before.case_type is not None:
+            return self._go(replace(before, errors={}))
+        self.state = replace(self.state, case_type=CALLBACK_CASE_TYPE)
+        self._emit(EventKind.SERVICE)
+        return self._enter_step(0)
+
     def answer(self, field_id: str, value: Any) -> FlowState:
         """Keep the raw answer; it is checked when the resident moves on."""
         self._expect(Screen.FORM, Screen.CONSENT)
@@ -205,6 +219,8 @@ class SessionFlow:
             self._leave_step()
             if self.state.returning_to_review:
                 return self._go(replace(self.state, screen=Screen.REVIEW, step_id=None, returning_to_review=False))
+            if self.state.step_index == 0 and self.state.case_type == CALLBACK_CASE_TYPE:
+                return self._go(replace(self.state, screen=Screen.CALL, step_id=None, case_type=None))
             if self.state.step_index == 0:
                 return self._go(replace(self.state, screen=Screen.SERVICE, step_id=None, case_type=None))
             return self._enter_step(self.state.step_index - 1)

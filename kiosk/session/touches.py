@@ -58,6 +58,9 @@ class Touches:
     def choose_service(self, case_type: str) -> FlowState:
         return self._shown(self._flow.choose_service(case_type))
 
+    def request_callback(self) -> FlowState:
+        return self._shown(self._flow.request_callback())
+
     def talk_to_officer(self) -> FlowState:
         return self._shown(self._flow.talk_to_officer())
 

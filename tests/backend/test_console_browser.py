@@ -25,7 +25,9 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 
 from backend.services.weeks import week_of
 from domain.catalog import load_catalog
-from domain.forms import default_assets_dir
+from domain.forms import FormCatalog, default_assets_dir
+from domain.payload import CasePayload
+from domain.validation import validate
 from tests.backend.console_server import (
     ARABIC_STORY,
     PASSWORD,
@@ -34,6 +36,7 @@ from tests.backend.console_server import (
     payload,
     session_events,
 )
+from tools.samples import CALLBACK_ANSWERS
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +44,7 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "console"
 CHROMIUM = "/usr/bin/chromium"
 NL = load_catalog(default_assets_dir() / "locale", "nl")
+FORMS = FormCatalog.load(default_assets_dir() / "forms")
 EVENTS_AT = datetime.now(UTC) - timedelta(minutes=30)
 
 
@@ -419,6 +423,46 @@ def test_the_admin_sees_a_locked_account_unlocks_it_and_makes_totp_mandatory(bro
         page.goto("/console/queue")
         expect(page).to_have_url(f"{server.url}/console/totp")
         shot(page, "12-mandatory-totp")
+        context.close()
+    finally:
+        server.stop()
+
+
+def test_an_officer_calls_back_tries_again_and_closes(browser: Browser, tmp_path: Path) -> None:
+    """A call-back request in the list with its language; nobody answers the first try, so it goes back to the
+    list; the next try reaches the resident."""
+    server = ConsoleBackend(tmp_path)
+    server.add_user("agent.bel", "officer")
+    server.kiosk_token = server.add_kiosk("Kiosk Emmen Bibliotheek", "Emmen, bibliotheek")
+    server.start()
+    try:
+        answers = validate(FORMS.get("callback"), CALLBACK_ANSWERS, now=datetime.now(UTC))
+        assert answers.ok, answers.errors
+        request = CasePayload(case_id=str(uuid.uuid4()), case_type="callback", schema_version=1, language="uk",
+                              created_at=datetime.now(UTC).isoformat(), answers=dict(answers.values))
+        reference = server.deliver(request)
+        context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900}, locale="nl-NL")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        log_in(page, "agent.bel")
+        row = page.get_by_role("row").filter(has_text=reference)
+        expect(row).to_contain_text("Bel mij terug")
+        expect(row).to_contain_text("Oekraïens")  # an interpreter can be booked before dialling
+        page.get_by_role("link", name=reference).click()
+        page.get_by_role("button", name="Oppakken").click()
+        expect(answer(page, "field.callback_phone")).to_contain_text("+380671234567")
+        expect(answer(page, "field.callback_time")).to_contain_text(NL.text("choice.callback_time.evening"))
+        expect(page.get_by_role("button", name="Omgezet in aangifte")).to_have_count(0)
+        accessible(page)
+        shot(page, "09-callback")
+        page.get_by_role("button", name="Niet opgenomen: later opnieuw").click()
+        expect(page.locator("#status")).to_have_text("Niet opgenomen")
+        page.goto("/console/queue")
+        expect(page.get_by_role("row").filter(has_text=reference)).to_contain_text("Niet opgenomen")
+        page.get_by_role("link", name=reference).click()
+        page.get_by_role("button", name="Oppakken").click()
+        page.get_by_role("button", name="Teruggebeld: afsluiten").click()
+        expect(page.locator("#status")).to_have_text("Afgesloten")
         context.close()
     finally:
         server.stop()

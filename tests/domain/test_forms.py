@@ -5,7 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from domain.forms import CaseKind, FieldType, FormCatalog, SchemaError, default_assets_dir, personal_field_ids
+from domain.forms import (
+    CALLBACK_CASE_TYPE,
+    CaseKind,
+    FieldType,
+    FormCatalog,
+    SchemaError,
+    default_assets_dir,
+    personal_field_ids,
+)
 
 FORMS_DIR = default_assets_dir() / "forms"
 
@@ -15,9 +23,19 @@ TIPS = ("nuisance_tip", "suspicious_tip", "drugs_tip", "stolen_bike_seen_tip")
 
 def test_catalog_offers_every_case_type_in_order() -> None:
     catalog = FormCatalog.load(FORMS_DIR)
-    assert catalog.case_types() == ("bike_theft", "theft", "vandalism", "online_fraud", *TIPS)
+    assert catalog.case_types() == ("bike_theft", "theft", "vandalism", "online_fraud", *TIPS, CALLBACK_CASE_TYPE)
     assert {catalog.get(case_type).kind for case_type in TIPS} == {CaseKind.MELDING}
-    assert {s.kind for s in catalog if s.case_type not in TIPS} == {CaseKind.AANGIFTE}
+    assert {s.case_type for s in catalog if s.kind is CaseKind.CALLBACK} == {CALLBACK_CASE_TYPE}
+    assert {s.kind for s in catalog if s.case_type not in (*TIPS, CALLBACK_CASE_TYPE)} == {CaseKind.AANGIFTE}
+
+
+def test_a_call_back_asks_only_a_number_a_time_and_agreement() -> None:
+    schema = FormCatalog.load(FORMS_DIR).get(CALLBACK_CASE_TYPE)
+    fields = {f.id: f for f in schema.all_fields()}
+    assert [s.id for s in schema.steps] == ["callback", "consent_callback"]
+    assert fields["callback_phone"].type is FieldType.PHONE and fields["callback_phone"].required
+    assert not fields["callback_time"].required and not fields["callback_topic"].required
+    assert personal_field_ids(schema) == {"callback_phone", "callback_topic"}
 
 
 def test_every_aangifte_asks_contact_and_consent() -> None:

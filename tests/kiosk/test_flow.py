@@ -13,7 +13,7 @@ from domain.payload import CasePayload, Translation
 from domain.usage import check_event
 from domain.wire import UsageEvent
 from kiosk.session.flow import FlowError, Screen, SessionFlow, Triage
-from tools.samples import ANSWERS, SECRETS
+from tools.samples import ANSWERS, CALLBACK_ANSWERS, SECRETS
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -318,3 +318,37 @@ def test_stopping_after_the_case_is_saved_is_no_abandon(kit) -> None:
     flow.cancel()
     assert flow.state.screen is Screen.ATTRACT and not flow.case_saved
     assert "abandon" not in events.kinds() and len(outbox.cases) == 1
+
+
+def test_a_call_back_asks_a_number_and_is_sealed_like_a_case(kit) -> None:
+    flow, outbox, events, _ = kit
+    flow.start()
+    flow.choose_language("uk")
+    flow.choose_triage("call")
+    assert "callback" not in [s.case_type for s in flow.services()]  # asked for on the call screen, not chosen
+    state = flow.request_callback()
+    assert (state.screen, state.case_type, state.step_id) == (Screen.FORM, "callback", "callback")
+    assert flow.back().screen is Screen.CALL  # changed their mind: back to the call screen
+    flow.request_callback()
+    flow.answer("callback_phone", "067 123")
+    assert flow.next().errors["callback_phone"].code == "invalid_phone"
+    fill_step(flow, CALLBACK_ANSWERS)
+    assert flow.next().screen is Screen.REVIEW
+    flow.confirm_review()
+    fill_step(flow, CALLBACK_ANSWERS)
+    state = flow.submit()
+    assert state.screen is Screen.RECEIPT and state.receipt is not None and state.receipt.kind.value == "callback"
+    [payload] = outbox.cases
+    assert (payload.case_type, payload.language) == ("callback", "uk")
+    assert payload.answers["callback_phone"] == "+380671234567" and payload.answers["callback_time"] == "evening"
+    assert "callback_topic" in payload.translations  # the officer reads what it is about in Dutch too
+    assert [e.service for e in events.events if e.kind == "submit"] == ["callback"]  # counted, anonymously
+
+
+def test_a_call_back_during_a_report_returns_to_the_report_with_nothing_lost(kit) -> None:
+    flow, *_ = kit
+    walk_to_review(flow, "theft", "ar")
+    flow.talk_to_officer()
+    state = flow.request_callback()
+    assert (state.screen, state.case_type) == (Screen.REVIEW, "theft")
+    assert flow.answer_of("description") == ANSWERS["theft"]["description"]

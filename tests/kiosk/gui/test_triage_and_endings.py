@@ -13,7 +13,7 @@ from tests.kiosk.gui.conftest import ARTIFACTS, FakeClock
 from tests.kiosk.gui.driver import Driver, run_app
 from tests.kiosk.gui.support import make_kit
 from tests.kiosk.gui.test_screens import go
-from tools.samples import ANSWERS
+from tools.samples import ANSWERS, CALLBACK_ANSWERS
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
 
@@ -199,3 +199,40 @@ def test_waiting_for_an_officer_says_only_what_is_true(make_app, kiosk_settings,
         assert d.has("call.callback_button") and not d.has("call.expected_wait")
 
     run_app(app, steps, ARTIFACTS)
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "fa", "uk"])
+def test_call_me_back_by_touch(make_app, kiosk_settings, language: str) -> None:
+    """Nobody can take the call: "Bel mij terug" asks the number (a foreign one too) and the time of day, and the
+    receipt says an officer calls back; the request is sealed in the outbox like a case."""
+    from tests.kiosk.gui.touches import fill_step
+
+    kit = make_kit(kiosk_settings)  # no call service: nobody can answer
+    app = make_app(kiosk_settings, kit.services)
+
+    def steps(d: Driver) -> None:
+        go(d, ("start",), ("choose_language", language), ("choose_triage", "call"))
+        d.tap("call.start")
+        d.tap("call.callback_button")
+        assert d.screen() == "form" and d.call(lambda: app.flow.state.case_type) == "callback"
+        step = d.call(lambda: app.flow.current_step())
+        fill_step(d, step.fields, {**CALLBACK_ANSWERS, "callback_phone": "+380 67 12"})
+        d.tap("nav.next")
+        assert d.text_of("error.callback_phone") == app.ui.text("error.invalid_phone", language)
+        d.screenshot(f"{language}_47_callback_form_error")
+        fill_step(d, step.fields, {"callback_phone": "34567"})  # the rest of the number, typed on
+        d.tap("nav.next")
+        assert d.screen() == "review", d.call(lambda: app.flow.state.errors)
+        d.tap("review.confirm")
+        step = d.call(lambda: app.flow.current_step())
+        fill_step(d, step.fields, CALLBACK_ANSWERS)
+        d.tap("submit")
+        assert d.screen() == "receipt"
+        assert d.has("receipt.next")
+        assert d.text_of("receipt.next") == app.ui.text("receipt.next.callback", language)
+        d.screenshot(f"{language}_48_callback_receipt")
+        assert not app.ui.missing, sorted(app.ui.missing)
+
+    run_app(app, steps, ARTIFACTS)
+    [case] = kit.cases()
+    assert (case.case_type, case.language, case.answers["callback_phone"]) == ("callback", language, "+380671234567")

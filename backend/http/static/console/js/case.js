@@ -12,6 +12,13 @@ const ACTION_NAMES = {
   converted: "Omgezet in aangifte",
   referred: "Doorverwijzen",
 };
+// A call-back request is called back or not answered (then it goes back to the list for a later try).
+const CALLBACK_ACTION_NAMES = {
+  ...ACTION_NAMES,
+  closed: "Teruggebeld: afsluiten",
+  no_answer: "Niet opgenomen: later opnieuw",
+};
+const CALLBACK_KIND = "terugbelverzoek";
 
 function translationBlock(row) {
   const t = row.translation;
@@ -70,7 +77,7 @@ async function move(target) {
   const body = path === "status" ? { status: target } : undefined;
   try {
     await api(`/api/cases/${caseId}/${path}`, { method: "POST", body });
-    await load(`Status gewijzigd: ${ACTION_NAMES[target]}.`);
+    await load(`Status gewijzigd: ${(kind === CALLBACK_KIND ? CALLBACK_ACTION_NAMES : ACTION_NAMES)[target]}.`);
   } catch (failure) {
     show(document.getElementById("error"), failure.message);
     await load();
@@ -78,12 +85,13 @@ async function move(target) {
 }
 
 function actions(data) {
+  const names = data.kind === CALLBACK_KIND ? CALLBACK_ACTION_NAMES : ACTION_NAMES;
   const buttons = data.next_moves
     .filter((next) => next.status === "claimed" || data.mine)
     .map((next) => el("button", {
       type: "button", class: next.status === "new" ? "secondary" : null, "data-status": next.status,
       onclick: () => move(next.status),
-    }, ACTION_NAMES[next.status] || next.name));
+    }, names[next.status] || next.name));
   const exports = data.purged ? [] : [
     el("a", { class: "button secondary", href: `/api/cases/${caseId}/export.pdf`, download: "" },
       "Exporteer PDF"),
@@ -100,8 +108,11 @@ function notes(data) {
     el("div", {}, note.text ?? "(verwijderd na bewaartermijn)")));
 }
 
+let kind = null;
+
 async function load(message) {
   const data = await api(`/api/cases/${caseId}`);
+  kind = data.kind;
   const c = data;
   document.title = `Zaak ${c.reference} — Politieloket console`;
   document.getElementById("title").textContent = `Zaak ${c.reference}: ${c.service_name}`;
