@@ -50,6 +50,7 @@ class Field:
     fields: tuple[Field, ...] = ()  # sub-fields of an ITEMS field
     max_items: int = 10
     parts_required: tuple[str, ...] = ("city",)  # for ADDRESS: which parts must be filled in
+    latin: bool = False  # written as on an ID document (names, a licence plate): the Latin keyboard opens first
 
     @property
     def label_key(self) -> str:
@@ -130,6 +131,7 @@ def _field_from(raw: dict[str, Any], where: str) -> Field:
         required=bool(raw.get("required", False)),
         personal=bool(raw.get("personal", False)),
         translate=bool(raw.get("translate", False)),
+        latin=bool(raw.get("latin", False)),
         max_length=int(raw.get("max_length", default_length)),
         choices=tuple(raw.get("choices", ())),
         fields=sub,

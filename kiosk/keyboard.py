@@ -163,10 +163,14 @@ class Keyboards:
         return self._layouts[self._rules["by_script"][language_of(language).script]]
 
     def layout_for(
-        self, language: str, field_type: FieldType | str, address_part: str | None = None
+        self, language: str, field_type: FieldType | str, address_part: str | None = None, latin: bool = False
     ) -> KeyboardLayout | None:
-        """The layout a field opens with; None when the field uses a picker or buttons instead of typing."""
+        """The layout a field opens with; None when the field uses a picker or buttons instead of typing. A `latin`
+        text field (a name as on an ID document) opens on the Latin keys in every language; {switch} still leads to
+        the resident's own script."""
         kind = FieldType(field_type)
+        if latin and kind.value in self._rules["text_types"]:
+            return self._layouts[self._rules["switch_to"]]
         if kind is FieldType.ADDRESS:
             if address_part is None:
                 raise ValueError("an address field needs the part being typed")
@@ -294,10 +298,10 @@ class KeyboardInput:
 
 def keyboard_for_field(
     keyboards: Keyboards, language: str, field_type: FieldType | str, *, text: str = "",
-    max_length: int | None = None, address_part: str | None = None,
+    max_length: int | None = None, address_part: str | None = None, latin: bool = False,
 ) -> KeyboardInput | None:
     """A ready input model for a field, or None when the field takes no typing."""
-    layout = keyboards.layout_for(language, field_type, address_part)
+    layout = keyboards.layout_for(language, field_type, address_part, latin)
     if layout is None:
         return None
     multiline = FieldType(field_type) is FieldType.LONG_TEXT

@@ -79,7 +79,8 @@ class FormScreen(KioskScreen):
     def open_keyboard(self, box: TextBox) -> None:
         app = self.app
         model = keyboard_for_field(app.keyboards, app.lang, box.field_type, text=box.value_text,
-                                   max_length=int(box.max_length), address_part=box.address_part or None)
+                                   max_length=int(box.max_length), address_part=box.address_part or None,
+                                   latin=box.latin)
         if model is None:
             return
         if self.active_box is not None:

@@ -45,6 +45,7 @@ class TextBox(KButton):
 
     field_type = StringProperty(FieldType.TEXT.value)
     address_part = StringProperty("")
+    latin = BooleanProperty(False)  # opens the Latin keyboard first (Field.latin)
     max_length = NumericProperty(200)
     value_text = StringProperty("")
     active = BooleanProperty(False)
@@ -88,6 +89,8 @@ class FieldEditor(Column):
             self.add_widget(MutedLabel(key="form.optional", lang=ctx.language, base_size=16))
         if ui().has(spec.hint_key, ctx.language):
             self.add_widget(KLabel(key=spec.hint_key, lang=ctx.language, base_size=18))
+        if spec.latin:
+            self.add_widget(KLabel(key="form.as_on_id", lang=ctx.language, base_size=18, tag=f"as_on_id.{path}"))
         self.build_input()
         self.error = ErrorLabel(lang=ctx.language, bold=True, base_size=18, opacity=0, tag=f"error.{path}")
         self.add_widget(self.error)
@@ -120,7 +123,7 @@ def _error_params(error: FieldError, language: str) -> dict[str, Any]:
 class TextEditor(FieldEditor):
     def build_input(self) -> None:
         kind = self.spec.type
-        self.box = TextBox(self.commit, field_type=kind.value, max_length=self.spec.max_length,
+        self.box = TextBox(self.commit, field_type=kind.value, max_length=self.spec.max_length, latin=self.spec.latin,
                            value_text=str(self.value or ""), lang="nl" if kind in _LATIN_TYPES else self.ctx.language,
                            multiline=kind is FieldType.LONG_TEXT, tag=f"input.{self.path}")
         if kind is FieldType.LONG_TEXT:

@@ -109,6 +109,21 @@ def test_layout_for_field_types(keyboards: Keyboards) -> None:
         keyboards.layout_for("nl", "address")
 
 
+def test_names_open_the_latin_keys_in_every_language_with_the_own_script_one_switch_away(
+    keyboards: Keyboards,
+) -> None:
+    forms = FormCatalog.load(default_assets_dir() / "forms")
+    latin_fields = {f.id for schema in forms for f in schema.all_fields() if f.latin}
+    assert {"first_name", "last_name", "tip_name", "licence_plate"} <= latin_fields
+    for lang in ("ar", "fa", "uk"):
+        model = keyboard_for_field(keyboards, lang, FieldType.TEXT, latin=True)
+        assert model is not None and model.layout.name == "latin"
+        assert keyboards.switch_target(lang, model.layout) == keyboards.own_layout(lang)  # the switch is still there
+        own = keyboard_for_field(keyboards, lang, FieldType.LONG_TEXT)  # the story stays in their own script
+        assert own is not None and own.layout == keyboards.own_layout(lang)
+    assert keyboards.layout_for("ar", FieldType.PHONE, latin=True).name == "phone"  # type: ignore[union-attr]
+
+
 def test_every_typed_field_in_the_forms_gets_a_keyboard(keyboards: Keyboards) -> None:
     forms = FormCatalog.load(default_assets_dir() / "forms")
     typed = {FieldType.TEXT, FieldType.LONG_TEXT, FieldType.AMOUNT, FieldType.PHONE, FieldType.EMAIL,

@@ -85,3 +85,38 @@ def test_arabic_text_is_typed_in_logical_order_and_latin_through_the_switch(make
         d.screenshot("ar_42_keyboard_latin_switch")
 
     run_app(app, steps, ARTIFACTS)
+
+
+@pytest.mark.parametrize("language", ["ar", "fa", "uk"])
+def test_a_name_opens_the_latin_keys_with_the_own_script_one_switch_away(make_app, kiosk_settings, language) -> None:
+    """The officer must match the name to an ID document: Latin letters first, the hint says so, and a resident
+    who can only write their own script still can."""
+    from tools.samples import ANSWERS
+
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services)
+    answers = ANSWERS["nuisance_tip"]
+
+    def steps(d: Driver) -> None:
+        def to_contact_step() -> None:
+            touches, flow = app.touches, app.flow
+            for call in (("start",), ("choose_language", language), ("choose_triage", "tip"),
+                         ("choose_service", "nuisance_tip")):
+                getattr(touches, call[0])(*call[1:])
+            while flow.state.step_id != "contact_optional":
+                for spec in flow.current_step().fields:
+                    if spec.id in answers:
+                        touches.answer(spec.id, answers[spec.id])
+                touches.next()
+
+        d.call(to_contact_step)
+        d.frames(3)
+        assert d.has("as_on_id.tip_name")
+        d.tap("input.tip_name")
+        assert d.call(lambda: app.current_screen().ids.keyboard.model.layout.name) == "latin"
+        assert d.appears("key.q") and d.has("key.switch")
+        d.screenshot(f"{language}_49_name_on_latin_keys")
+        d.tap("key.switch")
+        assert d.call(lambda: app.current_screen().ids.keyboard.model.layout.name) != "latin"
+
+    run_app(app, steps, ARTIFACTS)
