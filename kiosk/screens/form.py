@@ -1,4 +1,9 @@
-"""A form step: one question or a small group, progress, per-field errors, and the on-screen keyboard."""
+"""A form step: one question or a small group, progress, per-field errors, and the on-screen keyboard.
+
+The form scrolls for the resident, never against them: to the first error only when answers were just refused
+("Volgende"), and, while the keyboard is open, so that the field's question and the box being typed in both show
+above it (kiosk/ui/in_view.py), also when the keyboard's arrival shrinks the visible part.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ from kiosk.keyboard import keyboard_for_field
 from kiosk.screens import KioskScreen
 from kiosk.session.flow import FlowState
 from kiosk.ui.fields import FieldEditor, FormContext, TextBox, make_editor
+from kiosk.ui.in_view import Span, scroll_y_showing
+
+IN_VIEW_PADDING = 16  # pixels kept free above the question and below the box
 
 
 class FormScreen(KioskScreen):
@@ -21,19 +29,27 @@ class FormScreen(KioskScreen):
         super().__init__(**kwargs)
         self.editors: dict[str, FieldEditor] = {}
         self.active_box: TextBox | None = None
+        self._refusals_shown = 0
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        # The keyboard opening (or closing) resizes the visible part: the typed-in field must stay in view.
+        self.ids.scroll.bind(height=lambda *_: self._keep_active_in_view())
 
     def render(self, state: FlowState) -> None:
         built_for = (state.case_type, state.step_id, state.language)
         if built_for != self._built_for:
             self._build(state)
             self._built_for = built_for
-        self._show_errors(state.errors)
+        refused_now = state.refusals != self._refusals_shown
+        self._refusals_shown = state.refusals
+        self._show_errors(state.errors, scroll=refused_now)
 
     def leave(self) -> None:
         self.close_keyboard()
         self.ids.fields.clear_widgets()
         self.editors.clear()
         self._built_for = None
+        self._refusals_shown = 0
 
     # ----- building -------------------------------------------------------------------------------------
     def _build(self, state: FlowState) -> None:
@@ -55,7 +71,7 @@ class FormScreen(KioskScreen):
         self.ids.scroll.scroll_y = 1
 
     # ----- errors ---------------------------------------------------------------------------------------
-    def _show_errors(self, errors: dict[str, FieldError]) -> None:
+    def _show_errors(self, errors: dict[str, FieldError], scroll: bool) -> None:
         shown: dict[str, FieldError] = {}
         for path, error in errors.items():
             owner = self._owner_of(path)
@@ -67,8 +83,8 @@ class FormScreen(KioskScreen):
         self.ids.error_summary.opacity = 1 if errors else 0
         self.ids.error_summary.key = "form.has_errors" if errors else ""
         first = next((self.editors[p] for p in self.editors if p in shown), None)
-        if first is not None and first.get_parent_window() is not None:
-            Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(first, animate=False))
+        if scroll and first is not None and first.get_parent_window() is not None:
+            Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(first, padding=IN_VIEW_PADDING, animate=False))
 
     def _owner_of(self, path: str) -> str | None:
         """The editor whose path is the longest prefix of an error's path."""
@@ -88,7 +104,25 @@ class FormScreen(KioskScreen):
         self.active_box = box
         box.active = True
         self.ids.keyboard.attach(model, app.lang, box.set_text, self._keyboard_done)
-        Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(box, padding=20, animate=False))
+        Clock.schedule_once(lambda _dt: self._keep_active_in_view())
+
+    def _keep_active_in_view(self) -> None:
+        """Scroll so that the active box and the question above it (its editor's label and hint) show."""
+        box = self.active_box
+        if box is None or box.get_parent_window() is None:
+            return
+        editor = box.parent
+        while editor is not None and not isinstance(editor, FieldEditor):
+            editor = editor.parent
+        scroll, content = self.ids.scroll, self.ids.fields
+
+        def height_of(y: float) -> float:  # window y -> height above the content's bottom
+            return y - content.to_window(content.x, content.y)[1]
+
+        box_bottom, box_top = (height_of(box.to_window(box.x, y)[1]) for y in (box.y, box.top))
+        top = height_of(editor.to_window(editor.x, editor.top)[1]) if editor is not None else box_top
+        scroll.scroll_y = scroll_y_showing(Span(box_top, top), Span(box_bottom, box_top), content.height,
+                                           scroll.height, scroll.scroll_y, IN_VIEW_PADDING)
 
     def close_keyboard(self) -> None:
         if self.active_box is not None:

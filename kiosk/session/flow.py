@@ -253,7 +253,7 @@ class SessionFlow:
             problems = validate(self.schema, self.answers(), now=self._wall_clock(), step_id=step.id).errors
             if problems:
                 self._enter_step(index, returning_to_review=True)
-                self.state = replace(self.state, errors=dict(problems))
+                self.state = replace(self.state, errors=dict(problems), refusals=self.state.refusals + 1)
                 return self.state
         consent = self.consent_step()
         return self._go(replace(self.state, screen=Screen.CONSENT, step_id=consent.id if consent else None, errors={}))
@@ -277,7 +277,7 @@ class SessionFlow:
             if any(key.split(".")[0] not in consent_ids for key in result.errors):
                 return self.confirm_review_from_consent()
             self._record_errors(result.errors)
-            self.state = replace(self.state, errors=dict(result.errors))
+            self.state = replace(self.state, errors=dict(result.errors), refusals=self.state.refusals + 1)
             return self.state
         payload = self._payload(result.values)
         self._outbox.put_case(payload)
@@ -389,7 +389,7 @@ class SessionFlow:
         if result.ok:
             return True
         self._record_errors(result.errors)
-        self.state = replace(self.state, errors=dict(result.errors))
+        self.state = replace(self.state, errors=dict(result.errors), refusals=self.state.refusals + 1)
         return False
 
     def _record_errors(self, errors: dict[str, FieldError]) -> None:

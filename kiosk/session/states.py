@@ -54,6 +54,9 @@ class FlowState:
     step_index: int = 0
     step_count: int = 0
     errors: dict[str, FieldError] = field(default_factory=dict)
+    # How often answers were checked and refused ("Volgende", confirming the review, sending): the form scrolls
+    # to the first error when this changes, never while the resident types (typing only clears errors).
+    refusals: int = 0
     returning_to_review: bool = False
     receipt: Receipt | None = None
     idle_warning: bool = False

@@ -84,7 +84,7 @@ class FieldEditor(Column):
         self.tag = f"field.{path}"
         self._on_value = on_value
         if self.show_label:
-            self.add_widget(KLabel(key=spec.label_key, lang=ctx.language, bold=True, base_size=22))
+            self.add_widget(KLabel(key=spec.label_key, lang=ctx.language, bold=True, base_size=22, tag=f"label.{path}"))
         if not spec.required and spec.type not in (FieldType.BOOLEAN, FieldType.CONSENT):
             self.add_widget(MutedLabel(key="form.optional", lang=ctx.language, base_size=16))
         if ui().has(spec.hint_key, ctx.language):
