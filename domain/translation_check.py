@@ -25,6 +25,7 @@ MAX_NAME = 80  # package names, versions, language codes
 DUTCH_LENGTH_FACTOR = 4  # a translation may be this many times longer than its original...
 DUTCH_LENGTH_ALLOWANCE = 400  # ...plus this many characters
 NOT_TRANSLATED = "not_translated"  # the kiosk had no translation when the resident confirmed
+UNTRANSLATED, LOW_CONFIDENCE = "untranslated", "low_confidence"  # the flags of translation_flag
 HOP_FIELDS = ("package", "version", "source", "target")
 _REASON = re.compile(r"[a-z][a-z0-9_]{0,39}")  # a reason is a code; the console and PDF look up its words
 
@@ -88,6 +89,16 @@ def normalise_translation(answer: str, language: str, translation: Any) -> Trans
     if not dutch:
         return replace(normal, dutch=None, low_confidence=True, reason=TranslationReason.EMPTY_OUTPUT.value)
     return replace(normal, dutch=dutch)
+
+
+def translation_flag(translations: Mapping[str, Translation]) -> str | None:
+    """What the officers' list says about a case's (normalised) translations, without naming any text:
+    "untranslated" when some free text has no Dutch, "low_confidence" when some Dutch is doubtful, else None."""
+    if any(t.dutch is None for t in translations.values()):
+        return UNTRANSLATED
+    if any(t.low_confidence for t in translations.values()):
+        return LOW_CONFIDENCE
+    return None
 
 
 def normalise_translations(

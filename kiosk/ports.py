@@ -49,3 +49,7 @@ class Translator(Protocol):
     def translate_async(
         self, text: str, source: str, target: str, done: Callable[[Translation], None]
     ) -> None: ...
+
+    def covers(self, language: str) -> bool | None:
+        """Whether text in `language` can be translated into Dutch here; None while that is not known yet."""
+        ...

@@ -30,6 +30,7 @@ from backend.storage.models import Case
 from domain.forms import CALLBACK_CASE_TYPE
 from domain.payload import CasePayload
 from domain.status import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, allowed_targets, can_transition
+from domain.translation_check import translation_flag
 from domain.wire import CaseDelivery, CaseReceipt
 
 REFERENCE_ATTEMPTS = 8
@@ -53,6 +54,7 @@ def _summary(case: Case, claimer: str | None) -> CaseSummary:
         created_at=case.created_at,
         kiosk_created_at=case.kiosk_created_at,
         clock_flag=case.clock_flag,
+        translation_flag=case.translation_flag,
         received_at=case.received_at,
         status=status,
         claimed_by=claimer,
@@ -109,7 +111,7 @@ class SqlCaseStore:
             reference = new_reference()
             try:
                 # The row itself says which kiosk delivered it and when: no separate audit entry needed.
-                row = self._new_case(delivery, kiosk, now, reference, ciphertext, opened.digest)
+                row = self._new_case(delivery, kiosk, now, reference, ciphertext, opened)
                 with self._db.write() as session:
                     rows.insert_case(session, row)
                 return CaseReceipt(case_id=delivery.case_id, reference=reference, duplicate=False)
@@ -122,7 +124,7 @@ class SqlCaseStore:
 
     @staticmethod
     def _new_case(
-        delivery: CaseDelivery, kiosk: KioskIdentity, now: datetime, reference: str, blob: bytes, digest: str
+        delivery: CaseDelivery, kiosk: KioskIdentity, now: datetime, reference: str, blob: bytes, opened: OpenedCase
     ) -> dict[str, Any]:
         return dict(
             id=delivery.case_id,
@@ -135,9 +137,10 @@ class SqlCaseStore:
             created_at=ordering_time(delivery.created_at, now),
             kiosk_created_at=delivery.created_at,
             clock_flag=clock_flag(delivery.created_at, now),
+            translation_flag=translation_flag(opened.payload.translations),
             received_at=now,
             status=CaseStatus.NEW.value,
-            payload_digest=digest,
+            payload_digest=opened.digest,
             payload_ciphertext=blob,
         )
 

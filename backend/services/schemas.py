@@ -70,6 +70,9 @@ class CaseSummary(BaseModel):
     created_at: datetime = Field(description="the kiosk's case time, clamped near received_at: the queue order")
     kiosk_created_at: datetime | None = Field(default=None, description="the case time exactly as the kiosk sent it")
     clock_flag: str | None = Field(default=None, description='"ahead" or "behind": the kiosk clock was off')
+    translation_flag: str | None = Field(
+        default=None, description='"untranslated" (some free text has no Dutch) or "low_confidence"'
+    )
     received_at: datetime
     status: CaseStatus
     claimed_by: str | None = Field(description="name of the officer holding or having handled the case")

@@ -108,6 +108,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the kiosk's time, clamped near received_at
     kiosk_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # as the kiosk sent it
     clock_flag: Mapped[str | None] = mapped_column(String(16))  # "ahead" or "behind" when it was clamped
+    # "untranslated" or "low_confidence" (domain.translation_check.translation_flag): names no text
+    translation_flag: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="new")
     claimed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

@@ -18,6 +18,7 @@ from kiosk.screens import KioskScreen
 from kiosk.session.flow import FlowState
 from kiosk.ui.fields import FieldEditor, FormContext, TextBox, make_editor
 from kiosk.ui.in_view import Span, scroll_y_showing
+from kiosk.ui.widgets import WarningLabel
 
 IN_VIEW_PADDING = 16  # pixels kept free above the question and below the box
 
@@ -64,11 +65,24 @@ class FormScreen(KioskScreen):
         self.ids.progress_bar.value = (state.step_index + 1) / max(1, state.step_count)
         context = FormContext(language=state.language or "nl", today=app.wall_clock().date(),
                               open_keyboard=self.open_keyboard, register=self.editors.__setitem__)
+        untranslatable = self._first_untranslatable_field(state.language or "nl")
         for spec in step.fields:
+            if spec.id == untranslatable:
+                box.add_widget(WarningLabel(key="translation.no_model_field", lang=context.language,
+                                            tag="form.no_translation"))
             editor = make_editor(spec, spec.id, self.flow.answer_of(spec.id), context,
                                  partial(self.touches.answer, spec.id))
             box.add_widget(editor)
         self.ids.scroll.scroll_y = 1
+
+    def _first_untranslatable_field(self, language: str) -> str | None:
+        """The form's first free-text field the officer reads in Dutch, when this kiosk cannot translate the
+        resident's language: there, before they write, they learn it (not on the review, after writing it all)."""
+        translator = self.app.services.translator
+        if language == "nl" or (translator is not None and translator.covers(language) is not False):
+            return None
+        fields = (f for step in self.flow.form_steps() for f in step.fields)
+        return next((f.id for f in fields if f.translate), None)
 
     # ----- errors ---------------------------------------------------------------------------------------
     def _show_errors(self, errors: dict[str, FieldError], scroll: bool) -> None:

@@ -9,14 +9,15 @@ from domain.payload import Translation
 from kiosk.screens import KioskScreen
 from kiosk.session.flow import FlowState
 from kiosk.ui.answers import format_answer
-from kiosk.ui.widgets import Card, Column, KButton, KLabel, MutedLabel, Row
+from kiosk.ui.widgets import Card, Column, KButton, KLabel, MutedLabel, Row, WarningLabel
 
 
 class ReviewScreen(KioskScreen):
     def render(self, state: FlowState) -> None:
         app = self.app
         language = state.language or DUTCH
-        unavailable = language != DUTCH and app.services.translator is None
+        translator = app.services.translator
+        unavailable = language != DUTCH and (translator is None or translator.covers(language) is False)
         self.ids.no_translation.opacity = 1 if unavailable else 0
         self.ids.no_translation.key = "translation.unavailable" if unavailable else ""
         box = self.ids.steps
@@ -81,6 +82,3 @@ class ReviewScreen(KioskScreen):
 class MachineLabel(KLabel):
     """Marks text a computer translated."""
 
-
-class WarningLabel(KLabel):
-    """A doubt the resident and the officer should see: a low-confidence or missing translation."""

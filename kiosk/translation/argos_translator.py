@@ -53,6 +53,7 @@ class ArgosTranslator:
         self._engine: ArgosEngine | None = None
         self._ready = threading.Event()
         self._started: Future[None] | None = None
+        self._into_dutch: frozenset[str] | None = None  # offered languages with a route to Dutch, once known
 
     # lifecycle
 
@@ -65,6 +66,14 @@ class ArgosTranslator:
     def ready(self) -> bool:
         """True once warm-up finished: the heartbeat reports it, the UI may hint that translation is on."""
         return self._ready.is_set()
+
+    def covers(self, language: str) -> bool | None:
+        """Whether what a resident writes in `language` can be translated into Dutch here (directly or through
+        English); None until the installed packages are known. Safe to call from the UI thread."""
+        if language == DUTCH:
+            return True
+        known = self._into_dutch
+        return None if known is None else language in known
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -126,6 +135,9 @@ class ArgosTranslator:
         started = time.perf_counter()
         try:
             engine = self._require_engine()
+            self._into_dutch = frozenset(
+                code for code in self._settings.languages if engine.route(code, DUTCH) is not None
+            )
             for language in self._settings.translation_warm_languages:
                 self._warm_language(language)
             log.info("translation ready in %.1f s: %s", time.perf_counter() - started, engine.loaded_codes())

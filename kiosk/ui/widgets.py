@@ -186,3 +186,8 @@ class Card(BoxLayout):
     error_key = StringProperty("")
     error_params = DictProperty({})
     highlight = ListProperty([0, 0, 0, 0])
+
+
+class WarningLabel(KLabel):
+    """A doubt the resident and the officer should see: a low-confidence or missing translation (drawn in the
+    theme's warning colour, kiosk/screens/review.kv)."""

@@ -448,6 +448,8 @@ def test_an_officer_calls_back_tries_again_and_closes(browser: Browser, tmp_path
         row = page.get_by_role("row").filter(has_text=reference)
         expect(row).to_contain_text("Bel mij terug")
         expect(row).to_contain_text("Oekraïens")  # an interpreter can be booked before dialling
+        expect(row.locator(".flag.missing")).to_have_text("Niet vertaald")  # what it is about came untranslated
+        shot(page, "09-callback-in-the-list")
         page.get_by_role("link", name=reference).click()
         page.get_by_role("button", name="Oppakken").click()
         expect(answer(page, "field.callback_phone")).to_contain_text("+380671234567")

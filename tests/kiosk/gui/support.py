@@ -49,11 +49,16 @@ def _uuid(text: str) -> Any:
 class KnownTranslator:
     """Answers on a worker thread, like ArgosTranslator, with Dutch the test chose; `low` marks doubt."""
 
-    def __init__(self, dutch: Callable[[str], str], low_confidence: bool = False, delay: float = 0.0) -> None:
+    def __init__(self, dutch: Callable[[str], str], low_confidence: bool = False, delay: float = 0.0,
+                 languages: frozenset[str] | None = None) -> None:
         self.dutch = dutch
         self.low_confidence = low_confidence
         self.delay = delay
+        self.languages = languages  # the languages it has models for; None: all
         self.asked: list[tuple[str, str, str]] = []
+
+    def covers(self, language: str) -> bool | None:
+        return self.languages is None or language in self.languages or language == "nl"
 
     def translate_async(self, text: str, source: str, target: str, done: Callable[[Translation], None]) -> None:
         self.asked.append((text, source, target))

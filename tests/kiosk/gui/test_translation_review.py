@@ -97,3 +97,36 @@ def test_arabic_answer_is_machine_translated_through_english(make_app, kiosk_set
     assert translation.dutch == STOLEN["nl"] and translation.pivot == "en" and not translation.low_confidence
     assert [(hop.source, hop.target) for hop in translation.hops] == [("ar", "en"), ("en", "nl")]
     assert case.translations["where_details"].low_confidence
+
+
+@pytest.mark.parametrize("language", ["fa", "ar"])
+def test_a_language_without_a_model_is_told_at_the_first_free_text_field(
+    make_app, kiosk_settings, models_dir: Path, language: str
+) -> None:
+    """Over the real ArgosTranslator: the phrase books cover Arabic (through English) but not Persian, so a
+    Persian resident learns it before writing, with what to do instead; an Arabic one is not told so."""
+    from kiosk.translation.argos_translator import ArgosTranslator
+
+    settings = replace(kiosk_settings, models_dir=models_dir, translation_warm_languages=())
+    translator = ArgosTranslator(settings)
+    kit = make_kit(settings, translator=translator)
+    app = make_app(settings, kit.services, clock=FakeClock())
+
+    def steps(d: Driver) -> None:
+        translator.start().result(timeout=120)  # the installed packages are known
+        assert translator.covers("ar") is True and translator.covers("fa") is False
+        for call in (("start",), ("choose_language", language), ("choose_triage", "tip"),
+                     ("choose_service", "nuisance_tip")):
+            d.call(lambda call=call: getattr(app.touches, call[0])(*call[1:]))
+        d.frames(3)
+        assert d.has("form.no_translation") == (language == "fa")
+        if language == "fa":
+            assert d.text_of("form.no_translation") == app.ui.text("translation.no_model_field", "fa")
+            warning = d.find("form.no_translation")
+            d.call(lambda: scroll_into_view(warning))
+            d.screenshot("fa_53_no_model_at_the_first_free_text")
+
+    try:
+        run_app(app, steps, ARTIFACTS)
+    finally:
+        translator.close()

@@ -23,12 +23,23 @@ function query() {
   return params;
 }
 
+// What the list says about a case's translations before it is opened: the language tells who may be needed.
+const TRANSLATION_FLAGS = {
+  untranslated: ["flag missing", "Niet vertaald"],
+  low_confidence: ["flag low", "Vertaling twijfelachtig"],
+};
+
+function language(item) {
+  const flag = TRANSLATION_FLAGS[item.translation_flag];
+  return el("td", {}, item.language_name, flag ? [" ", el("span", { class: flag[0] }, flag[1])] : []);
+}
+
 function row(item) {
   const link = el("a", { href: `/console/cases/${item.id}` }, item.reference);
   return el("tr", {},
     el("th", { scope: "row" }, link),
     el("td", {}, item.service_name),
-    el("td", {}, item.language_name),
+    language(item),
     el("td", {}, item.location),
     el("td", {}, formatTime(item.created_at)),
     el("td", { class: item.age_minutes >= OLD_MINUTES && item.status === "new" ? "age old" : "age" },
