@@ -23,6 +23,14 @@ from kiosk.settings import Settings
 from tools.backend_process import REPO
 
 SCREEN_SIZE = (1280, 800)
+# Every changed screen is looked at in these languages (POLITIELOKET_SCREENSHOTS=1 runs them all); the everyday
+# suite checks each screen's logic in the two a test names, so that it stays quick.
+LOOKED_AT = ("nl", "ar", "fa", "uk")
+
+
+def languages(*everyday: str) -> tuple[str, ...]:
+    """The languages a screen test runs in: `everyday` in the suite, all of LOOKED_AT when pictures are wanted."""
+    return LOOKED_AT if os.environ.get("POLITIELOKET_SCREENSHOTS") == "1" else everyday
 ARTIFACTS = REPO / "test-artifacts" / "screens"
 # A fixed "now" for the kiosk's wall clock: dates the pickers offer and validation agree in every run.
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
