@@ -135,15 +135,39 @@ class Fonts:
 
 
 def _runs(text: str, primary: frozenset[int], fallback: frozenset[int]) -> list[tuple[str, bool]]:
-    """Split into runs for the primary font or the fallback; what both fonts have (spaces, digits, some
-    punctuation) stays in the run it is in."""
+    """Split into runs for the primary font or the fallback, word by word: a word the fallback draws whole and the
+    primary does not (a reference like 73U-CP3, "EUR") is drawn wholly in the fallback, digits included, and so is
+    a word of shared characters (300, 12:05) next to such a word; digits from two fonts in one line would stand on
+    different baselines ("73" raised like an exponent). A word mixing both scripts is split letter by letter."""
+    words = re.split(r"(\s+)", text)
+
+    def latin(word: str) -> bool:
+        return any(ord(ch) not in primary for ch in word) and all(ord(ch) in fallback for ch in word)
+
+    def shared(word: str) -> bool:
+        return bool(word.strip()) and all(ord(ch) in primary and ord(ch) in fallback for ch in word)
+
+    whole = [bool(w.strip()) and latin(w) for w in words]
+    for index, word in enumerate(words):
+        if shared(word) and any(whole[j] for j in (index - 2, index + 2) if 0 <= j < len(words)):
+            whole[index] = True
+    pieces: list[tuple[str, bool]] = []
+    for word, in_fallback in zip(words, whole, strict=True):
+        if in_fallback:
+            pieces.append((word, False))
+        elif not word.strip():
+            pieces.append((word, pieces[-1][1] if pieces else True))
+        else:  # the primary's script, or both mixed: each letter in a font that has it, shared ones with the run
+            for ch in word:
+                inside = ord(ch) in primary
+                keep = pieces and inside and ord(ch) in fallback
+                pieces.append((ch, pieces[-1][1] if keep else inside))
     runs: list[tuple[str, bool]] = []
-    for ch in text:
-        inside = ord(ch) in primary
-        if runs and ((inside and ord(ch) in fallback) or runs[-1][1] == inside):
-            runs[-1] = (runs[-1][0] + ch, runs[-1][1])
+    for piece, in_primary in pieces:
+        if runs and runs[-1][1] == in_primary:
+            runs[-1] = (runs[-1][0] + piece, in_primary)
         else:
-            runs.append((ch, inside))
+            runs.append((piece, in_primary))
     return runs
 
 

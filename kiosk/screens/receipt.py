@@ -8,6 +8,7 @@ from kivy.properties import StringProperty
 
 from kiosk.screens import KioskScreen
 from kiosk.session.flow import FlowState, Receipt
+from kiosk.ui.pickers import KIOSK_TIMEZONE
 from kiosk.ui.qr import qr_texture
 
 
@@ -20,11 +21,26 @@ class ReceiptScreen(KioskScreen):
         if receipt is None:
             return
         self.ids.next_steps.key = f"receipt.next.{receipt.kind.value}"
+        self._show_summary(receipt)
         if receipt.reference and receipt.reference != self.reference:
             self.reference = receipt.reference
             self.ids.qr.texture = qr_texture(receipt.reference)
         waiting = "receipt.offline" if self.app.offline else "receipt.waiting"
         self.ids.waiting.key = "" if receipt.reference else waiting
+
+    def _show_summary(self, receipt: Receipt) -> None:
+        """What was reported (kind and service), when it was filled in (kiosk time) and where, on the screen only:
+        paper left behind in the hall carries no answers."""
+        ui, language = self.app.ui, self.app.lang
+        what, when, where = self.ids.what, self.ids.when, self.ids.where
+        what.params = {"kind": ui.text(f"kind.{receipt.kind.value}", language),
+                       "service": ui.text(f"service.{receipt.case_type}", language)}
+        what.key = "receipt.what"
+        moment = (receipt.filled_in_at or self.app.wall_clock()).astimezone(KIOSK_TIMEZONE)
+        when.params = {"date": moment.strftime("%d-%m-%Y"), "time": moment.strftime("%H:%M")}
+        when.key = "receipt.when"
+        where.params = {"place": receipt.place or ""}
+        where.key = "receipt.where" if receipt.place else ""
 
     def leave(self) -> None:
         self.reference = ""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.forms import CALLBACK_CASE_TYPE, CaseKind, FormCatalog, FormSchema, Step
+from domain.forms import CALLBACK_CASE_TYPE, CaseKind, FieldType, FormCatalog, FormSchema, Step
 from domain.languages import DUTCH, language
 from domain.payload import CasePayload, Translation
 from domain.usage import AbandonReason, EventKind
@@ -282,7 +282,8 @@ class SessionFlow:
         payload = self._payload(result.values)
         self._outbox.put_case(payload)
         self._emit(EventKind.SUBMIT)
-        receipt = Receipt(case_id=payload.case_id, kind=self.schema.kind)
+        receipt = Receipt(case_id=payload.case_id, kind=self.schema.kind, case_type=payload.case_type,
+                          filled_in_at=self._wall_clock(), place=_place(self.schema, result.values))
         return self._go(replace(self.state, screen=Screen.RECEIPT, receipt=receipt, errors={}, step_id=None))
 
     def confirm_review_from_consent(self) -> FlowState:
@@ -426,3 +427,12 @@ class SessionFlow:
             service=self.state.case_type,
             **values,
         ))
+
+
+def _place(schema: FormSchema, values: dict[str, Any]) -> str | None:
+    """The town of the form's first address answer (where it happened or was seen), for the receipt."""
+    for spec in schema.all_fields():
+        answer = values.get(spec.id)
+        if spec.type is FieldType.ADDRESS and not spec.personal and isinstance(answer, dict) and answer.get("city"):
+            return str(answer["city"])
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from domain.forms import CaseKind
@@ -39,9 +40,14 @@ class FlowError(RuntimeError):
 
 @dataclass(frozen=True)
 class Receipt:
+    """What the receipt screen tells the resident: what they reported, when, where, and the reference."""
+
     case_id: str
     kind: CaseKind
     reference: str | None = None  # None while the case waits in the outbox: "saved, will be sent"
+    case_type: str = ""
+    filled_in_at: datetime | None = None
+    place: str | None = None  # the town of the report's first address, when it has one
 
 
 @dataclass(frozen=True)

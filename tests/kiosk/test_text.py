@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.languages import LANGUAGES
 from kiosk.text import Fonts, coverage, default_fonts, escape_markup, font_for, halign, shape, shape_wrapped
@@ -142,3 +145,25 @@ def test_markup_puts_latin_runs_in_the_fallback_font() -> None:
 @pytest.mark.parametrize("code", [lang.code for lang in LANGUAGES])
 def test_every_language_has_a_font_file(code: str) -> None:
     assert font_for(code).suffix == ".ttf"
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_a_reference_and_an_amount_are_each_drawn_in_one_font(language: str) -> None:
+    """Digits from the Arabic font beside Latin letters from the fallback stood on another baseline."""
+    fonts = default_fonts()
+    fallback = fonts.fallback()
+    for text, whole in (("كود: 73U-CP3", "73U-CP3"), ("المبلغ EUR 300 تقريبا", "EUR 300"),
+                        ("EUR 300", "EUR 300")):  # fmt: skip
+        markup = fonts.markup(text, language)
+        runs = re.findall(rf"\[font={re.escape(str(fallback))}\](.*?)\[/font\]", markup)
+        assert any(whole in run for run in runs), (text, markup)
+    # a word that mixes both scripts keeps each letter in a font that has it
+    mixed = fonts.markup("Gazelleدراجة", language)
+    assert "Gazelle" in mixed and "[/font]" in mixed
+
+
+@given(st.text(alphabet="abc 0123456789-:دراجةپ+", max_size=30))
+def test_markup_keeps_every_character_in_order(text: str) -> None:
+    fonts = default_fonts()
+    plain = re.sub(r"\[/?font[^\]]*\]", "", fonts.markup(text, "fa"))
+    assert plain == escape_markup(shape(text, "fa"))

@@ -101,6 +101,12 @@ def test_stopping_after_the_case_is_saved_does_not_say_nothing_is_sent(make_app,
 
     def steps(d: Driver) -> None:
         submit_a_tip(d, language)
+        ui = app.ui  # what, when (the kiosk's clock: 29-11-2026 12:00 UTC) and where, as the resident reported it
+        assert d.text_of("receipt.what") == ui.text("receipt.what", language, kind=ui.text("kind.melding", language),
+                                                    service=ui.text("service.nuisance_tip", language))
+        assert d.text_of("receipt.when") == ui.text("receipt.when", language, date="29-11-2026", time="13:00")
+        assert d.text_of("receipt.where") == ui.text("receipt.where", language, place="Emmen")
+        d.screenshot(f"{language}_44a_receipt")
         clock.now += kiosk_settings.idle_warning_seconds
         d.call(app.tick)
         assert d.text_of("idle.seconds") == app.ui.text(
@@ -230,6 +236,10 @@ def test_call_me_back_by_touch(make_app, kiosk_settings, language: str) -> None:
         assert d.screen() == "receipt"
         assert d.has("receipt.next")
         assert d.text_of("receipt.next") == app.ui.text("receipt.next.callback", language)
+        assert d.text_of("receipt.what") == app.ui.text("receipt.what", language,
+                                                        kind=app.ui.text("kind.callback", language),
+                                                        service=app.ui.text("service.callback", language))
+        assert not d.has("receipt.where")  # a call-back has no place
         d.screenshot(f"{language}_48_callback_receipt")
         assert not app.ui.missing, sorted(app.ui.missing)
 
