@@ -106,12 +106,15 @@ class Catalog:
         return key in self.messages
 
 
-def catalog_path(locale_dir: Path, language: str) -> Path:
-    return locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+OFFICER_DOMAIN = "officer"  # Dutch only: form labels as officers read a case (assets/locale/nl/LC_MESSAGES/officer.po)
 
 
-def load_catalog(locale_dir: Path, language: str) -> Catalog:
-    path = catalog_path(locale_dir, language)
+def catalog_path(locale_dir: Path, language: str, domain: str = DOMAIN) -> Path:
+    return locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def load_catalog(locale_dir: Path, language: str, domain: str = DOMAIN) -> Catalog:
+    path = catalog_path(locale_dir, language, domain)
     if not path.exists():
         raise CatalogError(f"no catalog for language {language!r} at {path}")
     po = read_po(path)

@@ -213,7 +213,7 @@ def _rows(pdf: _Sheet, rows: list[Row], indent: float = 0) -> None:
                 _rows(pdf, item, indent + 6)
             continue
         value = f"{row.value} [lage betrouwbaarheid]" if (row.translation or {}).get("low_confidence") else row.value
-        _pair(pdf, row.label, value, indent)
+        _pair(pdf, row.label, f"{value}\n{row.note}" if row.note else value, indent)
         if row.translation:
             _translation(pdf, row.translation)
 

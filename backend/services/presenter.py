@@ -6,13 +6,14 @@ Used by the console page (as JSON) and by the PDF export, so both show exactly t
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from backend.services.weeks import LOCAL
-from domain.catalog import Catalog, CatalogError, load_catalog
+from domain.catalog import OFFICER_DOMAIN, Catalog, CatalogError, load_catalog
 from domain.forms import Field, FieldType, FormSchema
 from domain.languages import UnknownLanguage, language
 from domain.payload import Translation
@@ -57,6 +58,15 @@ class Row:
     value: str
     translation: dict[str, Any] | None = None
     items: list[list[Row]] = field(default_factory=list)
+    note: str | None = None  # e.g. a name not in Latin letters: check the spelling against the ID document
+
+
+NOT_LATIN_NOTE = "Niet in Latijnse letters geschreven: neem de schrijfwijze over van het identiteitsbewijs."
+
+
+def not_in_latin_letters(text: str) -> bool:
+    """Whether a name or plate holds letters of another script (Arabic, Cyrillic...) that an ID check cannot match."""
+    return any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in text)
 
 
 @dataclass(frozen=True)
@@ -68,11 +78,18 @@ class Section:
 
 @functools.lru_cache(maxsize=4)
 def dutch_catalog(assets_dir: Path) -> Catalog:
-    """The Dutch texts; without a catalog every label falls back to its key, which is still readable."""
+    """The Dutch texts an officer reads: the kiosk's Dutch catalog (service names, choices) with the form labels
+    written for officers (officer.po: "Pleegplaats", not "Waar gebeurde het?") over it. Without a catalog every
+    label falls back to its key, which is still readable."""
     try:
-        return load_catalog(assets_dir / "locale", "nl")
+        resident = load_catalog(assets_dir / "locale", "nl")
     except CatalogError:
         return Catalog("nl", {})
+    try:
+        officer = load_catalog(assets_dir / "locale", "nl", OFFICER_DOMAIN)
+    except CatalogError:
+        return resident
+    return Catalog("nl", {**resident.messages, **officer.messages}, resident.plurals, resident.plural_rule)
 
 
 def language_name(code: str) -> str:
@@ -119,6 +136,8 @@ def format_window(value: Any) -> str:
     if not isinstance(value, dict):
         return str(value)
     start, end = format_moment(str(value.get("start", ""))), format_moment(str(value.get("end", "")))
+    if not value.get("end") or end == start:  # one moment, not "08:00 – 08:00"
+        return start
     if start[:10] == end[:10]:
         return f"{start} – {end[11:]}"
     return f"{start} – {end}"
@@ -193,7 +212,8 @@ def _row(spec: Field, value: Any, translation: Translation | None, case_language
     if translation is not None:
         view = translation_view(translation)
         return Row(spec.id, label, view.dutch or view.original, translation=_translation_json(view))
-    return Row(spec.id, label, format_value(spec, value, catalog))
+    note = NOT_LATIN_NOTE if spec.latin and isinstance(value, str) and not_in_latin_letters(value) else None
+    return Row(spec.id, label, format_value(spec, value, catalog), note=note)
 
 
 def present(

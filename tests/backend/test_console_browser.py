@@ -23,8 +23,8 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
+from backend.services.presenter import dutch_catalog
 from backend.services.weeks import week_of
-from domain.catalog import load_catalog
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import CasePayload
 from domain.validation import validate
@@ -43,7 +43,7 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "console"
 CHROMIUM = "/usr/bin/chromium"
-NL = load_catalog(default_assets_dir() / "locale", "nl")
+NL = dutch_catalog(default_assets_dir())  # what the console shows: officer labels over the Dutch catalog
 FORMS = FormCatalog.load(default_assets_dir() / "forms")
 EVENTS_AT = datetime.now(UTC) - timedelta(minutes=30)
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from backend.services.presenter import Row, Section, format_amount, format_window, present
-from domain.catalog import Catalog
+from backend.services.presenter import (
+    NOT_LATIN_NOTE,
+    Row,
+    Section,
+    dutch_catalog,
+    format_amount,
+    format_window,
+    present,
+)
+from domain.catalog import OFFICER_DOMAIN, Catalog, load_catalog
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import Translation, TranslationHop
 from domain.validation import validate
@@ -103,3 +112,35 @@ def test_amounts(cents: int, text: str) -> None:
 def test_a_window_over_two_days() -> None:
     window = {"start": "2026-11-20T22:00:00+01:00", "end": "2026-11-21T07:00:00+01:00"}
     assert format_window(window) == "20-11-2026 22:00 – 21-11-2026 07:00"
+
+
+def test_a_single_moment_shows_as_one_time() -> None:
+    moment = "2026-11-20T08:00:00+01:00"
+    assert format_window({"start": moment, "end": moment}) == "20-11-2026 08:00"
+    assert format_window({"start": moment}) == "20-11-2026 08:00"
+
+
+def test_every_label_an_officer_reads_is_written_for_an_officer() -> None:
+    """Every step and field of every form has an officer's label (officer.po) over the resident's question:
+    "Pleegplaats", not "Waar gebeurde het?"; nothing addresses the resident."""
+    officer = load_catalog(default_assets_dir() / "locale", "nl", OFFICER_DOMAIN)
+    shown = dutch_catalog(default_assets_dir())
+    for schema in FORMS:
+        fields = [*schema.all_fields(), *(sub for f in schema.all_fields() for sub in f.fields)]
+        for key in [step.title_key for step in schema.steps] + [f.label_key for f in fields]:
+            assert officer.has(key), key
+            label = shown.text(key)
+            assert label == officer.text(key) and not label.endswith("?"), (key, label)
+            assert not re.search(r"\b(u|uw|U|Uw|ik|mij)\b", label), (key, label)
+    sections = present(FORMS.get("bike_theft"), answers("bike_theft"), {}, "nl", shown)
+    assert [s.title for s in sections][:2] == ["Fiets", "Pleegtijd en pleegplaats"]
+    assert rows(sections)["where"].label == "Pleegplaats"
+
+
+@pytest.mark.parametrize("name, note", [("محمد", True), ("Олена", True), ("Zwanenburg-Oukili", False),
+                                        ("Ağaoğlu", False), ("Łukasz", False)])  # fmt: skip
+def test_a_name_not_in_latin_letters_gets_a_note_to_check_the_id(name: str, note: bool) -> None:
+    values = {**answers("nuisance_tip"), "tip_name": name}
+    found = rows(present(FORMS.get("nuisance_tip"), values, {}, "nl", CATALOG))
+    assert (found["tip_name"].note == NOT_LATIN_NOTE) == note
+    assert found["description"].note is None  # only names and plates, which an ID document settles

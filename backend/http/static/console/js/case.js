@@ -53,7 +53,8 @@ function answer(row) {
   } else {
     value = el("span", {}, row.value);
   }
-  return el("div", { class: "answer" }, el("div", { class: "label" }, row.label), el("div", {}, value));
+  const note = row.note ? el("p", { class: "flag low" }, row.note) : null;
+  return el("div", { class: "answer" }, el("div", { class: "label" }, row.label), el("div", {}, value, note));
 }
 
 function section(part) {
