@@ -48,6 +48,13 @@ class Settings:
     call_turn_urls: str = ""  # comma-separated turn:/turns: URLs of a coturn with use-auth-secret
     call_turn_secret: str = ""  # coturn's static-auth-secret: per-call credentials are HMACs, never stored
     call_turn_ttl_seconds: int = 600
+    # Confirmation e-mails to residents who gave an address (backend/services/confirmations.py); off without a host.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "Politie <noreply@politieloket.invalid>"
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: str = ""
 
     @property
     def forms_dir(self) -> Path:

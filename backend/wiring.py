@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from backend.services.accounts import Argon2Passwords, SqlAccountStore
 from backend.services.case_views import CaseViews
 from backend.services.cases import SqlCaseStore
+from backend.services.confirmations import Confirmations, SmtpServer
 from backend.services.heartbeats import SqlHeartbeatLog
 from backend.services.keys import NaclKeyring
 from backend.services.kiosks import SqlKioskStore
@@ -37,6 +38,7 @@ class Services:
     throttle: SqlLoginThrottle
     totp: SqlTotpStore
     heartbeats: SqlHeartbeatLog
+    confirmations: Confirmations
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
@@ -71,7 +73,16 @@ class Services:
             throttle=throttle,
             totp=totp,
             heartbeats=SqlHeartbeatLog(db),
+            confirmations=Confirmations(_smtp_server(settings), settings.assets_dir / "locale"),
         )
 
     def close(self) -> None:
+        self.confirmations.close()
         self.db.dispose()
+
+
+def _smtp_server(settings: Settings) -> SmtpServer | None:
+    if not settings.smtp_host:
+        return None
+    return SmtpServer(settings.smtp_host, settings.smtp_port, settings.smtp_sender, settings.smtp_starttls,
+                      settings.smtp_user, settings.smtp_password)

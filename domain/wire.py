@@ -36,6 +36,7 @@ class CaseReceipt:
     case_id: UUID
     reference: str
     duplicate: bool
+    confirmation_mail: bool = False  # the backend e-mails the resident a confirmation (they gave an address)
 
 
 @dataclass

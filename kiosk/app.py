@@ -265,7 +265,7 @@ class KioskApp(App):
         if receipt is not None and receipt.reference is None:
             for case_id, reference in status.references:
                 if str(case_id) == receipt.case_id:
-                    self.flow.delivered(receipt.case_id, reference)
+                    self.flow.delivered(receipt.case_id, reference, mailed=case_id in status.mailed)
         self.out_of_service_reason = self.services.problem or self._offline_too_long(now)
 
     def offline_seconds(self) -> float:

@@ -41,6 +41,7 @@ class SenderStatus:
     oldest_pending_seconds: float = 0.0
     last_error: str | None = None
     references: tuple[tuple[UUID, str], ...] = ()  # recently acknowledged case ids and their references
+    mailed: frozenset[UUID] = frozenset()  # of those, the cases the backend e-mails a confirmation for
 
 
 class Translator(Protocol):

@@ -7,9 +7,11 @@ content, or from another kiosk, is a Conflict.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from backend.services.cases import SqlCaseStore
+from backend.services.confirmations import Confirmations
 from backend.services.intake import IntakeRefused, Unsealer, check_answers, check_metadata, open_delivery
 from backend.services.kiosks import KioskIdentity
 from domain.forms import FormCatalog
@@ -24,15 +26,22 @@ def receive_case(
     keys: Unsealer,
     catalog: FormCatalog,
     cases: SqlCaseStore,
+    confirmations: Confirmations | None = None,
 ) -> CaseReceipt:
     """The receipt for `delivery`: new (`duplicate=False`) or the one stored before; IntakeRefused if the case
-    cannot be opened or does not fit its form."""
+    cannot be opened or does not fit its form. A new case whose resident gave an e-mail address gets its
+    confirmation queued (the receipt says so); a repeat never mails again."""
     opened = open_delivery(delivery, keys)
     try:
-        opened = check_answers(check_metadata(delivery, catalog), opened, delivery.created_at, now)
+        schema = check_metadata(delivery, catalog)
+        opened = check_answers(schema, opened, delivery.created_at, now)
     except IntakeRefused:
         receipt = cases.receipt_for_repeat(delivery.case_id, opened.digest, kiosk)
         if receipt is None:
             raise
         return receipt
-    return cases.store(delivery, opened, kiosk, now)  # a retry racing this one is recognised by the unique id
+    receipt = cases.store(delivery, opened, kiosk, now)  # a retry racing this one is recognised by the unique id
+    if receipt.duplicate or confirmations is None:
+        return receipt
+    queued = confirmations.after_delivery(opened.payload, schema, receipt.reference)
+    return replace(receipt, confirmation_mail=queued is not None)

@@ -110,6 +110,7 @@ class Sender:
         with self._lock:
             failing, link_error, sending = self._failures, self._link_error, self._sending
             references = tuple((receipt.case_id, receipt.reference) for receipt in self._references)
+            mailed = frozenset(receipt.case_id for receipt in self._references if receipt.confirmation_mail)
         return SenderStatus(
             state=self._state(counts, failing, link_error, sending),
             pending_cases=counts.pending_cases,
@@ -117,6 +118,7 @@ class Sender:
             oldest_pending_seconds=self._oldest_seconds(counts),
             last_error=link_error.reason if link_error else self._held_summary(counts),
             references=references,
+            mailed=mailed,
         )
 
     # --- one round, also what unit tests drive directly --------------------------------------------------

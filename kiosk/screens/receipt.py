@@ -25,6 +25,7 @@ class ReceiptScreen(KioskScreen):
         if receipt.reference and receipt.reference != self.reference:
             self.reference = receipt.reference
             self.ids.qr.texture = qr_texture(receipt.reference)
+        self.ids.mailed.key = "receipt.mail" if receipt.reference and receipt.mailed else ""
         waiting = "receipt.offline" if self.app.offline else "receipt.waiting"
         self.ids.waiting.key = "" if receipt.reference else waiting
 

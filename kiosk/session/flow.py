@@ -290,11 +290,12 @@ class SessionFlow:
         self.state = replace(self.state, screen=Screen.REVIEW, step_id=None)
         return self.confirm_review()
 
-    def delivered(self, case_id: str, reference: str) -> FlowState:
-        """The backend acknowledged the case while the receipt is still on screen."""
+    def delivered(self, case_id: str, reference: str, mailed: bool = False) -> FlowState:
+        """The backend acknowledged the case while the receipt is still on screen (and said whether it e-mails
+        the resident a confirmation)."""
         receipt = self.state.receipt
         if receipt is not None and receipt.case_id == case_id:
-            self.state = replace(self.state, receipt=replace(receipt, reference=reference))
+            self.state = replace(self.state, receipt=replace(receipt, reference=reference, mailed=mailed))
         return self.state
 
     def to_rating(self) -> FlowState:

@@ -48,6 +48,7 @@ class Receipt:
     case_type: str = ""
     filled_in_at: datetime | None = None
     place: str | None = None  # the town of the report's first address, when it has one
+    mailed: bool = False  # the backend e-mails a confirmation to the address the resident gave
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def deliver_case(delivery: CaseDelivery, kiosk: Kiosk, backend: Backend, respons
         raise ApiError(413, "too_large", f"the sealed payload is larger than {MAX_SEALED_BYTES} bytes")
     delivery.created_at = utc(delivery.created_at, "created_at")
     receipt = receive_case(
-        delivery, kiosk, backend.clock(), keys=backend.keys, catalog=backend.catalog, cases=backend.cases
+        delivery, kiosk, backend.clock(), keys=backend.keys, catalog=backend.catalog, cases=backend.cases,
+        confirmations=backend.confirmations,
     )
     if receipt.duplicate:
         response.status_code = 200

@@ -30,6 +30,7 @@ class ScriptedSender:
         self.outbox = outbox
         self.state = SenderState.IDLE
         self.references: dict[str, str] = {}
+        self.mailed: set[str] = set()  # case ids whose confirmation the backend e-mails
 
     def status(self) -> SenderStatus:
         counts = self.outbox.counts()
@@ -37,6 +38,7 @@ class ScriptedSender:
             state=self.state, pending_cases=counts.pending_cases, pending_batches=counts.pending_batches,
             last_error="connection refused" if self.state is SenderState.OFFLINE else None,
             references=tuple((_uuid(case_id), ref) for case_id, ref in self.references.items()),
+            mailed=frozenset(_uuid(case_id) for case_id in self.mailed),
         )
 
 

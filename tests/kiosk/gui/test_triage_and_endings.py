@@ -106,6 +106,12 @@ def test_stopping_after_the_case_is_saved_does_not_say_nothing_is_sent(make_app,
                                                     service=ui.text("service.nuisance_tip", language))
         assert d.text_of("receipt.when") == ui.text("receipt.when", language, date="29-11-2026", time="13:00")
         assert d.text_of("receipt.where") == ui.text("receipt.where", language, place="Emmen")
+        assert not d.has("receipt.mail")  # nothing said about e-mail before the backend has said it mails
+        case_id = d.call(lambda: app.flow.state.receipt.case_id)
+        kit.sender.references[case_id] = "K7M-4QP"
+        kit.sender.mailed.add(case_id)
+        d.call(app.tick)
+        assert d.text_of("receipt.mail") == ui.text("receipt.mail", language)
         d.screenshot(f"{language}_44a_receipt")
         clock.now += kiosk_settings.idle_warning_seconds
         d.call(app.tick)

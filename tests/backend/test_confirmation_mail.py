@@ -1,0 +1,121 @@
+"""The confirmation e-mail, through a real SMTP server on loopback (aiosmtpd): a resident who gave an address gets
+the reference, the kind and the date, in their language and in Dutch, and nothing else; a repeat does not mail
+again; a mail server that is down never costs a case, and the log names no address."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import logging
+import threading
+import uuid
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from backend.http.app import create_app
+from backend.services.schemas import Role
+from backend.settings import Settings
+from backend.wiring import Services
+from tests.backend.conftest import make_settings
+from tests.backend.postgres import free_port
+from tests.backend.support import Backend, payload_for
+from tools.samples import ANSWERS
+
+ADDRESS = "fatima@example.nl"
+
+
+class Inbox:
+    """aiosmtpd's handler: every message it accepts, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        with self.arrived:
+            self.messages.append(email.message_from_bytes(envelope.content))  # type: ignore[attr-defined]
+            self.arrived.notify_all()
+        return "250 OK"
+
+    def wait(self, count: int) -> list[Message]:
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(self.messages) >= count, timeout=30), self.messages
+        return list(self.messages)
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler, port = Inbox(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def mailing_backend(database_url: str, tmp_path: Path, port: int) -> Iterator[Backend]:
+    settings: Settings = dataclasses.replace(make_settings(database_url, tmp_path), smtp_host="127.0.0.1",
+                                             smtp_port=port)  # fmt: skip
+    services = Services.start(settings)
+    harness = Backend(services, create_app(settings, services))
+    try:
+        yield harness
+    finally:
+        harness.close()
+        services.close()
+
+
+@pytest.fixture
+def mailing(database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[Backend]:
+    yield from mailing_backend(database_url, tmp_path, inbox[1])
+
+
+def text_of(message: Message) -> str:
+    return "\n".join(part.get_payload(decode=True).decode() for part in message.walk()  # type: ignore[union-attr]
+                     if part.get_content_type() == "text/plain")  # fmt: skip
+
+
+def test_a_resident_with_an_address_gets_the_reference_kind_and_date_only(
+    mailing: Backend, inbox: tuple[Inbox, int]
+) -> None:
+    kiosk, case_id = mailing.kiosk(), uuid.uuid4()
+    answer = mailing.deliver(kiosk, payload_for(case_id, "bike_theft", language="ar"))
+    assert answer.status_code == 201 and answer.json()["confirmation_mail"] is True
+    reference = answer.json()["reference"]
+    [message] = inbox[0].wait(1)
+    assert message["To"] == ADDRESS and reference in message["Subject"]
+    body = text_of(message)
+    assert reference in body and "21-11-2026" in body and "0900-8844" in body
+    assert "الشرطة" in body and "De politie heeft uw Aangifte van 21-11-2026 ontvangen" in body  # theirs, then Dutch
+    for secret in ("Fatima", "Zwanenburg", "Kerkstraat", ANSWERS["bike_theft"]["description"], "Gazelle"):
+        assert secret not in body and secret not in message["Subject"]
+    again = mailing.deliver(kiosk, payload_for(case_id, "bike_theft", language="ar"))  # a retry: same case
+    assert again.status_code == 200 and again.json()["confirmation_mail"] is False
+    mailing.deliver(kiosk, payload_for(uuid.uuid4(), "nuisance_tip", language="nl"))  # a tip without an address
+    mailing.services.confirmations.close()  # every queued mail is out
+    assert len(inbox[0].messages) == 1
+
+
+def test_without_a_mail_server_nothing_is_promised(backend: Backend) -> None:
+    answer = backend.deliver(backend.kiosk(), payload_for(uuid.uuid4(), "bike_theft"))
+    assert answer.status_code == 201 and answer.json()["confirmation_mail"] is False
+
+
+def test_a_mail_server_that_is_down_costs_no_case_and_logs_no_address(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    for backend in mailing_backend(database_url, tmp_path, free_port()):  # nothing listens there
+        case_id = uuid.uuid4()
+        answer = backend.deliver(backend.kiosk(), payload_for(case_id, "bike_theft"))
+        assert answer.status_code == 201
+        backend.services.confirmations.close()
+        officer = backend.sign_in(Role.OFFICER)
+        assert officer.get(f"/api/cases/{case_id}").status_code == 200  # the case is there
+    assert "not sent: ConnectionRefusedError" in caplog.text
+    assert ADDRESS not in caplog.text and "fatima" not in caplog.text.lower()
