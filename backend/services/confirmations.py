@@ -36,8 +36,11 @@ class Confirmation:
     filled_in: datetime
 
 
-def confirmation_for(payload: CasePayload, schema: FormSchema, reference: str) -> Confirmation | None:
-    """The confirmation a case asks for: the first e-mail answer of its form, if the resident gave one."""
+def confirmation_for(
+    payload: CasePayload, schema: FormSchema, reference: str, filled_in: datetime
+) -> Confirmation | None:
+    """The confirmation a case asks for: the first e-mail answer of its form, if the resident gave one.
+    `filled_in` is the case time the backend checked (the delivery's), never a text from the sealed payload."""
     for spec in schema.all_fields():
         answer = payload.answers.get(spec.id)
         if spec.type is FieldType.EMAIL and isinstance(answer, str) and answer:
@@ -45,7 +48,6 @@ def confirmation_for(payload: CasePayload, schema: FormSchema, reference: str) -
                 address = check_email(answer)
             except Invalid:
                 return None
-            filled_in = datetime.fromisoformat(payload.created_at)
             return Confirmation(address, payload.language, schema.kind.value, reference, filled_in)
     return None
 
@@ -99,10 +101,12 @@ class Confirmations:
     def enabled(self) -> bool:
         return self._server is not None
 
-    def after_delivery(self, payload: CasePayload, schema: FormSchema, reference: str) -> Future[None] | None:
+    def after_delivery(
+        self, payload: CasePayload, schema: FormSchema, reference: str, filled_in: datetime
+    ) -> Future[None] | None:
         """Queue the confirmation a newly stored case asks for; None when there is none to send (no e-mail
         address given, or no mail server configured)."""
-        confirmation = confirmation_for(payload, schema, reference)
+        confirmation = confirmation_for(payload, schema, reference, filled_in)
         if confirmation is None or self._server is None or self._executor is None:
             return None
         return self._executor.submit(self._send, confirmation)

@@ -43,5 +43,5 @@ def receive_case(
     receipt = cases.store(delivery, opened, kiosk, now)  # a retry racing this one is recognised by the unique id
     if receipt.duplicate or confirmations is None:
         return receipt
-    queued = confirmations.after_delivery(opened.payload, schema, receipt.reference)
+    queued = confirmations.after_delivery(opened.payload, schema, receipt.reference, delivery.created_at)
     return replace(receipt, confirmation_mail=queued is not None)
