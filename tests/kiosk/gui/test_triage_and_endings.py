@@ -252,3 +252,39 @@ def test_call_me_back_by_touch(make_app, kiosk_settings, language: str) -> None:
     run_app(app, steps, ARTIFACTS)
     [case] = kit.cases()
     assert (case.case_type, case.language, case.answers["callback_phone"]) == ("callback", language, "+380671234567")
+
+
+def test_the_top_bar_says_everything_on_one_line_in_every_language(make_app, kiosk_settings) -> None:
+    """112, read aloud, text size, contrast and stop: a wrapped label in Persian and Ukrainian was cut off."""
+    from kivy.core.text import Label as CoreLabel
+
+    from kiosk.ui.widgets import KLabel
+
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services)
+
+    def line(label: Any) -> float:
+        """The height of one line in the label's font: a word of its own text, alone."""
+        one = CoreLabel(text=label.text.split()[0], font_name=label.font_name, font_size=label.font_size,
+                        markup=label.markup)  # fmt: skip
+        one.refresh()
+        return float(one.texture.size[1])
+
+    def steps(d: Driver) -> None:
+        for code in kiosk_settings.languages:
+            for contrast in (False, True):  # both texts of the contrast button
+                go(d, ("start",), ("choose_language", code))
+                if contrast:
+                    d.call(app.toggle_contrast)
+                    d.frames(2)
+
+                def wrapped() -> list[str]:
+                    bar = app.root.ids.top_bar.walk(restrict=True)
+                    labels = [w for w in bar if isinstance(w, KLabel) and w.text]
+                    assert len(labels) == 6, labels  # 112, its words, and the four buttons
+                    return [w.text for w in labels if w.texture_size[1] - w.padding[1] - w.padding[3] > 1.5 * line(w)]
+
+                assert d.call(wrapped) == [], (code, contrast)
+                go(d, ("cancel",))
+
+    run_app(app, steps, ARTIFACTS)
