@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 from aiortc.contrib.media import MediaBlackhole, MediaPlayer, MediaRecorder, MediaRelay
-from aiortc.mediastreams import AudioStreamTrack, MediaStreamTrack, VideoStreamTrack
+from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, MediaStreamTrack, VideoStreamTrack
 from av import AudioFrame, VideoFrame
+
+from kiosk.call.frames import LatestFrame
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +130,25 @@ class LocalMedia:
     def stop(self) -> None:
         self.video.stop()
         self.audio.stop()
+
+
+OWN_PICTURE_EVERY = 3  # of the camera's frames, for the resident's own small picture: 10 per second is enough
+
+
+async def show_own_picture(media: LocalMedia, frames: LatestFrame) -> None:
+    """The kiosk's own camera into `frames` until the track ends or the call is over (cancelled)."""
+    track = media.relay.subscribe(media.video, buffered=False)
+    count = 0
+    try:
+        while True:
+            frame = await track.recv()
+            count += 1
+            if isinstance(frame, VideoFrame) and count % OWN_PICTURE_EVERY == 1:
+                frames.put(frame.width, frame.height, frame.to_ndarray(format="rgb24").tobytes())
+    except MediaStreamError:
+        return
+    finally:
+        track.stop()
 
 
 def open_local_media(devices: MediaDevices) -> LocalMedia:

@@ -83,10 +83,11 @@ class CallLoop:
 class CallHandle:
     """The screen's grip on one call; every method may be called from any thread."""
 
-    def __init__(self, loop: CallLoop, session: CallSession, frames: LatestFrame) -> None:
+    def __init__(self, loop: CallLoop, session: CallSession, frames: LatestFrame, own: LatestFrame) -> None:
         self._loop = loop
         self._session = session
-        self.frames = frames
+        self.frames = frames  # the officer's picture
+        self.own = own  # the kiosk's own camera: the resident sees themselves from "start" on
         self.finished: concurrent.futures.Future[CallView] | None = None
 
     @property
@@ -130,7 +131,7 @@ class CallService:
         on_view: Callable[[CallView], None],
     ) -> CallHandle:
         from kiosk.call.aiortc_call import AiortcCall, pin_host_addresses
-        from kiosk.call.media import open_local_media, open_speaker
+        from kiosk.call.media import open_local_media, open_speaker, show_own_picture
         from kiosk.call.websocket_signalling import WebsocketSignalling
 
         if self._loop is None:
@@ -138,8 +139,8 @@ class CallService:
             self._loop = CallLoop()
         loop, devices = self._loop, devices_from(self._settings)
         request = CallRequest(str(uuid.uuid4()), str(session_id), language, service)
-        frames = LatestFrame()
-        media: list[LocalMedia] = []  # opened on the call loop when the first peer connection needs it
+        frames, own = LatestFrame(), LatestFrame()
+        media: list[LocalMedia] = []  # opened on the call loop as the call starts
 
         async def signalling() -> Signalling:
             return await WebsocketSignalling.open(self._settings.backend_url, self._settings.kiosk_token)
@@ -161,13 +162,18 @@ class CallService:
         )
 
         async def run() -> CallView:
+            # The camera goes on when the resident starts the call (never before), so they see themselves while
+            # they wait; it goes off when the call ends.
+            media.append(open_local_media(devices))
+            mirror = asyncio.ensure_future(show_own_picture(media[0], own))
             try:
                 return await session.run()
             finally:
+                mirror.cancel()
                 for opened in media:
                     opened.stop()
 
-        handle = CallHandle(loop, session, frames)
+        handle = CallHandle(loop, session, frames, own)
         handle.finished = loop.submit(run())
         self._handles = [h for h in self._handles if h.finished and not h.finished.done()] + [handle]
         return handle

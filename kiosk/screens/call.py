@@ -78,6 +78,7 @@ class CallScreen(KioskScreen):
         intake = intake_summary(app.lang, schema, flow.answers(), flow.translations(), app.ui)
         self.handle = calls.start(app.lang, flow.state.case_type, flow.session_id, intake, self._view_arrived)
         self.ids.video.attach(self.handle.frames)
+        self.ids.own_picture.attach(self.handle.own)
         self._show(self.handle.view)
         self._keep = Clock.schedule_interval(self._keep_session, KEEP_SESSION_SECONDS)
 
@@ -145,6 +146,7 @@ class CallScreen(KioskScreen):
         self.status_key = "call.failed" if self.failed else "call.ended"
         self.ids.keyboard.detach()
         self.ids.video.detach()
+        self.ids.own_picture.detach()
         self._stop_keeping()
 
     def _show_chat(self, lines: tuple[ChatLine, ...]) -> None:
@@ -222,6 +224,7 @@ class CallScreen(KioskScreen):
         self.position, self.wait_minutes = 0, 0
         self.alternatives, self.failed, self.muted, self.chat_text = False, False, False, ""
         self.ids.video.detach()
+        self.ids.own_picture.detach()
         self.ids.keyboard.detach()
         self.ids.chat.clear_widgets()
         self._shown_lines = ()

@@ -82,6 +82,9 @@ def test_the_officer_appears_on_the_kiosk_screen(
               == ("waiting", "call.no_answer", True), "nobody can answer, and the alternatives")  # fmt: skip
         assert d.has("call.callback_button") and d.has("call.call_number")
         assert not d.has("call.expected_wait") and not d.has("call.queue_position")
+        own = screen.ids.own_picture  # the kiosk's camera (here its test pattern): the resident sees themselves
+        until(lambda: d.call(lambda: own.drawn) > 2, "the resident's own picture while waiting")
+        assert d.call(lambda: own.opacity) == 1
         d.screenshot("call_02_waiting_nobody_online")
         officers.append(officer := AiortcOfficer(process.url, OFFICER, PASSWORD))
         video = screen.ids.video
