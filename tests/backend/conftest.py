@@ -129,8 +129,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return make_settings(database_url, tmp_path)
 
 
-@pytest.fixture
-def backend(settings: Settings) -> Iterator[Backend]:
+def running_backend(settings: Settings) -> Iterator[Backend]:
+    """A backend app on `settings`, closed after use (a fixture's body)."""
     services = Services.start(settings)
     app = create_app(settings, services)
     harness = Backend(services, app)
@@ -139,6 +139,11 @@ def backend(settings: Settings) -> Iterator[Backend]:
     finally:
         harness.close()
         services.close()
+
+
+@pytest.fixture
+def backend(settings: Settings) -> Iterator[Backend]:
+    yield from running_backend(settings)
 
 
 @pytest.fixture

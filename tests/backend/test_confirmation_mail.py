@@ -16,11 +16,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from backend.http.app import create_app
 from backend.services.schemas import Role
 from backend.settings import Settings
-from backend.wiring import Services
-from tests.backend.conftest import make_settings
+from tests.backend.conftest import make_settings, running_backend
 from tests.backend.postgres import free_port
 from tests.backend.support import Backend, payload_for
 from tools.samples import ANSWERS
@@ -61,13 +59,7 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
 def mailing_backend(database_url: str, tmp_path: Path, port: int) -> Iterator[Backend]:
     settings: Settings = dataclasses.replace(make_settings(database_url, tmp_path), smtp_host="127.0.0.1",
                                              smtp_port=port)  # fmt: skip
-    services = Services.start(settings)
-    harness = Backend(services, create_app(settings, services))
-    try:
-        yield harness
-    finally:
-        harness.close()
-        services.close()
+    yield from running_backend(settings)
 
 
 @pytest.fixture
