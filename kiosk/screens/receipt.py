@@ -7,7 +7,8 @@ from kivy.clock import Clock
 from kivy.properties import StringProperty
 
 from kiosk.screens import KioskScreen
-from kiosk.session.flow import FlowState, Receipt
+from kiosk.session.flow import FlowState
+from kiosk.session.states import Receipt
 from kiosk.ui.pickers import KIOSK_TIMEZONE
 from kiosk.ui.qr import qr_texture
 

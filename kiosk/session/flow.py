@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.forms import CALLBACK_CASE_TYPE, CaseKind, FieldType, FormCatalog, FormSchema, Step
+from domain.forms import CALLBACK_CASE_TYPE, CaseKind, FormCatalog, FormSchema, Step
 from domain.languages import DUTCH, language
 from domain.payload import CasePayload, Translation
 from domain.usage import AbandonReason, EventKind
@@ -19,7 +19,8 @@ from domain.validation import FieldError, validate
 from domain.wire import UsageEvent
 from kiosk.ports import CaseOutbox, EventSink
 from kiosk.session.payloads import build_payload
-from kiosk.session.states import FlowError, FlowState, Receipt, Screen, Triage
+from kiosk.session.receipts import receipt_for
+from kiosk.session.states import FlowError, FlowState, Screen, Triage
 
 CONSENT_STEP_PREFIX = "consent"
 
@@ -282,8 +283,7 @@ class SessionFlow:
         payload = self._payload(result.values)
         self._outbox.put_case(payload)
         self._emit(EventKind.SUBMIT)
-        receipt = Receipt(case_id=payload.case_id, kind=self.schema.kind, case_type=payload.case_type,
-                          filled_in_at=self._wall_clock(), place=_place(self.schema, result.values))
+        receipt = receipt_for(self.schema, payload, result.values, self._wall_clock())
         return self._go(replace(self.state, screen=Screen.RECEIPT, receipt=receipt, errors={}, step_id=None))
 
     def confirm_review_from_consent(self) -> FlowState:
@@ -429,11 +429,3 @@ class SessionFlow:
             **values,
         ))
 
-
-def _place(schema: FormSchema, values: dict[str, Any]) -> str | None:
-    """The town of the form's first address answer (where it happened or was seen), for the receipt."""
-    for spec in schema.all_fields():
-        answer = values.get(spec.id)
-        if spec.type is FieldType.ADDRESS and not spec.personal and isinstance(answer, dict) and answer.get("city"):
-            return str(answer["city"])
-    return None
