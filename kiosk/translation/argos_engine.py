@@ -1,31 +1,30 @@
 """Runs argostranslate packages: loads their CTranslate2 models and translates text hop by hop.
 
-Used from the translator's single worker thread only. Each hop goes through argostranslate's own
-`apply_packaged_translation` (SentencePiece tokenisation, CTranslate2 beam search, detokenisation, target
-prefix), with two choices made here instead of by argostranslate: the sentence splitter is our rule-based
-one (argostranslate would fall back to MiniSBD, which downloads a model on first use), and the CTranslate2
-Translator is built with our thread count.
+Used from the translator's single worker thread only. A package is read with `argostranslate.package` (its
+SentencePiece tokenizer and target prefix), and each hop does what argostranslate's `apply_packaged_translation`
+does (tokenise, CTranslate2 beam search with argostranslate's settings, detokenise, drop the target prefix) without
+importing `argostranslate.translate`: that module pulls in torch, stanza and spacy (about 300 MB of a kiosk's
+memory) for nothing a kiosk uses. A test holds the two paths to the same output on the same packages. Two choices
+are made here instead of by argostranslate: the sentence splitter is our rule-based one (argostranslate would fall
+back to MiniSBD, which downloads a model on first use), and the CTranslate2 Translator gets our thread count.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.settings import Settings
-from kiosk.translation.argos_runtime import ArgosPaths, argos_package, argos_translate
+from kiosk.translation.argos_runtime import ArgosPaths, argos_package
 from kiosk.translation.inventory import InstalledPackage, Pins, Route, find_route, load_pins, scan
 from kiosk.translation.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
 
-class RuleSentencizer:
-    """argostranslate's sentence-boundary interface (`split_sentences`) over our rule-based splitter."""
-
-    def split_sentences(self, text: str) -> list[str]:
-        return split_sentences(text) or [text]
+LENGTH_PENALTY = 0.2  # as argostranslate.translate.apply_packaged_translation
 
 
 @dataclass
@@ -38,12 +37,10 @@ class LoadedPackage:
 class ArgosEngine:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._translate_module = argos_translate(settings)
         self._package_module = argos_package(settings)
         self._pins: Pins = load_pins(settings.translation_pins_file)
         self._installed = scan(self._package_module, ArgosPaths.of(settings).packages_dir)
         self._loaded: dict[str, LoadedPackage] = {}
-        self._sentencizer = RuleSentencizer()
 
     @property
     def installed(self) -> list[InstalledPackage]:
@@ -55,7 +52,7 @@ class ArgosEngine:
     def load(self, package: InstalledPackage) -> LoadedPackage:
         loaded = self._loaded.get(package.code)
         if loaded is None or loaded.installed != package:
-            import ctranslate2  # already imported by argostranslate.translate
+            import ctranslate2
 
             translator = ctranslate2.Translator(
                 str(package.path / "model"),
@@ -77,12 +74,26 @@ class ArgosEngine:
         return "\n".join(self._paragraph(loaded, paragraph) for paragraph in text.split("\n"))
 
     def _paragraph(self, loaded: LoadedPackage, paragraph: str) -> str:
+        """argostranslate's apply_packaged_translation with one hypothesis, sentence by sentence."""
         if not paragraph.strip():
             return paragraph
-        hypotheses = self._translate_module.apply_packaged_translation(
-            loaded.argos, paragraph, loaded.translator, self._sentencizer, num_hypotheses=1
+        argos_settings = sys.modules["argostranslate.settings"]  # imported with argostranslate.package
+        tokenizer, prefix = loaded.argos.tokenizer, loaded.argos.target_prefix
+        tokenized = [tokenizer.encode(sentence) for sentence in split_sentences(paragraph) or [paragraph]]
+        batches = loaded.translator.translate_batch(
+            tokenized,
+            target_prefix=[[prefix]] * len(tokenized) if prefix else None,
+            replace_unknowns=True,
+            max_batch_size=argos_settings.batch_size,
+            batch_type="tokens",
+            beam_size=max(1, argos_settings.beam_size),
+            num_hypotheses=1,
+            length_penalty=LENGTH_PENALTY,
         )
-        return str(hypotheses[0].value)
+        value = str(tokenizer.decode([token for batch in batches for token in batch.hypotheses[0]]))
+        if prefix and value.startswith(prefix):
+            value = value[len(prefix):]
+        return value[1:] if value.startswith(" ") else value  # the space the tokenizer puts first
 
     def loaded_codes(self) -> list[str]:
         return sorted(self._loaded)
