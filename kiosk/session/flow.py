@@ -7,24 +7,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from domain.forms import CALLBACK_CASE_TYPE, CaseKind, FormCatalog, FormSchema, Step
 from domain.languages import DUTCH, language
-from domain.payload import CasePayload, Translation
+from domain.payload import Translation
 from domain.usage import AbandonReason, EventKind
 from domain.validation import FieldError, validate
 from domain.wire import UsageEvent
 from kiosk.ports import CaseOutbox, EventSink
+from kiosk.session.answers import ResidentSession
 from kiosk.session.payloads import build_payload
 from kiosk.session.receipts import receipt_for
 from kiosk.session.states import FlowError, FlowState, Screen, Triage
 
 CONSENT_STEP_PREFIX = "consent"
-
-
 _TRIAGE_KIND = {Triage.REPORT: CaseKind.AANGIFTE, Triage.TIP: CaseKind.MELDING}
 # Where "back" leads from each screen outside the form.
 _BACK = {
@@ -35,15 +34,6 @@ _BACK = {
     Screen.SERVICE: Screen.TRIAGE,
     Screen.CALL: Screen.TRIAGE,
 }
-
-
-@dataclass
-class _Session:
-    session_id: uuid.UUID
-    started_at: float
-    answers: dict[str, Any] = field(default_factory=dict)
-    translations: dict[str, Translation] = field(default_factory=dict)
-    step_entered_at: float = 0.0
 
 
 class SessionFlow:
@@ -65,7 +55,7 @@ class SessionFlow:
         self._wall_clock = wall_clock
         self._idle_warning = idle_warning_seconds
         self._idle_extend = idle_extend_seconds
-        self._session: _Session | None = None
+        self._session: ResidentSession | None = None
         self._before_call: FlowState | None = None
         self._last_activity = clock()
         self.state = FlowState(Screen.ATTRACT)
@@ -116,23 +106,13 @@ class SessionFlow:
 
     def texts_to_translate(self) -> dict[str, str]:
         """Free-text answers the officer should also read in Dutch, keyed by field id, not yet translated."""
-        session = self._require_session()
-        if self.state.language == DUTCH:
-            return {}
-        wanted = {}
-        for spec in self.schema.all_fields():
-            text = session.answers.get(spec.id)
-            if spec.translate and isinstance(text, str) and text.strip():
-                done = session.translations.get(spec.id)
-                if done is None or done.original != text.strip():
-                    wanted[spec.id] = text.strip()
-        return wanted
+        return self._require_session().to_translate(self.schema, self.state.language or DUTCH)
 
     # ----- navigation ----------------------------------------------------------------------------------------
     def start(self) -> FlowState:
         self._expect(Screen.ATTRACT, Screen.END)
         now = self._touch()
-        self._session = _Session(session_id=uuid.uuid4(), started_at=now)
+        self._session = ResidentSession(session_id=uuid.uuid4(), started_at=now)
         self._emit(EventKind.SESSION_START)
         return self._go(FlowState(Screen.LANGUAGE))
 
@@ -261,12 +241,8 @@ class SessionFlow:
 
     def set_translation(self, field_id: str, translation: Translation) -> FlowState:
         """A translation finished (called on the UI thread); ignored when the answer changed since."""
-        session = self._session
-        if session is None:
-            return self.state
-        current = session.answers.get(field_id)
-        if isinstance(current, str) and current.strip() == translation.original:
-            session.translations[field_id] = translation
+        if self._session is not None:
+            self._session.keep_translation(field_id, translation)
         return self.state
 
     def submit(self) -> FlowState:
@@ -275,24 +251,21 @@ class SessionFlow:
         result = validate(self.schema, self.answers(), now=self._wall_clock())
         if not result.ok:
             consent_ids = {f.id for f in self.current_step().fields}
-            if any(key.split(".")[0] not in consent_ids for key in result.errors):
-                return self.confirm_review_from_consent()
+            if any(key.split(".")[0] not in consent_ids for key in result.errors):  # an answer changed since
+                self.state = replace(self.state, screen=Screen.REVIEW, step_id=None)
+                return self.confirm_review()
             self._record_errors(result.errors)
             self.state = replace(self.state, errors=dict(result.errors), refusals=self.state.refusals + 1)
             return self.state
-        payload = self._payload(result.values)
+        payload = build_payload(self.schema, self.state.language or DUTCH, result.values,
+                                self._require_session().translations, self._wall_clock())
         self._outbox.put_case(payload)
         self._emit(EventKind.SUBMIT)
         receipt = receipt_for(self.schema, payload, result.values, self._wall_clock())
         return self._go(replace(self.state, screen=Screen.RECEIPT, receipt=receipt, errors={}, step_id=None))
 
-    def confirm_review_from_consent(self) -> FlowState:
-        self.state = replace(self.state, screen=Screen.REVIEW, step_id=None)
-        return self.confirm_review()
-
     def delivered(self, case_id: str, reference: str, mailed: bool = False) -> FlowState:
-        """The backend acknowledged the case while the receipt is still on screen (and said whether it e-mails
-        the resident a confirmation)."""
+        """The backend acknowledged the case (and whether it mails a confirmation) while the receipt shows."""
         receipt = self.state.receipt
         if receipt is not None and receipt.case_id == case_id:
             self.state = replace(self.state, receipt=replace(receipt, reference=reference, mailed=mailed))
@@ -350,7 +323,7 @@ class SessionFlow:
         return max(0.0, deadline - self._clock()) if deadline is not None else 0.0
 
     # ----- internals -----------------------------------------------------------------------------------------
-    def _require_session(self) -> _Session:
+    def _require_session(self) -> ResidentSession:
         if self._session is None:
             raise FlowError("no session")
         return self._session
@@ -398,18 +371,13 @@ class SessionFlow:
         for error in errors.values():
             self._emit(EventKind.VALIDATION_ERROR, step=self.state.step_id, code=error.code)
 
-    def _payload(self, values: dict[str, Any]) -> CasePayload:
-        return build_payload(self.schema, self.state.language or DUTCH, values,
-                             self._require_session().translations, self._wall_clock())
-
     def _end(self, abandon: AbandonReason | None) -> FlowState:
         if self._session is not None:
             if abandon is not None:
                 self._emit(EventKind.ABANDON, step=self.state.step_id or self.state.screen.value, reason=abandon)
             elapsed = int((self._clock() - self._session.started_at) * 1000)
             self._emit(EventKind.SESSION_END, duration_ms=max(0, elapsed))
-            self._session.answers.clear()
-            self._session.translations.clear()
+            self._session.wipe()
         self._session = None
         self._before_call = None
         self.state = FlowState(Screen.ATTRACT)
