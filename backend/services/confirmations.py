@@ -97,19 +97,15 @@ class Confirmations:
         self._catalogs: dict[str, Catalog] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail") if server else None
 
-    @property
-    def enabled(self) -> bool:
-        return self._server is not None
-
     def after_delivery(
         self, payload: CasePayload, schema: FormSchema, reference: str, filled_in: datetime
     ) -> Future[None] | None:
         """Queue the confirmation a newly stored case asks for; None when there is none to send (no e-mail
         address given, or no mail server configured)."""
-        confirmation = confirmation_for(payload, schema, reference, filled_in)
-        if confirmation is None or self._server is None or self._executor is None:
+        if self._executor is None:
             return None
-        return self._executor.submit(self._send, confirmation)
+        confirmation = confirmation_for(payload, schema, reference, filled_in)
+        return None if confirmation is None else self._executor.submit(self._send, confirmation)
 
     def close(self) -> None:
         if self._executor is not None:

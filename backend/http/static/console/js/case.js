@@ -18,7 +18,7 @@ const CALLBACK_ACTION_NAMES = {
   closed: "Teruggebeld: afsluiten",
   no_answer: "Niet opgenomen: later opnieuw",
 };
-const CALLBACK_KIND = "terugbelverzoek";
+const CALLBACK = "callback"; // the case type of a call-back request
 
 function translationBlock(row) {
   const t = row.translation;
@@ -78,7 +78,7 @@ async function move(target) {
   const body = path === "status" ? { status: target } : undefined;
   try {
     await api(`/api/cases/${caseId}/${path}`, { method: "POST", body });
-    await load(`Status gewijzigd: ${(kind === CALLBACK_KIND ? CALLBACK_ACTION_NAMES : ACTION_NAMES)[target]}.`);
+    await load(`Status gewijzigd: ${(caseType === CALLBACK ? CALLBACK_ACTION_NAMES : ACTION_NAMES)[target]}.`);
   } catch (failure) {
     show(document.getElementById("error"), failure.message);
     await load();
@@ -86,7 +86,7 @@ async function move(target) {
 }
 
 function actions(data) {
-  const names = data.kind === CALLBACK_KIND ? CALLBACK_ACTION_NAMES : ACTION_NAMES;
+  const names = data.case_type === CALLBACK ? CALLBACK_ACTION_NAMES : ACTION_NAMES;
   const buttons = data.next_moves
     .filter((next) => next.status === "claimed" || data.mine)
     .map((next) => el("button", {
@@ -109,11 +109,11 @@ function notes(data) {
     el("div", {}, note.text ?? "(verwijderd na bewaartermijn)")));
 }
 
-let kind = null;
+let caseType = null;
 
 async function load(message) {
   const data = await api(`/api/cases/${caseId}`);
-  kind = data.kind;
+  caseType = data.case_type;
   const c = data;
   document.title = `Zaak ${c.reference} — Politieloket console`;
   document.getElementById("title").textContent = `Zaak ${c.reference}: ${c.service_name}`;
