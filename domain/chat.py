@@ -108,8 +108,54 @@ class MediaState:
     video_muted: bool = False
 
 
-DataMessage = ChatMessage | IntakeSummary | Ping | MediaState
-KINDS: dict[str, type[DataMessage]] = {"chat": ChatMessage, "intake": IntakeSummary, "ping": Ping, "media": MediaState}
+@dataclass(frozen=True)
+class Caption:
+    """One spoken turn, heard and translated on the kiosk: the resident's words into Dutch for the officer, or
+    the officer's Dutch into the resident's language for the kiosk's screen (sent to the officer as well, so
+    they see what the resident was shown). Speech recognition and translation are both machine-made."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
+    caption_id: str
+    speaker: str  # a Sender value
+    original: str  # what the speech recogniser heard, in the speaker's language
+    source_language: str
+    translated: str | None
+    target_language: str
+    spoken_at: str  # ISO 8601 UTC, when the turn ended
+    spoken_s: float  # length of the turn
+    speech_model: str  # e.g. "whisper-base 2024.1"
+    speech_low_confidence: bool = False
+    hops: tuple[TranslationHop, ...] = ()
+    pivot: str | None = None
+    low_confidence: bool = False
+    reason: str | None = None
+    machine_translated: bool = False
+
+    @property
+    def model(self) -> str:
+        return " + ".join(f"{hop.package} {hop.version}" for hop in self.hops)
+
+
+@dataclass(frozen=True)
+class CaptionsSwitch:
+    """Captions turned on or off, by the resident on the kiosk or by the officer; both sides follow."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
+    on: bool
+    by: str  # a Sender value
+
+
+DataMessage = ChatMessage | IntakeSummary | Ping | MediaState | Caption | CaptionsSwitch
+KINDS: dict[str, type[DataMessage]] = {
+    "chat": ChatMessage,
+    "intake": IntakeSummary,
+    "ping": Ping,
+    "media": MediaState,
+    "caption": Caption,
+    "captions": CaptionsSwitch,
+}
 DATA_CHANNEL: TaggedCodec[DataMessage] = TaggedCodec("kind", KINDS, ChatError, MAX_DATA_MESSAGE_CHARS)
 
 
@@ -125,4 +171,7 @@ def decode(text: str | bytes) -> DataMessage:
             raise ChatError("unknown sender")
         if len(message.original) > MAX_CHAT_CHARS:
             raise ChatError("chat text too long")
+    if isinstance(message, Caption | CaptionsSwitch):
+        if (message.speaker if isinstance(message, Caption) else message.by) not in set(Sender):
+            raise ChatError("unknown sender")
     return message

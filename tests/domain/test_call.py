@@ -126,6 +126,9 @@ def test_chat_without_a_model_is_not_marked_machine_translated() -> None:
         chat.Ping(3),
         chat.MediaState(audio_muted=True),
         chat.ChatMessage("m3", "officer", "Goedemiddag", "nl"),
+        chat.Caption("c1", "resident", "سرقت دراجتي", "ar", "Mijn fiets is gestolen.", "nl",
+                     "2026-12-06T13:40:02Z", 2.4, "whisper-base 1", hops=(), machine_translated=True),
+        chat.CaptionsSwitch(on=False, by="officer"),
     ],
 )
 def test_data_channel_messages_round_trip(message: chat.DataMessage) -> None:
@@ -138,6 +141,8 @@ def test_data_channel_messages_round_trip(message: chat.DataMessage) -> None:
         "{",
         '{"kind": "video"}',
         '{"kind": "ping"}',
+        '{"kind": "captions", "on": true, "by": "someone"}',
+        '{"kind": "captions", "on": "yes", "by": "officer"}',
         '{"kind": "ping", "seq": "3"}',
         '{"kind": "media", "audio_muted": "yes"}',
         '{"kind": "media", "audio_muted": 1}',

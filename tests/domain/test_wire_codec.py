@@ -64,6 +64,9 @@ DATA_MESSAGES = st.one_of(
     st.builds(chat.IntakeSummary, items=st.lists(st.builds(chat.IntakeItem), max_size=3).map(tuple)),
     st.builds(chat.Ping),
     st.builds(chat.MediaState),
+    st.builds(chat.Caption, speaker=st.sampled_from(list(chat.Sender)).map(str), hops=HOPS,
+              spoken_s=st.floats(0, 60)),
+    st.builds(chat.CaptionsSwitch, by=st.sampled_from(list(chat.Sender)).map(str)),
 )  # fmt: skip
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),

@@ -1,0 +1,197 @@
+"""Builds a small real Whisper model in CTranslate2 format (what faster-whisper loads) from numpy weights.
+
+The captioning tests need a model that runs through the same code as a real one (faster-whisper's feature
+extractor, CTranslate2's Whisper encoder and decoder, the tokenizer, the no-speech probability) yet says
+something known: a "phrase" model. Its encoder is random and its decoder ignores the audio: whatever it
+hears, it says the one sentence given for the language it was asked to transcribe. Telling speech from
+silence and noise is the kiosk's voice-activity detector's job (Silero, real), which is what the tests check.
+
+How the decoder works (one layer, one head, tied to nothing): every sentence is one token. The self-attention
+puts all its weight on the language token of the prompt (<|sot|><|ar|><|transcribe|><|notimestamps|>) and
+copies that language into the residual stream; the output projection then scores a sentence token by
+"previous token is <|notimestamps|>" plus "the language is mine", and <|endoftext|> by "previous token was a
+sentence". So the model emits the language's sentence, then stops. The cross-attention and feed-forward
+layers are silenced; the vocabulary has Whisper large-v3's multilingual layout (51866 tokens), so CTranslate2 and
+faster-whisper treat it as a multilingual model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+from ctranslate2.specs import whisper_spec
+
+# Whisper large-v3's multilingual layout: 50257 text tokens, the special tokens (100 languages), 1501 timestamps.
+TEXT_TOKENS = 50257
+LANGUAGES = (
+    "en zh de es ru ko fr ja pt tr pl ca nl ar sv it id hi fi vi he uk el ms cs ro da hu ta no th ur hr bg lt la mi"
+    " ml cy sk te fa lv bn sr az sl kn et mk br eu is hy ne mn bs kk sq sw gl mr pa si km sn yo so af oc ka be tg sd"
+    " gu am yi lo uz fo ht ps tk nn mt sa lb my bo tl mg as tt haw ln ha ba jw su yue"
+).split()
+SPECIALS_AFTER_LANGUAGES = ("<|translate|>", "<|transcribe|>", "<|startoflm|>", "<|startofprev|>",
+                            "<|nospeech|>", "<|notimestamps|>")  # fmt: skip
+TIMESTAMPS = 1501
+VOCABULARY_SIZE = TEXT_TOKENS + 2 + len(LANGUAGES) + len(SPECIALS_AFTER_LANGUAGES) + TIMESTAMPS  # 51866
+N_MELS = 80
+ENCODER_POSITIONS = 1500
+DECODER_POSITIONS = 448
+SIZE = 64  # d_model
+FFN = 128
+
+
+def _byte_alphabet() -> list[str]:
+    """GPT-2's byte-to-unicode table: the 256 symbols a byte-level BPE vocabulary starts with."""
+    printable = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAC + 1)) + list(range(0xAE, 0xFF + 1))
+    codes, extra = printable[:], 0
+    for byte in range(256):
+        if byte not in printable:
+            printable.append(byte)
+            codes.append(256 + extra)
+            extra += 1
+    table = dict(zip(printable, codes, strict=True))
+    return [chr(table[byte]) for byte in range(256)]
+
+
+def _byte_level(text: str) -> str:
+    alphabet = _byte_alphabet()
+    return "".join(alphabet[byte] for byte in text.encode("utf-8"))
+
+
+def vocabulary(sentences: Mapping[str, str]) -> list[str]:
+    tokens = _byte_alphabet()
+    tokens += [_byte_level(" " + sentence) for sentence in sentences.values()]
+    tokens += [""]  # CTranslate2 4.8 takes a vocabulary for multilingual only when it holds the empty token
+    tokens += [f"<|filler{i}|>" for i in range(TEXT_TOKENS - len(tokens))]
+    tokens += ["<|endoftext|>", "<|startoftranscript|>", *(f"<|{code}|>" for code in LANGUAGES)]
+    tokens += list(SPECIALS_AFTER_LANGUAGES)
+    tokens += [f"<|{i * 0.02:.2f}|>" for i in range(TIMESTAMPS)]
+    assert len(tokens) == VOCABULARY_SIZE and len(set(tokens)) == len(tokens)
+    return tokens
+
+
+def _tokenizer_json(tokens: list[str]) -> dict[str, object]:
+    specials = [{"id": i, "content": token, "single_word": False, "lstrip": False, "rstrip": False,
+                 "normalized": False, "special": True}
+                for i, token in enumerate(tokens) if i >= TEXT_TOKENS]  # fmt: skip
+    return {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": specials,
+        "normalizer": None,
+        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+        "post_processor": None,
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
+                  "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
+                  "vocab": {token: i for i, token in enumerate(tokens[:TEXT_TOKENS])}, "merges": []},  # fmt: skip
+    }
+
+
+def _layer_norm(spec: object) -> None:
+    spec.gamma = np.ones(SIZE, dtype=np.float32)  # type: ignore[attr-defined]
+    spec.beta = np.zeros(SIZE, dtype=np.float32)  # type: ignore[attr-defined]
+
+
+def _linear(spec: object, rows: int, columns: int, rng: np.random.Generator | None = None) -> None:
+    weight = np.zeros((rows, columns), np.float32) if rng is None else rng.normal(0, 0.05, (rows, columns))
+    spec.weight = weight.astype(np.float32)  # type: ignore[attr-defined]
+    spec.bias = np.zeros(rows, dtype=np.float32)  # type: ignore[attr-defined]
+
+
+def _random_encoder(encoder: whisper_spec.WhisperEncoderSpec, rng: np.random.Generator) -> None:
+    encoder.conv1.weight = rng.normal(0, 0.05, (SIZE, N_MELS, 3)).astype(np.float32)
+    encoder.conv1.bias = np.zeros(SIZE, np.float32)
+    encoder.conv2.weight = rng.normal(0, 0.05, (SIZE, SIZE, 3)).astype(np.float32)
+    encoder.conv2.bias = np.zeros(SIZE, np.float32)
+    encoder.position_encodings.encodings = rng.normal(0, 0.05, (ENCODER_POSITIONS, SIZE)).astype(np.float32)
+    _layer_norm(encoder.layer_norm)
+    for layer in encoder.layer:
+        _layer_norm(layer.self_attention.layer_norm)
+        _linear(layer.self_attention.linear[0], 3 * SIZE, SIZE, rng)
+        _linear(layer.self_attention.linear[1], SIZE, SIZE, rng)
+        _layer_norm(layer.ffn.layer_norm)
+        _linear(layer.ffn.linear_0, FFN, SIZE, rng)
+        _linear(layer.ffn.linear_1, SIZE, FFN, rng)
+
+
+def build_phrase_whisper(sentences: Mapping[str, str], model_dir: Path, seed: int = 7) -> Path:
+    """A Whisper model that says `sentences[language]` whatever it hears. Writes model.bin, config.json,
+    vocabulary.json, tokenizer.json and preprocessor_config.json into `model_dir` and returns it."""
+    unknown = set(sentences) - set(LANGUAGES)
+    if unknown:
+        raise ValueError(f"not Whisper languages: {sorted(unknown)}")
+    tokens = vocabulary(sentences)
+    index = {token: i for i, token in enumerate(tokens)}
+    rng = np.random.default_rng(seed)
+    dims = ["one", "is_language", "previous_notimestamps", "previous_sentence"]
+    dims += [f"language_{code}" for code in sentences] + [f"heard_{code}" for code in sentences]
+    if len(dims) > SIZE:
+        raise ValueError("too many sentences for the model size")
+    dim = {name: i for i, name in enumerate(dims)}
+    one = 10.0
+
+    embeddings = np.zeros((VOCABULARY_SIZE, SIZE), np.float32)
+    embeddings[:, dim["one"]] = one
+    for code in LANGUAGES:
+        embeddings[index[f"<|{code}|>"], dim["is_language"]] = one
+    for code in sentences:
+        embeddings[index[f"<|{code}|>"], dim[f"language_{code}"]] = one
+    embeddings[index["<|notimestamps|>"], dim["previous_notimestamps"]] = one
+    sentence_ids = [256 + i for i in range(len(sentences))]  # right after the byte alphabet
+    for token_id in sentence_ids:
+        embeddings[token_id, dim["previous_sentence"]] = one
+
+    spec = whisper_spec.WhisperSpec(1, 1, 1, 1)
+    _random_encoder(spec.encoder, rng)
+    decoder = spec.decoder
+    decoder.embeddings.weight = embeddings
+    decoder.position_encodings.encodings = np.zeros((DECODER_POSITIONS, SIZE), np.float32)
+    _layer_norm(decoder.layer_norm)
+    layer = decoder.layer[0]
+
+    # self-attention: every position looks at the language token and copies the language
+    attention = layer.self_attention
+    _layer_norm(attention.layer_norm)
+    fused = np.zeros((3 * SIZE, SIZE), np.float32)
+    fused[0, dim["one"]] = 3.0  # query: always
+    fused[SIZE, dim["is_language"]] = 3.0  # key: only the language token
+    for code in sentences:
+        fused[2 * SIZE + dim[f"heard_{code}"], dim[f"language_{code}"]] = 2.0  # value: the language
+    attention.linear[0].weight, attention.linear[0].bias = fused, np.zeros(3 * SIZE, np.float32)
+    attention.linear[1].weight = np.eye(SIZE, dtype=np.float32)
+    attention.linear[1].bias = np.zeros(SIZE, np.float32)
+
+    # the audio is not listened to; nothing is added by the feed-forward layer
+    _layer_norm(layer.attention.layer_norm)
+    _linear(layer.attention.linear[0], SIZE, SIZE)
+    _linear(layer.attention.linear[1], 2 * SIZE, SIZE)
+    _linear(layer.attention.linear[2], SIZE, SIZE)
+    _layer_norm(layer.ffn.layer_norm)
+    _linear(layer.ffn.linear_0, FFN, SIZE)
+    _linear(layer.ffn.linear_1, SIZE, FFN)
+
+    weight, strength = np.zeros((VOCABULARY_SIZE, SIZE), np.float32), 4.0
+    for code, token_id in zip(sentences, sentence_ids, strict=True):
+        weight[token_id, dim["previous_notimestamps"]] = strength
+        weight[token_id, dim[f"heard_{code}"]] = strength
+    weight[index["<|endoftext|>"], dim["previous_sentence"]] = 3 * strength
+    decoder.projection.weight, decoder.projection.bias = weight, np.zeros(VOCABULARY_SIZE, np.float32)
+
+    spec.config.suppress_ids = []
+    spec.config.suppress_ids_begin = [index["<|endoftext|>"]]
+    spec.config.lang_ids = [index[f"<|{code}|>"] for code in LANGUAGES]
+    spec.config.alignment_heads = [(0, 0)]
+    spec.register_vocabulary(tokens)
+    spec.validate()
+    spec.optimize(quantization=None)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    spec.save(str(model_dir))
+    (model_dir / "tokenizer.json").write_text(json.dumps(_tokenizer_json(tokens)), encoding="utf-8")
+    preprocessor = {"feature_size": N_MELS, "sampling_rate": 16000, "hop_length": 160, "chunk_length": 30,
+                    "n_fft": 400}  # fmt: skip
+    (model_dir / "preprocessor_config.json").write_text(json.dumps(preprocessor), encoding="utf-8")
+    return model_dir
