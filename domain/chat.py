@@ -171,7 +171,7 @@ def decode(text: str | bytes) -> DataMessage:
             raise ChatError("unknown sender")
         if len(message.original) > MAX_CHAT_CHARS:
             raise ChatError("chat text too long")
-    if isinstance(message, Caption | CaptionsSwitch):
-        if (message.speaker if isinstance(message, Caption) else message.by) not in set(Sender):
-            raise ChatError("unknown sender")
+    who = {Caption: "speaker", CaptionsSwitch: "by"}.get(type(message))
+    if who is not None and getattr(message, who) not in set(Sender):
+        raise ChatError("unknown sender")
     return message

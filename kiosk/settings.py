@@ -56,6 +56,9 @@ class Settings:
     call_speaker: str = "default"  # ALSA playback device
     call_video_size: str = "640x480"
     call_test_media: bool = False  # send a test pattern and tone even when a camera is present (demo, tests)
+    # live captions in calls: the Whisper model in MODELS_DIR/speech/<name> (`models install`); empty: none
+    captions_model: str = "whisper-base"
+    captions_threads: int = 2
     # kiosk window
     fullscreen: bool = True
     kiosk_mode: bool = True

@@ -88,8 +88,12 @@ def _add_calls(services: KioskServices, settings: Settings, translator: ArgosTra
         return
     from kiosk.call.chat import NoTranslator  # light: aiortc and PyAV load with the first call
     from kiosk.call.service import CallService
+    from kiosk.captions.engines import CaptionEnginesLoader
 
-    services.calls = CallService(settings, translator if translator is not None else NoTranslator())
+    text = translator if translator is not None else NoTranslator()
+    captions = CaptionEnginesLoader(settings, text)  # the speech model loads in the background at start
+    services.calls = CallService(settings, text, captions=captions)
+    services.start = _both(services.start, captions.preload)
     services.stop = _both(services.calls.close, services.stop)
 
 

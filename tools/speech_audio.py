@@ -28,7 +28,7 @@ def resampled(wav: bytes, rate: int = RATE) -> np.ndarray:
     """Mono float32 samples at `rate` from a WAV file's bytes."""
     resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
     chunks = []
-    with av.open(io.BytesIO(wav)) as container:
+    with av.open(io.BytesIO(wav), mode="r") as container:
         for frame in container.decode(audio=0):
             chunks += [out.to_ndarray().ravel() for out in resampler.resample(frame)]
     chunks += [out.to_ndarray().ravel() for out in resampler.resample(None)]

@@ -23,14 +23,11 @@ from pathlib import Path
 
 import numpy as np
 from ctranslate2.specs import whisper_spec
+from faster_whisper.tokenizer import _LANGUAGE_CODES
 
 # Whisper large-v3's multilingual layout: 50257 text tokens, the special tokens (100 languages), 1501 timestamps.
 TEXT_TOKENS = 50257
-LANGUAGES = (
-    "en zh de es ru ko fr ja pt tr pl ca nl ar sv it id hi fi vi he uk el ms cs ro da hu ta no th ur hr bg lt la mi"
-    " ml cy sk te fa lv bn sr az sl kn et mk br eu is hy ne mn bs kk sq sw gl mr pa si km sn yo so af oc ka be tg sd"
-    " gu am yi lo uz fo ht ps tk nn mt sa lb my bo tl mg as tt haw ln ha ba jw su yue"
-).split()
+LANGUAGES = tuple(_LANGUAGE_CODES)  # the 100 faster-whisper knows; it finds their tokens by name, not place
 SPECIALS_AFTER_LANGUAGES = ("<|translate|>", "<|transcribe|>", "<|startoflm|>", "<|startofprev|>",
                             "<|nospeech|>", "<|notimestamps|>")  # fmt: skip
 TIMESTAMPS = 1501
@@ -85,9 +82,18 @@ def _tokenizer_json(tokens: list[str]) -> dict[str, object]:
         "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
         "post_processor": None,
         "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
-        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
-                  "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
-                  "vocab": {token: i for i, token in enumerate(tokens[:TEXT_TOKENS])}, "merges": []},  # fmt: skip
+        "model": {
+            "type": "BPE",
+            "dropout": None,
+            "unk_token": None,
+            "continuing_subword_prefix": "",
+            "end_of_word_suffix": "",
+            "fuse_unk": False,
+            "byte_fallback": False,
+            "ignore_merges": False,
+            "vocab": {token: i for i, token in enumerate(tokens[:TEXT_TOKENS])},
+            "merges": [],
+        },
     }
 
 

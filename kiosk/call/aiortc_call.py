@@ -21,7 +21,7 @@ from aiortc import (
     RTCPeerConnection,
     RTCSessionDescription,
 )
-from aiortc.contrib.media import MediaBlackhole, MediaRecorder
+from aiortc.contrib.media import MediaBlackhole, MediaRecorder, MediaRelay
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.sdp import candidate_from_sdp
 from av import VideoFrame
@@ -65,8 +65,10 @@ class AiortcCall:
         speaker: SpeakerFactory,
         on_state: Callable[[PeerState], None],
         on_message: Callable[[str], None],
+        on_officer_audio: Callable[[MediaStreamTrack], None] | None = None,
     ) -> None:
         self._media = media
+        self._on_officer_audio = on_officer_audio
         self._frames = frames
         self._speaker = speaker()
         self._on_state = on_state
@@ -159,6 +161,10 @@ class AiortcCall:
         if track.kind == "video":
             self._spawn(self._show_video(track))
         elif track.kind == "audio":
+            if self._on_officer_audio is not None:  # the speaker and the captions each get their own copy
+                relay = MediaRelay()
+                self._on_officer_audio(relay.subscribe(track, buffered=False))
+                track = relay.subscribe(track, buffered=False)
             self._speaker.addTrack(track)
             self._spawn(self._speaker.start())
 

@@ -151,6 +151,11 @@ async def show_own_picture(media: LocalMedia, frames: LatestFrame) -> None:
         track.stop()
 
 
+def resident_audio(media: LocalMedia) -> MediaStreamTrack:
+    """The microphone as the officer hears it (silent while muted), for the captions."""
+    return media.relay.subscribe(media.audio, buffered=False)
+
+
 def open_local_media(devices: MediaDevices) -> LocalMedia:
     video, video_name = _camera(devices)
     audio, audio_name = _microphone(devices)
@@ -178,6 +183,11 @@ def _has_alsa(direction: str) -> bool:
 
 
 def _microphone(devices: MediaDevices) -> tuple[MediaStreamTrack, str]:
+    if devices.microphone.endswith(".wav") and Path(devices.microphone).is_file():
+        # a recording played in a loop as the microphone: for a technician's check and the captions tests
+        player = MediaPlayer(devices.microphone, loop=True)
+        if player.audio is not None:
+            return player.audio, f"recording {Path(devices.microphone).name}"
     if not devices.test_media and devices.microphone and _has_alsa("c"):
         try:
             player = MediaPlayer(devices.microphone, format="alsa", options={"channels": "1"})

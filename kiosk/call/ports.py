@@ -53,6 +53,14 @@ PeerFactory = Callable[[Callable[[PeerState], None], Callable[[str], None]], Pee
 SignallingFactory = Callable[[], Awaitable[Signalling]]
 
 
+class Captions(Protocol):
+    """The call's live captions (CallCaptions): listening only while switched on."""
+
+    def set_on(self, on: bool) -> None: ...
+
+    async def close(self) -> None: ...
+
+
 class TextTranslator(Protocol):
     """Translation in any direction (ArgosTranslator.submit): the chat needs nl -> resident as well."""
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from domain.call import CallRequest, IceServer
-from domain.chat import IntakeSummary
+from domain.chat import IntakeSummary, Sender
 from kiosk.call.chat import ChatTranslation
 from kiosk.call.frames import LatestFrame
 from kiosk.call.ports import Peer, PeerState, Signalling, TextTranslator
@@ -30,6 +30,8 @@ from kiosk.settings import Settings
 
 if TYPE_CHECKING:
     from kiosk.call.media import LocalMedia, MediaDevices
+    from kiosk.captions.call_captions import CallCaptions
+    from kiosk.captions.captioner import CaptionEngines
 
 
 def timing_from(settings: Settings) -> CallTiming:
@@ -104,6 +106,9 @@ class CallHandle:
     def set_muted(self, muted: bool) -> None:
         self._loop.loop.call_soon_threadsafe(self._session.set_muted, muted)
 
+    def set_captions(self, on: bool) -> None:
+        self._loop.loop.call_soon_threadsafe(self._session.set_captions, on)
+
     def hang_up(self) -> None:
         self._loop.submit(self._session.hang_up())
 
@@ -112,10 +117,17 @@ class CallHandle:
 
 
 class CallService:
-    def __init__(self, settings: Settings, translator: TextTranslator, loop: CallLoop | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        translator: TextTranslator,
+        loop: CallLoop | None = None,
+        captions: Callable[[], CaptionEngines | None] | None = None,
+    ) -> None:
         self._settings = settings
         self._translator = translator
         self._loop = loop
+        self._captions = captions  # loads the speech model on the first call; None: no captions
         self._handles: list[CallHandle] = []
 
     @property
@@ -131,7 +143,7 @@ class CallService:
         on_view: Callable[[CallView], None],
     ) -> CallHandle:
         from kiosk.call.aiortc_call import AiortcCall, pin_host_addresses
-        from kiosk.call.media import open_local_media, open_speaker, show_own_picture
+        from kiosk.call.media import open_local_media, open_speaker, resident_audio, show_own_picture
         from kiosk.call.websocket_signalling import WebsocketSignalling
 
         if self._loop is None:
@@ -141,6 +153,8 @@ class CallService:
         request = CallRequest(str(uuid.uuid4()), str(session_id), language, service)
         frames, own = LatestFrame(), LatestFrame()
         media: list[LocalMedia] = []  # opened on the call loop as the call starts
+        engines = self._captions() if self._captions is not None else None
+        captions = self._call_captions(engines, language, loop, lambda: session)
 
         async def signalling() -> Signalling:
             return await WebsocketSignalling.open(self._settings.backend_url, self._settings.kiosk_token)
@@ -148,7 +162,8 @@ class CallService:
         def peer(on_state: Callable[[PeerState], None], on_message: Callable[[str], None]) -> Peer:
             if not media:
                 media.append(open_local_media(devices))
-            return AiortcCall(media[0], frames, lambda: open_speaker(devices), on_state, on_message)
+            officer_audio = None if captions is None else lambda track: captions.hear(Sender.OFFICER, track)
+            return AiortcCall(media[0], frames, lambda: open_speaker(devices), on_state, on_message, officer_audio)
 
         session = CallSession(
             request,
@@ -159,6 +174,7 @@ class CallService:
             on_view,
             timing=timing_from(self._settings),
             kiosk_ice=(IceServer(self._settings.call_stun_urls),) if self._settings.call_stun_urls else (),
+            captions=captions,
         )
 
         async def run() -> CallView:
@@ -166,6 +182,8 @@ class CallService:
             # they wait; it goes off when the call ends.
             media.append(open_local_media(devices))
             mirror = asyncio.ensure_future(show_own_picture(media[0], own))
+            if captions is not None:  # what the resident says, after mute: a muted microphone is not listened to
+                captions.hear(Sender.RESIDENT, resident_audio(media[0]))
             try:
                 return await session.run()
             finally:
@@ -177,6 +195,19 @@ class CallService:
         handle.finished = loop.submit(run())
         self._handles = [h for h in self._handles if h.finished and not h.finished.done()] + [handle]
         return handle
+
+    @staticmethod
+    def _call_captions(
+        engines: CaptionEngines | None, language: str, loop: CallLoop, session: Callable[[], CallSession]
+    ) -> CallCaptions | None:
+        if engines is None:
+            return None
+        from kiosk.captions.call_captions import CallCaptions
+
+        def heard(caption: Any) -> None:  # on a caption worker thread: over to the call loop
+            loop.loop.call_soon_threadsafe(session().show_caption, caption.caption)
+
+        return CallCaptions(engines, language, heard)
 
     def close(self, grace: float = 3.0) -> None:
         """Hang up a call still going (the officer is told why), then stop the loop."""

@@ -33,9 +33,28 @@ from domain.call import (
     QueueStatus,
     Reconnecting,
 )
-from domain.chat import ChatError, ChatMessage, IntakeSummary, MediaState, Ping, Sender, decode, encode
+from domain.chat import (
+    Caption,
+    CaptionsSwitch,
+    ChatError,
+    ChatMessage,
+    IntakeSummary,
+    MediaState,
+    Ping,
+    Sender,
+    decode,
+    encode,
+)
 from kiosk.call.chat import ChatLine, ChatTranslation, line_for
-from kiosk.call.ports import Peer, PeerFactory, PeerState, Signalling, SignallingClosed, SignallingFactory
+from kiosk.call.ports import (
+    Captions,
+    Peer,
+    PeerFactory,
+    PeerState,
+    Signalling,
+    SignallingClosed,
+    SignallingFactory,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +91,18 @@ class CallView:
     officer_muted: bool = False
     chat: tuple[ChatLine, ...] = ()
     end_reason: EndReason | None = None
+    captions_available: bool = False  # a speech model is installed: the kiosk can caption this call
+    captions_on: bool = True  # as switched by the resident or the officer (captions_switched_by)
+    captions_switched_by: Sender | None = None
+    captions: tuple[Caption, ...] = ()  # the latest turns, both speakers, oldest first
+
+    @property
+    def listening(self) -> bool:
+        """The kiosk turns speech into text now: what the resident is shown while it does."""
+        return self.captions_available and self.captions_on and self.phase is CallPhase.CONNECTED
+
+
+KEPT_CAPTIONS = 6
 
 
 class CallSession:
@@ -86,6 +117,7 @@ class CallSession:
         timing: CallTiming | None = None,
         kiosk_ice: tuple[IceServer, ...] = (),
         clock: Callable[[], float] = time.monotonic,
+        captions: Captions | None = None,
     ) -> None:
         self._request = request
         self._intake = intake
@@ -96,7 +128,8 @@ class CallSession:
         self._timing = timing or CallTiming()
         self._kiosk_ice = kiosk_ice
         self._clock = clock
-        self.view = CallView(request.call_id)
+        self._captions = captions
+        self.view = CallView(request.call_id, captions_available=captions is not None)
         self._link: Signalling | None = None
         self._peer: Peer | None = None
         self._attempt = 0
@@ -148,6 +181,20 @@ class CallSession:
         message = await self._chat.from_resident(message_id, text)
         self._put_line(line_for(message))
         self._send_data(encode(message), keep=True)
+
+    def set_captions(self, on: bool) -> None:
+        """The resident switched captions on or off; the officer's console follows."""
+        if not self.view.captions_available or self.view.phase is CallPhase.ENDED:
+            return
+        self._update(captions_on=on, captions_switched_by=Sender.RESIDENT)
+        self._send_data(encode(CaptionsSwitch(on=on, by=Sender.RESIDENT.value)))
+
+    def show_caption(self, caption: Caption) -> None:
+        """A turn was heard and translated (on the call loop): on the kiosk's screen and to the officer."""
+        if not self.view.listening:
+            return  # switched off, reconnecting or ended while the turn was being transcribed
+        self._update(captions=(*self.view.captions, caption)[-KEPT_CAPTIONS:])
+        self._send_data(encode(caption))
 
     def set_muted(self, muted: bool) -> None:
         self._update(muted=muted)
@@ -236,6 +283,8 @@ class CallSession:
             self._connected_once = True
             self._spawn(self._send(Connected(self.call_id)))
         self._send_data(encode(self._intake))
+        if self.view.captions_available:  # tells the console that this kiosk captions, and whether it is on
+            self._send_data(encode(CaptionsSwitch(on=self.view.captions_on, by=Sender.RESIDENT.value)))
         if self.view.muted:
             self._send_data(encode(MediaState(audio_muted=True)))
         unsent, self._unsent = self._unsent, []
@@ -254,6 +303,8 @@ class CallSession:
             self._spawn(self._translate_for_resident(message))
         elif isinstance(message, MediaState):
             self._update(officer_muted=message.audio_muted)
+        elif isinstance(message, CaptionsSwitch) and message.by == Sender.OFFICER and self.view.captions_available:
+            self._update(captions_on=message.on, captions_switched_by=Sender.OFFICER)
 
     async def _translate_for_resident(self, message: ChatMessage) -> None:
         translated = await self._chat.for_resident(message)
@@ -306,6 +357,8 @@ class CallSession:
         for task in list(self._tasks):
             if task is not current:
                 task.cancel()
+        if self._captions is not None:
+            await self._captions.close()
         if self._peer is not None:
             await self._peer.close()
         if self._link is not None:
@@ -314,6 +367,8 @@ class CallSession:
     # ----- view ----------------------------------------------------------------------------------------------
     def _update(self, **changes: Any) -> None:
         self.view = replace(self.view, **changes)
+        if self._captions is not None:
+            self._captions.set_on(self.view.listening)
         try:
             self._on_view(self.view)
         except Exception:  # a broken screen must not break the call

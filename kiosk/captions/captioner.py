@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -51,7 +51,7 @@ class CaptionEngines:
     translator: TextTranslator
     speech_model: str  # name and version, as the officer sees it
     new_vad: Callable[[], VoiceActivity]
-    endpointing: Endpointing = Endpointing()
+    endpointing: Endpointing = field(default_factory=Endpointing)
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ class CaptionStream:
         for window, probability in zip(windows, self._vad.probabilities(audio[:whole]), strict=True):
             if probability >= self._engines.endpointing.end_threshold:
                 self._last_speech = self._clock()
-            utterance = self._detector.push(window, probability)
+            utterance = self._detector.push(window, probability)  # type: ignore[arg-type]  # an array of floats
             if utterance is not None:
                 self._caption(utterance, self._clock())
 

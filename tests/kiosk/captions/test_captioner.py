@@ -37,8 +37,14 @@ def transcriber(whisper_dir: Path) -> WhisperTranscriber:
     return WhisperTranscriber(whisper_dir, threads=1)
 
 
-def caption(audio: np.ndarray, speaker: Sender, language: str, target: str,
-            transcriber: CountingTranscriber, translator: ArgosTranslator) -> tuple[list[Heard], CaptionStream]:  # fmt: skip
+def caption(
+    audio: np.ndarray,
+    speaker: Sender,
+    language: str,
+    target: str,
+    transcriber: CountingTranscriber,
+    translator: ArgosTranslator,
+) -> tuple[list[Heard], CaptionStream]:
     heard: list[Heard] = []
     lock = threading.Lock()
 

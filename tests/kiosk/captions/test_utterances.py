@@ -36,7 +36,7 @@ def test_utterances_are_whole_runs_of_windows_in_order_never_overlapping(probabi
 
 
 @given(PROBABILITIES)
-def test_every_utterance_holds_enough_speech_and_starts_near_its_first_speech_window(probabilities: list[float]) -> None:
+def test_every_utterance_holds_enough_speech_and_starts_near_its_first_speech(probabilities: list[float]) -> None:
     _, indexes = run(probabilities)
     for run_ in indexes:
         speech = [i for i in run_ if probabilities[i] >= SETTINGS.end_threshold]

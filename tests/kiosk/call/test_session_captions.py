@@ -1,0 +1,123 @@
+"""The call session's captions rules: who switches them, when the kiosk listens, what reaches the officer."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from domain.call import CallRequest
+from domain.chat import Caption, CaptionsSwitch, Sender
+from kiosk.call.chat import ChatTranslation
+from kiosk.call.ports import PeerState
+from kiosk.call.session import CallPhase, CallSession, CallView
+from tests.kiosk.call.fakes import FakePeer, FakeSignalling, TaggingTranslator, data_message
+from tests.kiosk.call.test_session import INTAKE, KIOSK_ICE, TIMING, Call, Clock
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+class FakeCaptions:
+    def __init__(self) -> None:
+        self.switched: list[bool] = []
+        self.closed = False
+
+    def set_on(self, on: bool) -> None:
+        if not self.switched or self.switched[-1] != on:
+            self.switched.append(on)
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+def heard(speaker: Sender, text: str = "سرقت دراجتي") -> Caption:
+    return Caption(uuid.uuid4().hex, speaker.value, text, "ar", "Mijn fiets is gestolen.", "nl",
+                   "2026-12-06T13:40:02Z", 2.0, "whisper-phrase 1", machine_translated=True)  # fmt: skip
+
+
+@pytest.fixture
+async def captioned() -> AsyncIterator[tuple[Call, FakeCaptions]]:
+    signalling, clock, translator, captions = FakeSignalling(), Clock(), TaggingTranslator(), FakeCaptions()
+    peers: list[FakePeer] = []
+    views: list[CallView] = []
+
+    async def open_signalling() -> FakeSignalling:
+        return signalling
+
+    def new_peer(on_state: Callable[[PeerState], None], on_message: Callable[[str], None]) -> FakePeer:
+        peers.append(FakePeer(on_state, on_message))
+        return peers[-1]
+
+    request = CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), "ar", "bike_theft")
+    session = CallSession(
+        request, INTAKE, open_signalling, new_peer, ChatTranslation(translator, "ar"), views.append,
+        timing=TIMING, kiosk_ice=KIOSK_ICE, clock=clock, captions=captions,
+    )  # fmt: skip
+    harness = Call(session, asyncio.create_task(session.run()), signalling, clock, translator, peers, views)
+    yield harness, captions
+    if not harness.task.done():
+        await session.hang_up()
+        await asyncio.wait_for(harness.task, 5)
+
+
+async def test_the_kiosk_listens_only_while_connected_and_tells_the_console_it_captions(
+    captioned: tuple[Call, FakeCaptions],
+) -> None:
+    call, captions = captioned
+    await call.until(lambda: call.session.view.phase is CallPhase.WAITING)
+    assert call.session.view.captions_available and not call.session.view.listening
+    assert captions.switched == [False]  # not while waiting in the queue: nobody is there to read it
+    await call.connect()
+    assert call.session.view.listening and captions.switched == [False, True]
+    assert call.peer.received(CaptionsSwitch) == [CaptionsSwitch(on=True, by="resident")]
+    await call.session.hang_up()
+    await asyncio.wait_for(call.task, 5)
+    assert captions.switched[-1] is False and captions.closed
+
+
+async def test_a_caption_is_shown_on_the_kiosk_and_sent_to_the_officer(captioned: tuple[Call, FakeCaptions]) -> None:
+    call, _ = captioned
+    await call.connect()
+    resident, officer = heard(Sender.RESIDENT), heard(Sender.OFFICER, "Dank u wel")
+    call.session.show_caption(resident)
+    call.session.show_caption(officer)
+    assert call.session.view.captions == (resident, officer)
+    assert call.peer.received(Caption) == [resident, officer]
+
+
+async def test_the_officer_switching_captions_off_stops_the_listening_and_drops_late_turns(
+    captioned: tuple[Call, FakeCaptions],
+) -> None:
+    call, captions = captioned
+    await call.connect()
+    call.peer.on_message(data_message(CaptionsSwitch(on=False, by="officer")))
+    view = call.session.view
+    assert (view.captions_on, view.captions_switched_by, view.listening) == (False, Sender.OFFICER, False)
+    assert captions.switched[-1] is False
+    call.session.show_caption(heard(Sender.RESIDENT))  # transcribed before the switch reached the kiosk
+    assert call.session.view.captions == () and call.peer.received(Caption) == []
+    call.peer.on_message(data_message(CaptionsSwitch(on=True, by="officer")))
+    assert call.session.view.listening and captions.switched[-1] is True
+
+
+async def test_the_resident_switches_captions_and_the_officer_is_told(captioned: tuple[Call, FakeCaptions]) -> None:
+    call, captions = captioned
+    await call.connect()
+    call.session.set_captions(False)
+    assert not call.session.view.listening and captions.switched[-1] is False
+    assert call.peer.received(CaptionsSwitch)[-1] == CaptionsSwitch(on=False, by="resident")
+
+
+async def test_only_a_switch_by_the_officer_is_obeyed_from_the_channel(captioned: tuple[Call, FakeCaptions]) -> None:
+    """The officer's page sends by="officer"; anything else arriving over the channel is not a command."""
+    call, _ = captioned
+    await call.connect()
+    call.peer.on_message(data_message(CaptionsSwitch(on=False, by="resident")))
+    assert call.session.view.listening
