@@ -24,6 +24,7 @@ from domain.chat import IntakeItem, IntakeSummary
 from kiosk.call.ports import TextTranslator
 from kiosk.call.service import CallHandle, CallService
 from kiosk.call.session import CallView
+from kiosk.captions.engines import CaptionEnginesLoader
 from kiosk.settings import Settings
 from tools.backend_process import REPO, BackendProcess
 
@@ -88,9 +89,18 @@ class LogCapture(logging.Handler):
 
 
 class CallRig:
-    def __init__(self, workdir: Path, translator: TextTranslator, **kiosk_settings: Any) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        translator: TextTranslator,
+        chromium_args: tuple[str, ...] = (),
+        captions: bool = False,
+        **kiosk_settings: Any,
+    ) -> None:
         self.workdir = workdir
         self.translator = translator
+        self.chromium_args = chromium_args  # e.g. the officer's voice from a file
+        self.captions = captions  # the kiosk captions with the speech model in its models directory
         self.kiosk_settings = kiosk_settings
         self.backend = BackendProcess(workdir / "backend")
         self.views: list[CallView] = []
@@ -118,9 +128,12 @@ class CallRig:
             call_test_media=True,
         )
         self.settings = replace(settings, **self.kiosk_settings)
-        self.calls = CallService(self.settings, self.translator)
+        engines = CaptionEnginesLoader(self.settings, self.translator) if self.captions else None
+        self.calls = CallService(self.settings, self.translator, captions=engines)
         self._playwright = sync_playwright().start()
-        self.browser = self._playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        self.browser = self._playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, *self.chromium_args]
+        )
         self.page = self.browser.new_page()
         self.page.on("console", lambda message: self.log.lines.append(f"browser {message.type}: {message.text}"))
         self.sign_in(self.page)

@@ -19,6 +19,9 @@ REQUIRED_FILES = ("model.bin", "config.json", "vocabulary.json", "tokenizer.json
 NO_SPEECH_THRESHOLD = 0.6  # Whisper's own: above it, the decoder believes nobody spoke
 LOW_LOGPROB = -1.0  # Whisper's fallback threshold: below it, the words are a guess
 HIGH_COMPRESSION = 2.4  # Whisper's: above it, the text repeats itself (a known hallucination)
+# At most this many tokens per utterance: speech runs about 3 tokens a second, and a decoder caught in a loop
+# (another known hallucination) would otherwise write up to 448 tokens and hold the caption for seconds.
+BASE_TOKENS, TOKENS_PER_SECOND = 12, 6
 
 
 class SpeechModelMissing(RuntimeError):
@@ -58,6 +61,7 @@ class WhisperTranscriber:
 
     def transcribe(self, samples: np.ndarray, language: str) -> Transcript:
         """Greedy, one window, no timestamps, no conditioning on earlier text: one utterance at a time."""
+        limit = min(224, BASE_TOKENS + round(TOKENS_PER_SECOND * len(samples) / 16_000))
         with self._lock:
             segments, _info = self._model.transcribe(
                 samples.astype(np.float32, copy=False),
@@ -68,6 +72,7 @@ class WhisperTranscriber:
                 condition_on_previous_text=False,
                 vad_filter=False,  # the kiosk's own VAD cut this utterance
                 no_speech_threshold=NO_SPEECH_THRESHOLD,
+                max_new_tokens=limit,
             )
             heard = list(segments)
         if not heard:

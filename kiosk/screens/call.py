@@ -15,7 +15,7 @@ from kivy.clock import Clock, ClockEvent
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from domain.call import EndReason
-from domain.chat import Sender
+from domain.chat import Caption, Sender
 from domain.forms import FieldType
 from kiosk.call.chat import ChatLine
 from kiosk.call.intake import intake_summary
@@ -47,12 +47,20 @@ class CallScreen(KioskScreen):
     failed = BooleanProperty(False)
     muted = BooleanProperty(False)
     chat_text = StringProperty("")
+    caption_text = StringProperty("")  # the officer's last spoken turn, in the resident's language
+    caption_lang = StringProperty("nl")
+    caption_translated = BooleanProperty(False)  # else the officer's Dutch as heard: no model for this language
+    caption_note = StringProperty("")
+    captions_key = StringProperty("")  # "listening", "switched off by the officer", or nothing
+    captions_available = BooleanProperty(False)
+    captions_on = BooleanProperty(True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.handle: CallHandle | None = None
         self._keep: ClockEvent | None = None
         self._shown_lines: tuple[ChatLine, ...] = ()
+        self._shown_captions: tuple[Caption, ...] = ()
 
     # ----- the flow and the app -----------------------------------------------------------------------
     def render(self, state: FlowState) -> None:
@@ -85,6 +93,10 @@ class CallScreen(KioskScreen):
     def end_call(self) -> None:
         if self.handle is not None:
             self.handle.hang_up()
+
+    def toggle_captions(self) -> None:
+        if self.handle is not None:
+            self.handle.set_captions(not self.captions_on)
 
     def toggle_mute(self) -> None:
         if self.handle is not None:
@@ -138,8 +150,9 @@ class CallScreen(KioskScreen):
         wait = None if nobody else view.expected_wait_s
         self.wait_minutes = 0 if wait is None else max(1, math.ceil(wait / 60))
         self.alternatives = nobody or (self.failed and view.phase is CallPhase.ENDED)
-        if view.chat != self._shown_lines:
-            self._show_chat(view.chat)
+        self._show_captions(view)
+        if view.chat != self._shown_lines or view.captions != self._shown_captions:
+            self._show_chat(view.chat, view.captions)
 
     def _ended(self, view: CallView) -> None:
         self.failed = view.end_reason not in ENDED_WELL
@@ -149,7 +162,26 @@ class CallScreen(KioskScreen):
         self.ids.own_picture.detach()
         self._stop_keeping()
 
-    def _show_chat(self, lines: tuple[ChatLine, ...]) -> None:
+    def _show_captions(self, view: CallView) -> None:
+        self.captions_available, self.captions_on = view.captions_available, view.captions_on
+        if view.listening:
+            self.captions_key = "call.listening"
+        elif view.captions_available and not view.captions_on and view.captions_switched_by is Sender.OFFICER:
+            self.captions_key = "call.captions_stopped"
+        else:
+            self.captions_key = ""
+        spoken = [c for c in view.captions if c.speaker == Sender.OFFICER] if view.listening else []
+        last = spoken[-1] if spoken else None
+        self.caption_text = "" if last is None else last.translated or last.original
+        self.caption_translated = last is not None and last.translated is not None and last.machine_translated
+        self.caption_lang = last.target_language if last is not None and self.caption_translated else "nl"
+        # the note under it: machine-translated, or untranslated for want of a model; nothing for Dutch
+        same = last is None or last.source_language == last.target_language
+        translated = "call.caption_note" if self.caption_translated else "call.caption_untranslated"
+        self.caption_note = "" if same else translated
+
+    def _show_chat(self, lines: tuple[ChatLine, ...], captions: tuple[Caption, ...] = ()) -> None:
+        """Typed lines, then what was said (the resident's own turns as the kiosk understood them)."""
         box = self.ids.chat
         box.clear_widgets()
         resident = self.app.lang
@@ -161,7 +193,15 @@ class CallScreen(KioskScreen):
                 bold=officer, align="start" if officer else "end", base_size=22,
                 speakable=officer,  # the officer's words may be read aloud; the resident's own never are
             ))  # fmt: skip
-        self._shown_lines = lines
+        for caption in captions:
+            officer = caption.speaker == Sender.OFFICER
+            translated = officer and caption.translated is not None
+            box.add_widget(KLabel(
+                source=caption.translated if translated else caption.original,
+                lang=caption.target_language if translated else caption.source_language,
+                bold=officer, align="start" if officer else "end", base_size=22, speakable=officer,
+            ))  # fmt: skip
+        self._shown_lines, self._shown_captions = lines, captions
         Clock.schedule_once(self._scroll_to_newest)
 
     def _scroll_to_newest(self, _dt: float) -> None:
@@ -177,6 +217,7 @@ class CallScreen(KioskScreen):
 
     def on_failed(self, *_args: Any) -> None:
         self._show_buttons()
+
 
     def _show_buttons(self) -> None:
         """Only the buttons that make sense now, so each is wide enough for its words in every language."""
@@ -196,6 +237,7 @@ class CallScreen(KioskScreen):
             if phase in (CallPhase.CONNECTED.value, CallPhase.RECONNECTING.value):
                 key = "call.unmute" if self.muted else "call.mute"
                 nav.add_widget(self._button(key, "secondary", "", self.toggle_mute, tag="call.mute"))
+
             nav.add_widget(Spacer())
             nav.add_widget(self._button("call.end", "danger", "cross", self.end_call))
 
@@ -223,8 +265,9 @@ class CallScreen(KioskScreen):
         self.phase, self.status_key = "idle", "call.intro"
         self.position, self.wait_minutes = 0, 0
         self.alternatives, self.failed, self.muted, self.chat_text = False, False, False, ""
+        self.caption_text, self.captions_key, self.captions_available, self.captions_on = "", "", False, True
         self.ids.video.detach()
         self.ids.own_picture.detach()
         self.ids.keyboard.detach()
         self.ids.chat.clear_widgets()
-        self._shown_lines = ()
+        self._shown_lines, self._shown_captions = (), ()

@@ -187,6 +187,13 @@ class Card(BoxLayout):
     error_params = DictProperty({})
     highlight = ListProperty([0, 0, 0, 0])
 
+    def on_touch_down(self, touch: Any) -> bool:
+        # A card that is not shown (opacity 0, folded to no height) takes no touch. Kivy lets a disabled widget
+        # swallow every touch on its rectangle, and the children of a folded card still lie over what is shown.
+        if self.opacity == 0:
+            return False
+        return bool(super().on_touch_down(touch))
+
 
 class WarningLabel(KLabel):
     """A doubt the resident and the officer should see: a low-confidence or missing translation (drawn in the

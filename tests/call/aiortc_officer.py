@@ -8,18 +8,20 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
+from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
 from aiortc import RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+from aiortc.contrib.media import MediaPlayer
 from av import VideoFrame
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
 from backend.http.auth import SESSION_COOKIE
 from domain.call import CONSOLE_CALL_PATH, Accept, Answer, Hangup, Hello, Offer, Ringing, decode
-from domain.chat import ChatMessage, DataMessage, Ping
+from domain.chat import CaptionsSwitch, ChatMessage, DataMessage, Ping
 from domain.chat import decode as decode_data
 from domain.chat import encode as encode_data
 
@@ -40,8 +42,9 @@ class TwoColourVideo(VideoStreamTrack):
 
 
 class AiortcOfficer:
-    def __init__(self, backend_url: str, name: str, password: str) -> None:
+    def __init__(self, backend_url: str, name: str, password: str, voice: Path | None = None) -> None:
         self._url, self._name, self._password = backend_url, name, password
+        self._voice = voice  # a WAV file played in a loop as the officer's microphone
         self.loop = asyncio.new_event_loop()
         self.received: list[DataMessage] = []
         self.ended: str | None = None
@@ -58,6 +61,10 @@ class AiortcOfficer:
     def say(self, text: str) -> None:
         message = ChatMessage(f"officer{len(self.received)}", "officer", text, "nl")
         self.loop.call_soon_threadsafe(lambda: self._channel.send(encode_data(message)) if self._channel else None)
+
+    def switch_captions(self, on: bool) -> None:
+        message = encode_data(CaptionsSwitch(on=on, by="officer"))
+        self.loop.call_soon_threadsafe(lambda: self._channel.send(message) if self._channel else None)
 
     def chat(self) -> list[ChatMessage]:
         return [m for m in list(self.received) if isinstance(m, ChatMessage)]
@@ -118,6 +125,10 @@ class AiortcOfficer:
                 channel.send(encode_data(Ping(0)))  # the kiosk takes silence for a dead link
 
         pc.addTrack(TwoColourVideo())
+        if self._voice is not None:
+            player = MediaPlayer(str(self._voice), loop=True)
+            if player.audio is not None:
+                pc.addTrack(player.audio)
         await pc.setRemoteDescription(RTCSessionDescription(offer.sdp, "offer"))
         await pc.setLocalDescription(await pc.createAnswer())
         return Answer(offer.call_id, pc.localDescription.sdp, offer.attempt).to_json()

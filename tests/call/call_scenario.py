@@ -6,6 +6,9 @@ happy: a resident at the (headless) kiosk asks for a call, the officer's console
 accepts, video flows both ways, chat is translated both ways by the real ArgosTranslator on the kiosk, the
 media path breaks for a few seconds and the call recovers, the resident hangs up; the backend's records.
 lost: the media path breaks for good; both sides end the call with a clear message.
+captions: the resident speaks Arabic into the kiosk's microphone and the officer Dutch into Chromium's (both
+espeak-ng recordings, looped); the kiosk's captions (Silero VAD, faster-whisper on a small real Whisper model,
+the Argos phrase books) reach the console and the kiosk's screen; the officer switches them off.
 Findings go to WORKDIR/result.json; the outer test asserts on them.
 """
 
@@ -125,6 +128,58 @@ def lost(workdir: Path) -> dict[str, Any]:
         translator.close()
 
 
+def captions(workdir: Path) -> dict[str, Any]:
+    from domain.chat import Sender
+    from kiosk.captions.speech_models import SpeechModels, write_archive
+    from tests.kiosk.captions.conftest import SAYS
+    from tools.speech_audio import silence, speech, write_wav
+    from tools.whisper_models import build_phrase_whisper
+
+    models_dir = workdir / "kiosk" / "models"
+    archive = write_archive(build_phrase_whisper(SAYS, workdir / "whisper"), "whisper-phrase", "1.0",
+                            workdir / "whisper-phrase.whispermodel")  # fmt: skip
+    SpeechModels(models_dir, workdir / "no-pins.json").install(archive)
+    rate = 48_000
+    said = np.concatenate([speech("ar", "سرقت دراجتي أمام المحطة", rate), silence(2.5, rate)])
+    resident = write_wav(workdir / "resident.wav", said, rate)
+    dutch = speech("nl", "Dank u wel. We gaan het bekijken.", rate)
+    said = np.concatenate([silence(3.0, rate), dutch, silence(4.0, rate)])
+    officer = write_wav(workdir / "officer.wav", said, rate)
+    translator = phrase_book_translator(workdir)
+    try:
+        with CallRig(workdir, translator, chromium_args=(f"--use-file-for-fake-audio-capture={officer}",),
+                     captions=True, call_microphone=str(resident), captions_model="whisper-phrase",
+                     models_dir=models_dir) as rig:  # fmt: skip
+            handle, _seen = connect(rig)
+            result: dict[str, Any] = {"console_note": rig.officer.inner_text("#call-captions-note")}
+            line = rig.officer.locator(".call-line.caption.resident").first
+            line.wait_for(timeout=60_000)
+            result["console_resident_caption"] = line.inner_text()
+            rig.officer.locator(".call-line.caption.officer").first.wait_for(timeout=60_000)
+            result["console_officer_caption"] = rig.officer.inner_text(".call-line.caption.officer")
+            view = wait_for(lambda: _with_officer_caption(handle.view), "the officer's caption at the kiosk", 60)
+            spoken = [c for c in view.captions if c.speaker == Sender.OFFICER][-1]
+            result["kiosk_officer_caption"] = {
+                "original": spoken.original,
+                "translated": spoken.translated,
+                "target": spoken.target_language,
+                "listening": view.listening,
+            }
+            rig.officer.click("#call-captions")
+            off = wait_for(lambda: handle.view if not handle.view.captions_on else None, "captions off at the kiosk")
+            result["after_officer_off"] = {"listening": off.listening, "by": str(off.captions_switched_by),
+                                           "button": rig.officer.inner_text("#call-captions")}  # fmt: skip
+            handle.hang_up()
+            handle.finished.result(timeout=30)
+            return result
+    finally:
+        translator.close()
+
+
+def _with_officer_caption(view: Any) -> Any:
+    return view if any(c.speaker == "officer" for c in view.captions) else None
+
+
 def _ended(events: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     return events if any(e["kind"] == "call_ended" for e in events) else None
 
@@ -132,7 +187,7 @@ def _ended(events: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
 def main() -> None:
     workdir = Path(sys.argv[1])
     scenario = sys.argv[2] if len(sys.argv) > 2 else "happy"
-    result = {"happy": happy, "lost": lost}[scenario](workdir)
+    result = {"happy": happy, "lost": lost, "captions": captions}[scenario](workdir)
     write_result(workdir, result)
 
 

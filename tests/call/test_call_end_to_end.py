@@ -59,6 +59,23 @@ def test_a_call_connects_translates_survives_a_drop_and_is_recorded(tmp_path: Pa
     }
 
 
+def test_each_side_sees_the_others_speech_as_translated_captions(tmp_path: Path) -> None:
+    """The resident speaks Arabic, the officer Dutch (espeak-ng recordings as microphones); the phrase Whisper
+    model says a known sentence for each language, so the assertions check the path, not a model's words."""
+    require_namespaces()
+    result = run_in_namespace("tests.call.call_scenario", tmp_path, "captions")
+    assert result["console_note"].startswith("Ondertiteling aan")
+    resident = result["console_resident_caption"]
+    assert "Bewoner (gesproken)" in resident and RESIDENT_SAYS in resident and RESIDENT_SAYS_IN_DUTCH in resident
+    assert "Spraakherkenning (whisper-phrase 1.0)" in resident and "machinevertaling" in resident
+    officer = result["console_officer_caption"]
+    assert OFFICER_SAYS in officer and f"Getoond aan bewoner: {OFFICER_SAYS_IN_ARABIC}" in officer
+    assert result["kiosk_officer_caption"] == {
+        "original": OFFICER_SAYS, "translated": OFFICER_SAYS_IN_ARABIC, "target": "ar", "listening": True
+    }
+    assert result["after_officer_off"] == {"listening": False, "by": "officer", "button": "Ondertiteling aan"}
+
+
 @pytest.mark.slow
 def test_a_link_that_stays_down_ends_the_call_clearly_on_both_sides(tmp_path: Path) -> None:
     require_namespaces()

@@ -11,17 +11,24 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
 
+from domain.chat import Caption, CaptionsSwitch
 from kiosk.call.chat import NoTranslator
 from kiosk.call.service import CallService
+from kiosk.captions.engines import CaptionEnginesLoader
+from kiosk.captions.speech_models import SpeechModels, write_archive
 from kiosk.settings import Settings
 from tests.call.aiortc_officer import AiortcOfficer
-from tests.kiosk.gui.conftest import ARTIFACTS
+from tests.kiosk.gui.conftest import ARTIFACTS, languages
 from tests.kiosk.gui.driver import Driver, run_app
 from tests.kiosk.gui.support import make_kit
 from tools.backend_process import REPO, BackendProcess
+from tools.call_translator import OFFICER_SAYS, OFFICER_SAYS_IN_ARABIC, RESIDENT_SAYS, phrase_book_translator
+from tools.speech_audio import silence, speech, write_wav
+from tools.whisper_models import build_phrase_whisper
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
 
@@ -116,6 +123,79 @@ def test_the_officer_appears_on_the_kiosk_screen(
         until(lambda: d.call(lambda: screen.phase) == "ended", "the ended call on screen")
         assert d.call(lambda: screen.status_key) == "call.ended"
         d.screenshot("call_04_ended")
+
+    try:
+        run_app(app, steps, ARTIFACTS)
+    finally:
+        for officer in officers:
+            officer.close()
+        kit.services.calls.close()
+
+
+CAPTIONED = {"ar": RESIDENT_SAYS, "nl": OFFICER_SAYS, "fa": "دوچرخه‌ام را دزدیدند.", "uk": "У мене вкрали велосипед."}
+SPOKEN = {"ar": "سرقت دراجتي أمام المحطة", "fa": "دوچرخه من را دزدیدند", "uk": "У мене вкрали велосипед"}
+
+
+@pytest.fixture(scope="module")
+def captions_kit(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A speech model on a USB stick, the officer's Dutch voice, and the phrase-book translator."""
+    work = tmp_path_factory.mktemp("captions")
+    model = build_phrase_whisper(CAPTIONED, work / "whisper")
+    archive = write_archive(model, "whisper-phrase", "1.0", work / "whisper-phrase.whispermodel")
+    rate = 48_000
+    dutch = speech("nl", "Dank u wel. We gaan het bekijken.", rate)
+    voice = np.concatenate([silence(2.0, rate), dutch, silence(5.0, rate)])
+    translator = phrase_book_translator(work)
+    yield archive, write_wav(work / "officer.wav", voice, rate), translator, work
+    translator.close()
+
+
+@pytest.mark.parametrize("lang", languages("ar"))  # nl, fa and uk too when pictures are wanted
+def test_the_officers_speech_appears_as_large_captions_in_the_residents_language(
+    lang: str, make_app: Callable[..., Any], kiosk_settings: Settings, backend: Any, captions_kit: Any
+) -> None:
+    archive, voice, translator, work = captions_kit
+    process, token = backend
+    said = SPOKEN.get(lang, "Mijn fiets is gestolen bij het station")
+    microphone = write_wav(work / f"resident-{lang}.wav", np.concatenate(
+        [silence(1.0, 48_000), speech(lang, said, 48_000), silence(2.5, 48_000)]), 48_000)  # fmt: skip
+    settings = replace(kiosk_settings, backend_url=process.url, kiosk_token=token, call_test_media=True,
+                       call_host_addresses=("127.0.0.1",), call_microphone=str(microphone),
+                       captions_model="whisper-phrase")  # fmt: skip
+    SpeechModels(settings.models_dir, settings.translation_pins_file).install(archive)
+    kit = make_kit(settings)
+    kit.services.calls = CallService(settings, translator, captions=CaptionEnginesLoader(settings, translator))
+    app = make_app(settings, kit.services)
+    officers: list[AiortcOfficer] = []
+
+    def steps(d: Driver) -> None:
+        d.tap("attract.start")
+        d.tap(f"language.{lang}")
+        d.tap("triage.call")
+        d.tap("call.start")
+        screen = d.call(lambda: app.screen("call"))
+        officers.append(officer := AiortcOfficer(process.url, OFFICER, PASSWORD, voice=voice))
+        until(lambda: d.call(lambda: screen.caption_text), "the officer's words as a caption", timeout=90)
+        caption = d.call(lambda: (screen.caption_text, screen.caption_lang, screen.captions_key))
+        expected = {"ar": OFFICER_SAYS_IN_ARABIC, "nl": OFFICER_SAYS}.get(lang, OFFICER_SAYS)  # no nl -> fa/uk books
+        assert caption == (expected, "ar" if lang == "ar" else "nl", "call.listening")
+        assert d.has("call.listening") and d.has("call.captions")
+        note = {"ar": "call.caption_note", "nl": ""}.get(lang, "call.caption_untranslated")  # true for each language
+        assert d.call(lambda: screen.caption_note) == note
+        heard = lambda: [m for m in list(officer.received) if isinstance(m, Caption) and m.speaker == "resident"]  # noqa: E731
+        until(heard, "the resident's words at the officer", timeout=90)
+        assert heard()[0].original == CAPTIONED[lang] and heard()[0].source_language == lang
+        d.screenshot(f"call_05_captions_{lang}")
+        d.tap("call.captions")  # the resident switches them off: the officer is told, the kiosk stops listening
+        until(lambda: any(isinstance(m, CaptionsSwitch) and not m.on for m in list(officer.received)), "the switch")
+        until(lambda: not d.call(lambda: screen.caption_text), "no caption on the screen")
+        assert d.call(lambda: screen.captions_key) == "" and not d.has("call.listening")
+        officer.switch_captions(True)  # the officer may switch them on again
+        until(lambda: d.call(lambda: screen.captions_key) == "call.listening", "listening again")
+        officer.switch_captions(False)
+        until(lambda: d.call(lambda: screen.captions_key) == "call.captions_stopped", "stopped by the officer")
+        d.screenshot(f"call_06_captions_stopped_by_officer_{lang}")
+        d.tap("call.end")
 
     try:
         run_app(app, steps, ARTIFACTS)

@@ -120,10 +120,11 @@ function startCall(message) {
   const ice = (message.ice_servers || []).map(({ urls, username, credential }) =>
     username == null ? { urls } : { urls, username, credential });
   const call = { id: message.call_id, ice, pc: null, attempt: -1, channel: null,
-    local: null, muted: false, heardAt: performance.now(), pinger: null };
+    local: null, muted: false, heardAt: performance.now(), pinger: null, captions: null };
   state.call = call;
   renderRinging();
   ui.chat.replaceChildren();
+  showCaptionsState();
   ui.intake.replaceChildren(el("p", { class: "note" }, "Nog geen gegevens ontvangen."));
   ui.panel.hidden = false;
   delete ui.panel.dataset.ended;
@@ -205,6 +206,8 @@ function onData(message) {
   if (message.kind === "chat") showChat(message);
   else if (message.kind === "intake") showIntake(message);
   else if (message.kind === "media") callStatus(message.audio_muted ? "De bewoner heeft de microfoon uitgezet." : "Verbonden.");
+  else if (message.kind === "caption") showCaption(message);
+  else if (message.kind === "captions") captionsSwitched(message);
 }
 
 function endCall(reason) {
@@ -217,6 +220,7 @@ function endCall(reason) {
   ui.remote.srcObject = null;
   ui.local.srcObject = null;
   state.call = null;
+  showCaptionsState();
   callStatus(ENDED[reason] || "Het gesprek is beëindigd.");
   ui.panel.dataset.ended = reason;
   renderRinging();
@@ -243,6 +247,63 @@ function sendMuted() {
   if (channel && channel.readyState === "open") {
     channel.send(JSON.stringify({ kind: "media", audio_muted: state.call.muted, video_muted: false }));
   }
+}
+
+// ----- captions (speech heard and translated on the kiosk) ---------------------------------------------------
+function captionsSwitched(message) {
+  // The kiosk says it captions (once the channel opens) and whenever the resident switches them.
+  const call = state.call;
+  const before = call.captions;
+  call.captions = { on: message.on };
+  if (before && message.by === "resident") {
+    callStatus(message.on ? "De bewoner heeft de ondertiteling aangezet." : "De bewoner heeft de ondertiteling uitgezet.");
+  }
+  showCaptionsState();
+}
+
+function toggleCaptions() {
+  const call = state.call;
+  if (!call || !call.captions || !call.channel || call.channel.readyState !== "open") return;
+  call.captions = { on: !call.captions.on };
+  call.channel.send(JSON.stringify({ kind: "captions", on: call.captions.on, by: "officer" }));
+  showCaptionsState();
+}
+
+function showCaptionsState() {
+  const captions = state.call && state.call.captions;
+  ui.captions.hidden = !captions;
+  ui.captionsNote.textContent = !state.call ? "" : !captions ? "Deze kiosk maakt geen ondertiteling."
+    : captions.on ? "Ondertiteling aan: de kiosk zet gesproken woorden om in tekst en vertaalt ze."
+    : "Ondertiteling uit.";
+  if (captions) {
+    ui.captions.textContent = captions.on ? "Ondertiteling uit" : "Ondertiteling aan";
+    ui.captions.setAttribute("aria-pressed", String(!captions.on));
+  }
+}
+
+function speechNote(message) {
+  const parts = [`Spraakherkenning (${message.speech_model})`];
+  if (message.translated && message.machine_translated) parts.push(`machinevertaling${message.hops.length ? ` (${model(message)})` : ""}`);
+  if (!message.translated) parts.push(message.reason ? `niet vertaald (${message.reason})` : "niet vertaald");
+  const low = message.low_confidence || message.speech_low_confidence;
+  return el("p", { class: low ? "call-note low" : "call-note" }, parts.join(" · "), low ? " · onzeker, controleer" : "");
+}
+
+function showCaption(message) {
+  const mine = message.speaker === "officer";
+  const item = el("li", { class: `call-line caption ${mine ? "officer" : "resident"}`, "data-caption": message.caption_id },
+    el("p", { class: "call-who" }, mine ? "U (gesproken, zoals de kiosk het verstond)" : "Bewoner (gesproken)"));
+  if (mine) {
+    item.append(el("p", { class: "call-text", lang: "nl" }, message.original),
+      el("p", { class: "call-shown", lang: message.target_language, dir: "auto" },
+        `Getoond aan bewoner: ${message.translated || message.original}`));
+  } else {
+    item.append(el("p", { class: "call-original", lang: message.source_language, dir: "auto" }, message.original),
+      el("p", { class: "call-dutch", lang: "nl" }, message.translated || "(geen vertaling)"));
+  }
+  item.append(speechNote(message));
+  ui.chat.append(item);
+  item.scrollIntoView({ block: "nearest" });
 }
 
 // ----- chat and intake -----------------------------------------------------------------------------------
@@ -334,18 +395,21 @@ function build() {
   ui.local = el("video", { id: "call-local", autoplay: true, playsinline: true, muted: true });
   ui.local.muted = true;
   ui.mute = el("button", { type: "button", "aria-pressed": "false", onclick: toggleMute }, "Microfoon uit");
+  ui.captions = el("button", { type: "button", id: "call-captions", hidden: true, onclick: toggleCaptions }, "Ondertiteling uit");
+  ui.captionsNote = el("p", { id: "call-captions-note", class: "note" });
   ui.callStatus = el("p", { id: "call-status", role: "status" });
   ui.chat = el("ol", { id: "call-chat", class: "call-chat", "aria-live": "polite" });
   ui.input = el("input", { id: "call-input", maxlength: "500", autocomplete: "off", lang: "nl" });
   ui.intake = el("div", { id: "call-intake" });
   ui.panel = el("div", { id: "call-panel", class: "call-panel", hidden: true },
     el("div", { class: "call-media" }, ui.remote, ui.local, ui.callStatus,
-      el("div", { class: "actions" }, ui.mute,
+      ui.captionsNote,
+      el("div", { class: "actions" }, ui.mute, ui.captions,
         el("button", { type: "button", id: "call-hangup", class: "danger", onclick: hangUp }, "Ophangen"))),
     el("section", { class: "call-side", "aria-labelledby": "call-intake-title" },
       el("h3", { id: "call-intake-title" }, "Intake tot nu toe"), ui.intake),
     el("section", { class: "call-side", "aria-labelledby": "call-chat-title" },
-      el("h3", { id: "call-chat-title" }, "Chat (de kiosk vertaalt)"), ui.chat,
+      el("h3", { id: "call-chat-title" }, "Chat en ondertiteling (de kiosk vertaalt)"), ui.chat,
       el("form", { id: "call-chat-form", onsubmit: sendChat },
         el("label", { for: "call-input" }, "Bericht in het Nederlands"), ui.input,
         el("button", { type: "submit" }, "Versturen"))));
