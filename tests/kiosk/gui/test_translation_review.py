@@ -37,7 +37,8 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (assets / part).symlink_to(default_assets_dir() / part)
     (assets / "translation" / "pins.json").write_text(json.dumps(PINS), encoding="utf-8")
     environment = {**os.environ, "POLITIELOKET_KIOSK_LANGUAGES": "nl,en,ar",  # the languages the books cover
-                   "POLITIELOKET_KIOSK_ASSETS_DIR": str(assets)}
+                   "POLITIELOKET_KIOSK_ASSETS_DIR": str(assets),
+                   "POLITIELOKET_KIOSK_CAPTIONS_MODEL": ""}  # no speech model: calls without captions
     done = subprocess.run(
         [sys.executable, "-m", "kiosk", "--data-dir", str(root / "kiosk"), "--models-dir", str(root / "models"),
          "models", "install", str(root / "stick")],
