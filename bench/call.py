@@ -182,19 +182,36 @@ def one_call(
 
     for number in range(chat):
         translator.forget()  # no cached sentences: every message is translated again
-        sent = time.perf_counter()
+        sent, wall = time.perf_counter(), time.time()
         handle.say(lines.resident[number % len(lines.resident)])
         rig.officer.locator(".call-line.resident .call-note").nth(number).wait_for(timeout=30_000)
-        results["chat_to_officer"].append(time.perf_counter() - sent)
+        total = time.perf_counter() - sent
+        results["chat_to_officer"].append(total)
+        translated = rig.first_view_time(_resident_lines_beyond(number)) - wall
+        results["hop_kiosk_translation"].append(translated)
+        results["hop_channel_to_console"].append(total - translated)
         translator.forget()
         rig.officer.fill("#call-input", lines.officer[number % len(lines.officer)])
-        sent = time.perf_counter()
+        sent, wall = time.perf_counter(), time.time()
         rig.officer.press("#call-input", "Enter")
         rig.wait_for_view(_lines_beyond(number), "the officer's line at the kiosk")
         results["chat_to_resident"].append(time.perf_counter() - sent)
+        arrived = rig.first_view_time(_officer_lines_beyond(number))
+        results["hop_console_to_kiosk"].append(arrived - wall)
+        results["hop_kiosk_translation_back"].append(rig.first_view_time(_lines_beyond(number)) - arrived)
     handle.hang_up()
     handle.finished.result(timeout=30)
     rig.officer.wait_for_selector("#call-panel[data-ended]", timeout=30_000)
+
+
+def _resident_lines_beyond(number: int) -> Any:
+    """True once the kiosk has more than `number` resident lines translated (sent to the officer)."""
+    return lambda view: sum(1 for line in view.chat if line.sender == "resident" and not line.pending) > number
+
+
+def _officer_lines_beyond(number: int) -> Any:
+    """True once more than `number` officer lines arrived at the kiosk, translated or not yet."""
+    return lambda view: sum(1 for line in view.chat if line.sender == "officer") > number
 
 
 def _lines_beyond(number: int) -> Any:
@@ -251,7 +268,9 @@ def run_call_bench(args: argparse.Namespace) -> None:
     from tools.call_rig import CallRig
 
     results: dict[str, list[float]] = {key: [] for key in (
-        "ring", "ring_baseline", "first_frame", "chat_to_officer", "chat_to_resident", "cpu_call")}  # fmt: skip
+        "ring", "ring_baseline", "first_frame", "chat_to_officer", "chat_to_resident", "cpu_call",
+        "hop_kiosk_translation", "hop_channel_to_console",
+        "hop_console_to_kiosk", "hop_kiosk_translation_back")}  # fmt: skip
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         args.work_dir.mkdir(parents=True, exist_ok=True)
@@ -284,7 +303,11 @@ def run_call_bench(args: argparse.Namespace) -> None:
     print(f"    baseline: aiortc direct {spread(direct)}")
     print(f"  chat with translation     {spread(chat)}   target p95 < 400 ms")
     print(f"    resident -> officer     {spread(results['chat_to_officer'])}")
+    print(f"      kiosk: translate      {spread(results['hop_kiosk_translation'])}")
+    print(f"      the rest              {spread(results['hop_channel_to_console'])}   (channel, console, Playwright)")
     print(f"    officer -> resident     {spread(results['chat_to_resident'])}")
+    print(f"      data channel          {spread(results['hop_console_to_kiosk'])}")
+    print(f"      kiosk: translate      {spread(results['hop_kiosk_translation_back'])}")
     print(f"    baseline: translation   {spread(translation)}   (the translator alone, after the calls)")
     print(
         f"    baseline: no translation {spread(plain['chat_to_officer'] + plain['chat_to_resident'])}"

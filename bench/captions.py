@@ -126,6 +126,8 @@ def spanish_turns(count: int) -> list[tuple[str, np.ndarray]]:
     while len(turns) < count:
         text = " ".join(rng.choice(words) for _ in range(rng.randint(7, 20))) + "."
         audio = speech("es", text)
+        voiced = np.flatnonzero(np.abs(audio) > 0.01)
+        audio = audio[: voiced[-1] + 1] if len(voiced) else audio  # the turn ends where the voice does
         if 3.0 <= len(audio) / 16_000 <= 8.0:
             turns.append((text, audio))
     return turns

@@ -104,6 +104,7 @@ class CallRig:
         self.kiosk_settings = kiosk_settings
         self.backend = BackendProcess(workdir / "backend")
         self.views: list[CallView] = []
+        self.view_times: list[float] = []  # time.time() of each view, for the benchmark's split per hop
         self.changed = threading.Condition()  # notified on every new view of the call
         self.log = LogCapture()
         self._playwright: Playwright | None = None
@@ -179,7 +180,13 @@ class CallRig:
     def _seen(self, view: CallView) -> None:
         with self.changed:
             self.views.append(view)
+            self.view_times.append(time.time())
             self.changed.notify_all()
+
+    def first_view_time(self, condition: Callable[[CallView], bool]) -> float:
+        """When (time.time()) the call first showed a view that meets `condition`."""
+        with self.changed:
+            return next(at for view, at in zip(self.views, self.view_times, strict=True) if condition(view))
 
     def wait_for_view(self, condition: Callable[[CallView], bool], what: str, timeout: float = 30.0) -> CallView:
         """Woken by the call itself (no polling), for timing the kiosk side."""

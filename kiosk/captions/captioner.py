@@ -114,8 +114,9 @@ class CaptionStream:
                     return
                 assert isinstance(item, np.ndarray)
                 self._listen(item)
-            except Exception:  # one bad utterance must not end the captions
-                log.exception("captioning failed for one utterance")
+            except Exception as error:  # one bad utterance must not end the captions
+                # the type only: an engine's message may quote what was said, and speech is personal data
+                log.error("captioning failed for one utterance: %s", type(error).__name__)
 
     def _listen(self, samples: np.ndarray) -> None:
         audio = np.concatenate([self._pending, samples.astype(np.float32, copy=False)])

@@ -3,8 +3,10 @@ faster-whisper on a small real Whisper model, and the real Argos phrase books.""
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -112,3 +114,22 @@ def test_speech_in_noise_is_still_captioned(transcriber: WhisperTranscriber, tra
     audio = np.concatenate([noise(1.0, 0.02), voice + noise(len(voice) / 16_000, 0.02), noise(1.5, 0.02)])
     heard, _ = caption(audio, Sender.RESIDENT, "ar", "nl", CountingTranscriber(transcriber), translator)
     assert len(heard) == 1
+
+
+class QuotingTranslator:
+    """A translator that fails with the resident's words in its message, as a careless engine might."""
+
+    def submit(self, text: str, source: str, target: str) -> Any:
+        raise RuntimeError(f"cannot translate {text!r}")
+
+
+def test_a_failing_turn_logs_no_word_of_it_and_the_captions_go_on(
+    transcriber: WhisperTranscriber, translator: ArgosTranslator, caplog: pytest.LogCaptureFixture
+) -> None:
+    turn = np.concatenate([speech("ar", "سرقت دراجتي"), silence(1.2)])
+    caplog.set_level(logging.DEBUG)
+    heard, stream = caption(np.concatenate([turn, turn]), Sender.RESIDENT, "ar", "nl",
+                            CountingTranscriber(transcriber), QuotingTranslator())  # type: ignore[arg-type]  # fmt: skip
+    assert heard == [] and stream.utterances == 2  # both turns were heard; neither could be translated
+    assert "captioning failed for one utterance: RuntimeError" in caplog.text
+    assert SAYS["ar"] not in caplog.text and "سرقت" not in caplog.text
