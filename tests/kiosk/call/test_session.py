@@ -24,7 +24,7 @@ from domain.call import (
 )
 from domain.chat import ChatMessage, IntakeItem, IntakeSummary, MediaState
 from kiosk.call.chat import ChatTranslation
-from kiosk.call.ports import PeerState
+from kiosk.call.ports import Captions, PeerState
 from kiosk.call.session import CallPhase, CallSession, CallTiming, CallView
 from tests.kiosk.call.fakes import FakePeer, FakeSignalling, TaggingTranslator, data_message
 
@@ -81,8 +81,8 @@ class Call:
         await self.until(lambda: self.session.view.phase is CallPhase.CONNECTED)
 
 
-@pytest.fixture
-async def call() -> AsyncIterator[Call]:
+def start_call(captions: Captions | None = None) -> Call:
+    """A session running on the current loop, with fakes all round (and the captions given)."""
     signalling, clock, translator = FakeSignalling(), Clock(), TaggingTranslator()
     peers: list[FakePeer] = []
     views: list[CallView] = []
@@ -97,13 +97,22 @@ async def call() -> AsyncIterator[Call]:
     request = CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), "ar", "bike_theft")
     session = CallSession(
         request, INTAKE, open_signalling, new_peer, ChatTranslation(translator, "ar"), views.append,
-        timing=TIMING, kiosk_ice=KIOSK_ICE, clock=clock,
+        timing=TIMING, kiosk_ice=KIOSK_ICE, clock=clock, captions=captions,
     )  # fmt: skip
-    harness = Call(session, asyncio.create_task(session.run()), signalling, clock, translator, peers, views)
-    yield harness
+    return Call(session, asyncio.create_task(session.run()), signalling, clock, translator, peers, views)
+
+
+async def finish(harness: Call) -> None:
     if not harness.task.done():
-        await session.hang_up()
+        await harness.session.hang_up()
         await asyncio.wait_for(harness.task, 5)
+
+
+@pytest.fixture
+async def call() -> AsyncIterator[Call]:
+    harness = start_call()
+    yield harness
+    await finish(harness)
 
 
 pytestmark = pytest.mark.anyio

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
-from domain.call import CallRequest
 from domain.chat import Caption, CaptionsSwitch, Sender
-from kiosk.call.chat import ChatTranslation
-from kiosk.call.ports import PeerState
-from kiosk.call.session import CallPhase, CallSession, CallView
-from tests.kiosk.call.fakes import FakePeer, FakeSignalling, TaggingTranslator, data_message
-from tests.kiosk.call.test_session import INTAKE, KIOSK_ICE, TIMING, Call, Clock
+from kiosk.call.session import CallPhase
+from tests.kiosk.call.fakes import data_message
+from tests.kiosk.call.test_session import Call, finish, start_call
 
 pytestmark = pytest.mark.anyio
 
@@ -44,27 +41,10 @@ def heard(speaker: Sender, text: str = "سرقت دراجتي") -> Caption:
 
 @pytest.fixture
 async def captioned() -> AsyncIterator[tuple[Call, FakeCaptions]]:
-    signalling, clock, translator, captions = FakeSignalling(), Clock(), TaggingTranslator(), FakeCaptions()
-    peers: list[FakePeer] = []
-    views: list[CallView] = []
-
-    async def open_signalling() -> FakeSignalling:
-        return signalling
-
-    def new_peer(on_state: Callable[[PeerState], None], on_message: Callable[[str], None]) -> FakePeer:
-        peers.append(FakePeer(on_state, on_message))
-        return peers[-1]
-
-    request = CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), "ar", "bike_theft")
-    session = CallSession(
-        request, INTAKE, open_signalling, new_peer, ChatTranslation(translator, "ar"), views.append,
-        timing=TIMING, kiosk_ice=KIOSK_ICE, clock=clock, captions=captions,
-    )  # fmt: skip
-    harness = Call(session, asyncio.create_task(session.run()), signalling, clock, translator, peers, views)
+    captions = FakeCaptions()
+    harness = start_call(captions)
     yield harness, captions
-    if not harness.task.done():
-        await session.hang_up()
-        await asyncio.wait_for(harness.task, 5)
+    await finish(harness)
 
 
 async def test_the_kiosk_listens_only_while_connected_and_tells_the_console_it_captions(
