@@ -21,11 +21,11 @@ from typing import Any, TypeVar
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from domain.chat import IntakeItem, IntakeSummary
-from kiosk.call.ports import TextTranslator
 from kiosk.call.service import CallHandle, CallService
 from kiosk.call.session import CallView
 from kiosk.captions.engines import CaptionEnginesLoader
 from kiosk.settings import Settings
+from kiosk.translation.ports import TextTranslator
 from tools.backend_process import REPO, BackendProcess
 
 T = TypeVar("T")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from domain.chat import ChatMessage, Sender
 from domain.languages import DUTCH
 from domain.translation_reasons import TranslationReason
-from kiosk.call.ports import TextTranslator
+from kiosk.translation.ports import TextTranslator
 from kiosk.translation.result import TranslationResult, unchanged, untranslated
 
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import Future
 from enum import StrEnum
 from typing import Protocol
 
 from domain.call import Candidate, IceServer, Message
-from kiosk.translation.result import TranslationResult
 
 
 class SignallingClosed(ConnectionError):
@@ -61,7 +59,3 @@ class Captions(Protocol):
     async def close(self) -> None: ...
 
 
-class TextTranslator(Protocol):
-    """Translation in any direction (ArgosTranslator.submit): the chat needs nl -> resident as well."""
-
-    def submit(self, text: str, source: str, target: str) -> Future[TranslationResult]: ...

@@ -24,9 +24,10 @@ from domain.call import CallRequest, IceServer
 from domain.chat import IntakeSummary, Sender
 from kiosk.call.chat import ChatTranslation
 from kiosk.call.frames import LatestFrame
-from kiosk.call.ports import Peer, PeerState, Signalling, TextTranslator
+from kiosk.call.ports import Peer, PeerState, Signalling
 from kiosk.call.session import CallSession, CallTiming, CallView
 from kiosk.settings import Settings
+from kiosk.translation.ports import TextTranslator
 
 if TYPE_CHECKING:
     from kiosk.call.media import LocalMedia, MediaDevices

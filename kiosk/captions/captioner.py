@@ -25,9 +25,9 @@ from typing import Protocol
 import numpy as np
 
 from domain.chat import Caption, Sender
-from kiosk.call.ports import TextTranslator
 from kiosk.captions.utterances import WINDOW, Endpointing, Utterance, UtteranceDetector
 from kiosk.captions.whisper_transcriber import Transcript
+from kiosk.translation.ports import TextTranslator
 from kiosk.translation.result import TranslationResult, unchanged
 
 log = logging.getLogger(__name__)

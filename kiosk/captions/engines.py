@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 import threading
 
-from kiosk.call.ports import TextTranslator
 from kiosk.captions.captioner import CaptionEngines
 from kiosk.captions.silero_vad import SileroVad
 from kiosk.captions.speech_models import SpeechModels
 from kiosk.captions.whisper_transcriber import SpeechModelMissing, WhisperTranscriber
 from kiosk.settings import Settings
+from kiosk.translation.ports import TextTranslator
 
 log = logging.getLogger(__name__)
 

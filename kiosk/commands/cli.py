@@ -19,7 +19,7 @@ from kiosk.settings import Settings, load_settings
 COMMANDS = {
     "run": "kiosk.commands.run",
     "provision": "kiosk.commands.provision",
-    "models": "kiosk.translation.models_command",
+    "models": "kiosk.commands.models",
     "status": "kiosk.commands.status",
 }
 
