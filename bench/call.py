@@ -187,7 +187,7 @@ def one_call(
         rig.officer.locator(".call-line.resident .call-note").nth(number).wait_for(timeout=30_000)
         total = time.perf_counter() - sent
         results["chat_to_officer"].append(total)
-        translated = rig.first_view_time(_resident_lines_beyond(number)) - wall
+        translated = rig.first_view_time(_of(handle, _resident_lines_beyond(number))) - wall
         results["hop_kiosk_translation"].append(translated)
         results["hop_channel_to_console"].append(total - translated)
         translator.forget()
@@ -196,12 +196,17 @@ def one_call(
         rig.officer.press("#call-input", "Enter")
         rig.wait_for_view(_lines_beyond(number), "the officer's line at the kiosk")
         results["chat_to_resident"].append(time.perf_counter() - sent)
-        arrived = rig.first_view_time(_officer_lines_beyond(number))
+        arrived = rig.first_view_time(_of(handle, _officer_lines_beyond(number)))
         results["hop_console_to_kiosk"].append(arrived - wall)
-        results["hop_kiosk_translation_back"].append(rig.first_view_time(_lines_beyond(number)) - arrived)
+        results["hop_kiosk_translation_back"].append(rig.first_view_time(_of(handle, _lines_beyond(number))) - arrived)
     handle.hang_up()
     handle.finished.result(timeout=30)
     rig.officer.wait_for_selector("#call-panel[data-ended]", timeout=30_000)
+
+
+def _of(handle: Any, condition: Any) -> Any:
+    """The condition on views of this call only: the rig keeps the views of every call of the run."""
+    return lambda view: view.call_id == handle.call_id and condition(view)
 
 
 def _resident_lines_beyond(number: int) -> Any:
