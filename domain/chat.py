@@ -147,7 +147,29 @@ class CaptionsSwitch:
     by: str  # a Sender value
 
 
-DataMessage = ChatMessage | IntakeSummary | Ping | MediaState | Caption | CaptionsSwitch
+@dataclass(frozen=True)
+class KeepTranscript:
+    """The officer keeps (or no longer keeps) this call's captions. The kiosk tells the resident at once and, when
+    the call ends, seals every turn as a `call_transcript` case through its outbox; it answers with
+    TranscriptState so the console shows what will happen."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
+    keep: bool
+    kept_by: str = ""  # the officer's name as the console knows it
+
+
+@dataclass(frozen=True)
+class TranscriptState:
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
+    keep: bool
+    turns: int  # captioned turns so far
+
+
+DataMessage = (
+    ChatMessage | IntakeSummary | Ping | MediaState | Caption | CaptionsSwitch | KeepTranscript | TranscriptState
+)
 KINDS: dict[str, type[DataMessage]] = {
     "chat": ChatMessage,
     "intake": IntakeSummary,
@@ -155,6 +177,8 @@ KINDS: dict[str, type[DataMessage]] = {
     "media": MediaState,
     "caption": Caption,
     "captions": CaptionsSwitch,
+    "keep_transcript": KeepTranscript,
+    "transcript": TranscriptState,
 }
 DATA_CHANNEL: TaggedCodec[DataMessage] = TaggedCodec("kind", KINDS, ChatError, MAX_DATA_MESSAGE_CHARS)
 

@@ -33,9 +33,11 @@ class CaseKind(StrEnum):
     AANGIFTE = "aangifte"  # an official report: a signed record that starts an investigation
     MELDING = "melding"  # a tip: information, usually no investigation
     CALLBACK = "callback"  # a request that an officer phones the resident back (nobody could take a video call)
+    TRANSCRIPT = "transcript"  # what was said in a video call, kept by the officer: evidence beside a case
 
 
 CALLBACK_CASE_TYPE = "callback"  # the one form of kind CALLBACK (assets/forms/callback.json)
+TRANSCRIPT_CASE_TYPE = "call_transcript"  # the one form of kind TRANSCRIPT, filled in by the kiosk, never shown
 
 
 @dataclass(frozen=True)

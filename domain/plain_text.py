@@ -35,6 +35,12 @@ def is_blank(text: str) -> bool:
     return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
 
 
+def machine_text(text: str, *, multiline: bool = True) -> str:
+    """The stored form of text a machine made (speech recognition, translation): as `clean`, but a character that
+    cannot be stored becomes U+FFFD, visibly, instead of refusing the text: nobody typed it, nobody can fix it."""
+    return clean(_FORBIDDEN.sub("\ufffd", text), multiline=multiline)
+
+
 def clean(text: str, *, multiline: bool = False) -> str:
     """The stored form of a text, or UnclearText. Idempotent."""
     text = unicodedata.normalize("NFC", _REMOVED.sub("", text))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.forms import CALLBACK_CASE_TYPE, TRANSCRIPT_CASE_TYPE
+
 
 class CaseStatus(StrEnum):
     NEW = "new"
@@ -31,6 +33,26 @@ _ALLOWED_CALLBACK: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.CLAIMED: frozenset({CaseStatus.NEW, CaseStatus.CLOSED, CaseStatus.NO_ANSWER}),
     CaseStatus.NO_ANSWER: frozenset({CaseStatus.CLAIMED}),
 }
+# A record (a call's transcript) is read and filed (closed): it is evidence beside a case, not a report of its own.
+_ALLOWED_RECORD: dict[CaseStatus, frozenset[CaseStatus]] = {
+    **_ALLOWED,
+    CaseStatus.CLAIMED: frozenset({CaseStatus.NEW, CaseStatus.CLOSED}),
+}
+
+
+class Moves(StrEnum):
+    """Which moves a case allows, by what it is (see moves_for)."""
+
+    REPORT = "report"  # an aangifte or a melding
+    CALLBACK = "callback"
+    RECORD = "record"
+
+
+_RULES = {Moves.REPORT: _ALLOWED, Moves.CALLBACK: _ALLOWED_CALLBACK, Moves.RECORD: _ALLOWED_RECORD}
+
+
+def moves_for(case_type: str) -> Moves:
+    return {CALLBACK_CASE_TYPE: Moves.CALLBACK, TRANSCRIPT_CASE_TYPE: Moves.RECORD}.get(case_type, Moves.REPORT)
 
 
 class InvalidTransition(ValueError):
@@ -40,19 +62,15 @@ class InvalidTransition(ValueError):
         self.target = target
 
 
-def _moves(callback: bool) -> dict[CaseStatus, frozenset[CaseStatus]]:
-    return _ALLOWED_CALLBACK if callback else _ALLOWED
+def allowed_targets(current: CaseStatus, *, moves: Moves = Moves.REPORT) -> frozenset[CaseStatus]:
+    return _RULES[moves][current]
 
 
-def allowed_targets(current: CaseStatus, *, callback: bool = False) -> frozenset[CaseStatus]:
-    return _moves(callback)[current]
+def can_transition(current: CaseStatus, target: CaseStatus, *, moves: Moves = Moves.REPORT) -> bool:
+    return target in _RULES[moves][current]
 
 
-def can_transition(current: CaseStatus, target: CaseStatus, *, callback: bool = False) -> bool:
-    return target in _moves(callback)[current]
-
-
-def transition(current: CaseStatus, target: CaseStatus, *, callback: bool = False) -> CaseStatus:
-    if not can_transition(current, target, callback=callback):
+def transition(current: CaseStatus, target: CaseStatus, *, moves: Moves = Moves.REPORT) -> CaseStatus:
+    if not can_transition(current, target, moves=moves):
         raise InvalidTransition(current, target)
     return target

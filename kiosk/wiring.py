@@ -92,7 +92,7 @@ def _add_calls(services: KioskServices, settings: Settings, translator: ArgosTra
 
     text = translator if translator is not None else NoTranslator()
     captions = CaptionEnginesLoader(settings, text)  # the speech model loads in the background at start
-    services.calls = CallService(settings, text, captions=captions)
+    services.calls = CallService(settings, text, captions=captions, put_case=services.outbox.put_case)
     services.start = _both(services.start, captions.preload)
     services.stop = _both(services.calls.close, services.stop)
 

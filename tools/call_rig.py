@@ -95,12 +95,15 @@ class CallRig:
         translator: TextTranslator,
         chromium_args: tuple[str, ...] = (),
         captions: bool = False,
+        deliver: bool = False,
         **kiosk_settings: Any,
     ) -> None:
         self.workdir = workdir
         self.translator = translator
         self.chromium_args = chromium_args  # e.g. the officer's voice from a file
         self.captions = captions  # the kiosk captions with the speech model in its models directory
+        self.deliver = deliver  # a provisioned kiosk with its outbox and sender: a kept transcript reaches the backend
+        self.delivery: Any = None
         self.kiosk_settings = kiosk_settings
         self.backend = BackendProcess(workdir / "backend")
         self.views: list[CallView] = []
@@ -128,9 +131,18 @@ class CallRig:
             call_host_addresses=("127.0.0.1",),  # the namespace has loopback only; no STUN is configured
             call_test_media=True,
         )
+        if self.deliver:
+            from kiosk.delivery.wiring import open_delivery
+            from tools.backend_process import provisioned_settings
+
+            provisioned = provisioned_settings(self.backend, self.workdir / "kiosk", "Kiosk Gemeentehuis Emmen")
+            settings = replace(provisioned, call_host_addresses=settings.call_host_addresses, call_test_media=True)
+            self.delivery = open_delivery(settings)
+            self.delivery.start()
         self.settings = replace(settings, **self.kiosk_settings)
         engines = CaptionEnginesLoader(self.settings, self.translator) if self.captions else None
-        self.calls = CallService(self.settings, self.translator, captions=engines)
+        put_case = self.delivery.outbox.put_case if self.delivery is not None else None
+        self.calls = CallService(self.settings, self.translator, captions=engines, put_case=put_case)
         self._playwright = sync_playwright().start()
         self.browser = self._playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, *self.chromium_args]
@@ -157,6 +169,8 @@ class CallRig:
             self._playwright.stop()
         if self.calls is not None:
             self.calls.close()
+        if self.delivery is not None:
+            self.delivery.stop()
         self.backend.stop()
         logging.getLogger("kiosk.call").removeHandler(self.log)
 
@@ -208,6 +222,13 @@ class CallRig:
         return self.officer.inner_text("#call-status")
 
     # ----- the backend's records ---------------------------------------------------------------------------
+    def case_types(self) -> list[tuple[str, str]]:
+        """(case type, language) of every case the backend holds, oldest first."""
+        import sqlite3
+
+        with sqlite3.connect(self.backend.db_file, timeout=30) as connection:
+            return connection.execute("SELECT case_type, language FROM cases ORDER BY received_at").fetchall()
+
     def call_events(self) -> list[dict[str, Any]]:
         import sqlite3
 

@@ -38,7 +38,12 @@ STATUS_NL = {
     CaseStatus.REFERRED: "Doorverwezen",
     CaseStatus.NO_ANSWER: "Niet opgenomen",
 }
-KIND_NL = {"aangifte": "aangifte", "melding": "melding", "callback": "terugbelverzoek"}
+KIND_NL = {
+    "aangifte": "aangifte",
+    "melding": "melding",
+    "callback": "terugbelverzoek",
+    "transcript": "gespreksverslag",
+}
 DONE = (CaseStatus.CLOSED, CaseStatus.CONVERTED, CaseStatus.REFERRED)
 
 

@@ -27,9 +27,8 @@ from backend.storage.audit import Actor, AuditAction, record
 from backend.storage.cases import QueueFilter
 from backend.storage.db import Database
 from backend.storage.models import Case
-from domain.forms import CALLBACK_CASE_TYPE
 from domain.payload import CasePayload
-from domain.status import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, allowed_targets, can_transition
+from domain.status import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, allowed_targets, can_transition, moves_for
 from domain.translation_check import translation_flag
 from domain.wire import CaseDelivery, CaseReceipt
 
@@ -61,7 +60,7 @@ def _summary(case: Case, claimer: str | None) -> CaseSummary:
         claimed_at=case.claimed_at,
         closed_at=case.closed_at,
         purged=case.purged_at is not None,
-        next_statuses=sorted(allowed_targets(status, callback=case.case_type == CALLBACK_CASE_TYPE)),
+        next_statuses=sorted(allowed_targets(status, moves=moves_for(case.case_type))),
     )
 
 
@@ -230,7 +229,7 @@ class SqlCaseStore:
     def _check_move(case: Case, current: CaseStatus, target: CaseStatus, actor: Actor) -> None:
         if current is CaseStatus.CLAIMED and target is CaseStatus.CLAIMED:
             raise Conflict("already_claimed", "another officer claimed this case first")
-        if not can_transition(current, target, callback=case.case_type == CALLBACK_CASE_TYPE):
+        if not can_transition(current, target, moves=moves_for(case.case_type)):
             raise Conflict("invalid_transition", f"a case that is {current} cannot become {target}")
         if current not in OPEN_STATUSES and case.claimed_by != actor.id:
             raise NotAllowed("not_your_case", "only the officer who claimed this case can change it")

@@ -133,7 +133,8 @@ class CaseView(CaseDetail, QueueRow):
     """A case as the officer reads it: the stored answers and translations, and the same in Dutch, form order."""
 
     kind: str = Field(
-        description='"aangifte", "melding", "terugbelverzoek" or "intake" (a form this backend no longer knows)'
+        description='"aangifte", "melding", "terugbelverzoek", "gespreksverslag" or "intake" (a form this backend no '
+        "longer knows)"
     )
     mine: bool = Field(description="claimed by the officer asking")
     next_moves: list[StatusOption]

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from domain.call import Candidate, IceServer, Message
+from domain.chat import Caption
 
 
 class SignallingClosed(ConnectionError):
@@ -49,6 +50,10 @@ class Peer(Protocol):
 # on_state, on_message -> a new peer connection
 PeerFactory = Callable[[Callable[[PeerState], None], Callable[[str], None]], Peer]
 SignallingFactory = Callable[[], Awaitable[Signalling]]
+
+
+# the turns of a call and who kept them -> the transcript is sealed in the outbox (kiosk/call/transcript.py)
+TranscriptKeeper = Callable[[Sequence[Caption], str], None]
 
 
 class Captions(Protocol):

@@ -17,15 +17,19 @@ import concurrent.futures
 import contextlib
 import threading
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.call import CallRequest, IceServer
-from domain.chat import IntakeSummary, Sender
+from domain.chat import Caption, IntakeSummary, Sender
+from domain.forms import TRANSCRIPT_CASE_TYPE, FormCatalog
+from domain.payload import CasePayload
 from kiosk.call.chat import ChatTranslation
 from kiosk.call.frames import LatestFrame
-from kiosk.call.ports import Peer, PeerState, Signalling
+from kiosk.call.ports import Peer, PeerState, Signalling, TranscriptKeeper
 from kiosk.call.session import CallSession, CallTiming, CallView
+from kiosk.call.transcript import transcript_payload
 from kiosk.settings import Settings
 from kiosk.translation.ports import TextTranslator
 
@@ -124,11 +128,13 @@ class CallService:
         translator: TextTranslator,
         loop: CallLoop | None = None,
         captions: Callable[[], CaptionEngines | None] | None = None,
+        put_case: Callable[[CasePayload], None] | None = None,
     ) -> None:
         self._settings = settings
         self._translator = translator
         self._loop = loop
         self._captions = captions  # loads the speech model on the first call; None: no captions
+        self._put_case = put_case  # the outbox: a transcript the officer keeps is sealed and sent like a case
         self._handles: list[CallHandle] = []
 
     @property
@@ -142,6 +148,7 @@ class CallService:
         session_id: uuid.UUID,
         intake: IntakeSummary,
         on_view: Callable[[CallView], None],
+        linked_case: str | None = None,
     ) -> CallHandle:
         from kiosk.call.aiortc_call import AiortcCall, pin_host_addresses
         from kiosk.call.media import open_local_media, open_speaker, resident_audio, show_own_picture
@@ -176,6 +183,7 @@ class CallService:
             timing=timing_from(self._settings),
             kiosk_ice=(IceServer(self._settings.call_stun_urls),) if self._settings.call_stun_urls else (),
             captions=captions,
+            keep_transcript=self._transcript_keeper(request.call_id, language, linked_case),
         )
 
         async def run() -> CallView:
@@ -196,6 +204,18 @@ class CallService:
         handle.finished = loop.submit(run())
         self._handles = [h for h in self._handles if h.finished and not h.finished.done()] + [handle]
         return handle
+
+    def _transcript_keeper(self, call_id: str, language: str, linked_case: str | None) -> TranscriptKeeper | None:
+        put_case = self._put_case
+        if put_case is None:
+            return None
+        schema = FormCatalog.load(self._settings.forms_dir).get(TRANSCRIPT_CASE_TYPE)
+
+        def keep(turns: Sequence[Caption], kept_by: str) -> None:  # on a worker thread, as the call ends
+            now = datetime.now(UTC)
+            put_case(transcript_payload(schema, call_id, language, turns, now, linked_case, kept_by))
+
+        return keep
 
     @staticmethod
     def _call_captions(

@@ -39,9 +39,11 @@ from domain.chat import (
     ChatError,
     ChatMessage,
     IntakeSummary,
+    KeepTranscript,
     MediaState,
     Ping,
     Sender,
+    TranscriptState,
     decode,
     encode,
 )
@@ -54,6 +56,7 @@ from kiosk.call.ports import (
     Signalling,
     SignallingClosed,
     SignallingFactory,
+    TranscriptKeeper,
 )
 
 log = logging.getLogger(__name__)
@@ -95,6 +98,7 @@ class CallView:
     captions_on: bool = True  # as switched by the resident or the officer (captions_switched_by)
     captions_switched_by: Sender | None = None
     captions: tuple[Caption, ...] = ()  # the latest turns, both speakers, oldest first
+    transcript_kept: bool = False  # the officer keeps what was said: the resident is told, it is sealed at the end
 
     @property
     def listening(self) -> bool:
@@ -118,6 +122,7 @@ class CallSession:
         kiosk_ice: tuple[IceServer, ...] = (),
         clock: Callable[[], float] = time.monotonic,
         captions: Captions | None = None,
+        keep_transcript: TranscriptKeeper | None = None,
     ) -> None:
         self._request = request
         self._intake = intake
@@ -129,6 +134,9 @@ class CallSession:
         self._kiosk_ice = kiosk_ice
         self._clock = clock
         self._captions = captions
+        self._keep_transcript = keep_transcript
+        self._turns: list[Caption] = []  # every captioned turn of this call, in memory until it ends
+        self._kept_by = ""
         self.view = CallView(request.call_id, captions_available=captions is not None)
         self._link: Signalling | None = None
         self._peer: Peer | None = None
@@ -193,6 +201,7 @@ class CallSession:
         """A turn was heard and translated (on the call loop): on the kiosk's screen and to the officer."""
         if not self.view.listening:
             return  # switched off, reconnecting or ended while the turn was being transcribed
+        self._turns.append(caption)
         self._update(captions=(*self.view.captions, caption)[-KEPT_CAPTIONS:])
         self._send_data(encode(caption))
 
@@ -305,6 +314,10 @@ class CallSession:
             self._update(officer_muted=message.audio_muted)
         elif isinstance(message, CaptionsSwitch) and message.by == Sender.OFFICER and self.view.captions_available:
             self._update(captions_on=message.on, captions_switched_by=Sender.OFFICER)
+        elif isinstance(message, KeepTranscript) and self.view.captions_available and self._keep_transcript:
+            self._kept_by = message.kept_by
+            self._update(transcript_kept=message.keep)
+            self._send_data(encode(TranscriptState(keep=message.keep, turns=len(self._turns))))
 
     async def _translate_for_resident(self, message: ChatMessage) -> None:
         translated = await self._chat.for_resident(message)
@@ -359,10 +372,22 @@ class CallSession:
                 task.cancel()
         if self._captions is not None:
             await self._captions.close()
+        await self._seal_transcript()
         if self._peer is not None:
             await self._peer.close()
         if self._link is not None:
             await self._link.close()
+
+    async def _seal_transcript(self) -> None:
+        """The officer kept the transcript: every turn, sealed through the outbox; then nothing stays in memory."""
+        turns, self._turns = self._turns, []
+        if not (self.view.transcript_kept and turns and self._keep_transcript):
+            return
+        keep, kept_by = self._keep_transcript, self._kept_by
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, keep, turns, kept_by)
+        except Exception as error:  # the call is over either way; the officer still has the captions on screen
+            log.error("the call's transcript could not be kept: %s", type(error).__name__)
 
     # ----- view ----------------------------------------------------------------------------------------------
     def _update(self, **changes: Any) -> None:

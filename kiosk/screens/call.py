@@ -54,6 +54,7 @@ class CallScreen(KioskScreen):
     captions_key = StringProperty("")  # "listening", "switched off by the officer", or nothing
     captions_available = BooleanProperty(False)
     captions_on = BooleanProperty(True)
+    transcript_kept = BooleanProperty(False)  # the officer keeps the text of this conversation
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -84,7 +85,9 @@ class CallScreen(KioskScreen):
         flow = self.flow
         schema = flow.schema if flow.state.case_type else None
         intake = intake_summary(app.lang, schema, flow.answers(), flow.translations(), app.ui)
-        self.handle = calls.start(app.lang, flow.state.case_type, flow.session_id, intake, self._view_arrived)
+        receipt = flow.state.receipt  # a report or call-back filed in this session: a kept transcript belongs to it
+        self.handle = calls.start(app.lang, flow.state.case_type, flow.session_id, intake, self._view_arrived,
+                                  linked_case=receipt.case_id if receipt is not None else None)  # fmt: skip
         self.ids.video.attach(self.handle.frames)
         self.ids.own_picture.attach(self.handle.own)
         self._show(self.handle.view)
@@ -164,6 +167,7 @@ class CallScreen(KioskScreen):
 
     def _show_captions(self, view: CallView) -> None:
         self.captions_available, self.captions_on = view.captions_available, view.captions_on
+        self.transcript_kept = view.transcript_kept
         if view.listening:
             self.captions_key = "call.listening"
         elif view.captions_available and not view.captions_on and view.captions_switched_by is Sender.OFFICER:
@@ -266,6 +270,7 @@ class CallScreen(KioskScreen):
         self.position, self.wait_minutes = 0, 0
         self.alternatives, self.failed, self.muted, self.chat_text = False, False, False, ""
         self.caption_text, self.captions_key, self.captions_available, self.captions_on = "", "", False, True
+        self.transcript_kept = False
         self.ids.video.detach()
         self.ids.own_picture.detach()
         self.ids.keyboard.detach()

@@ -21,7 +21,7 @@ from websockets.typing import Origin
 
 from backend.http.auth import SESSION_COOKIE
 from domain.call import CONSOLE_CALL_PATH, Accept, Answer, Hangup, Hello, Offer, Ringing, decode
-from domain.chat import CaptionsSwitch, ChatMessage, DataMessage, Ping
+from domain.chat import CaptionsSwitch, ChatMessage, DataMessage, KeepTranscript, Ping
 from domain.chat import decode as decode_data
 from domain.chat import encode as encode_data
 
@@ -61,6 +61,10 @@ class AiortcOfficer:
     def say(self, text: str) -> None:
         message = ChatMessage(f"officer{len(self.received)}", "officer", text, "nl")
         self.loop.call_soon_threadsafe(lambda: self._channel.send(encode_data(message)) if self._channel else None)
+
+    def keep_transcript(self, keep: bool = True) -> None:
+        message = encode_data(KeepTranscript(keep=keep, kept_by="agent.de.vries"))
+        self.loop.call_soon_threadsafe(lambda: self._channel.send(message) if self._channel else None)
 
     def switch_captions(self, on: bool) -> None:
         message = encode_data(CaptionsSwitch(on=on, by="officer"))

@@ -148,7 +148,7 @@ def captions(workdir: Path) -> dict[str, Any]:
     translator = phrase_book_translator(workdir)
     try:
         with CallRig(workdir, translator, chromium_args=(f"--use-file-for-fake-audio-capture={officer}",),
-                     captions=True, call_microphone=str(resident), captions_model="whisper-phrase",
+                     captions=True, deliver=True, call_microphone=str(resident), captions_model="whisper-phrase",
                      models_dir=models_dir) as rig:  # fmt: skip
             handle, _seen = connect(rig)
             result: dict[str, Any] = {"console_note": rig.officer.inner_text("#call-captions-note")}
@@ -165,15 +165,39 @@ def captions(workdir: Path) -> dict[str, Any]:
                 "target": spoken.target_language,
                 "listening": view.listening,
             }
+            rig.officer.click("#call-transcript")  # keep what was said: the resident is told at once
+            wait_for(lambda: handle.view.transcript_kept, "the kiosk telling the resident the transcript is kept")
+            rig.officer.wait_for_selector("#call-transcript[aria-pressed=true]", timeout=30_000)
+            result["transcript_note"] = rig.officer.inner_text("#call-transcript-note")
             rig.officer.click("#call-captions")
             off = wait_for(lambda: handle.view if not handle.view.captions_on else None, "captions off at the kiosk")
             result["after_officer_off"] = {"listening": off.listening, "by": str(off.captions_switched_by),
                                            "button": rig.officer.inner_text("#call-captions")}  # fmt: skip
             handle.hang_up()
             handle.finished.result(timeout=30)
+            kept = lambda: [list(row) for row in rig.case_types() if row[0] == "call_transcript"] or None  # noqa: E731
+            result["cases"] = wait_for(kept, "the transcript at the backend")
+            result["transcript_case"] = transcript_case(rig, workdir)
             return result
     finally:
         translator.close()
+
+
+def transcript_case(rig: CallRig, workdir: Path) -> str:
+    """The kept transcript as an officer opens it in the console, pictured for people to look at."""
+    import sqlite3
+
+    with sqlite3.connect(rig.backend.db_file, timeout=30) as connection:
+        (case_id,) = connection.execute("SELECT id FROM cases WHERE case_type = 'call_transcript'").fetchone()
+    page = rig.officer  # the call is over: the same tab opens the case
+    page.goto(f"{rig.backend.url}/console/cases/{case_id}")
+    page.wait_for_selector("#sections", timeout=30_000)
+    page.wait_for_selector("button:has-text('Oppakken')", timeout=30_000)
+    if page.locator("button:has-text('Oppakken')").count():
+        page.click("button:has-text('Oppakken')")
+        page.wait_for_selector("text=Gezegd (zoals herkend)", timeout=30_000)
+    page.screenshot(path=str(workdir / "transcript_case.png"), full_page=True)
+    return page.inner_text("main")
 
 
 def _with_officer_caption(view: Any) -> Any:

@@ -74,6 +74,13 @@ def test_each_side_sees_the_others_speech_as_translated_captions(tmp_path: Path)
         "original": OFFICER_SAYS, "translated": OFFICER_SAYS_IN_ARABIC, "target": "ar", "listening": True
     }
     assert result["after_officer_off"] == {"listening": False, "by": "officer", "button": "Ondertiteling aan"}
+    # the officer kept the transcript: the kiosk told the resident, sealed every turn as the call ended, sent it
+    assert result["transcript_note"].startswith("Het verslag wordt bewaard als het gesprek eindigt")
+    assert result["cases"] == [["call_transcript", "ar"]]
+    case = result["transcript_case"]
+    assert "Gespreksverslag videogesprek" in case and "Wat er gezegd is" in case
+    assert RESIDENT_SAYS in case and RESIDENT_SAYS_IN_DUTCH in case and OFFICER_SAYS_IN_ARABIC in case
+    assert "Melder" in case and "Agent" in case and "whisper-phrase 1.0" in case
 
 
 @pytest.mark.slow

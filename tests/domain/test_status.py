@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.status import CaseStatus, InvalidTransition, can_transition, transition
+from domain.status import CaseStatus, InvalidTransition, Moves, can_transition, moves_for, transition
 
 
 @pytest.mark.parametrize("current, target", [
@@ -26,7 +26,7 @@ def test_forbidden_moves(current: str, target: str) -> None:
     ("new", "claimed"), ("claimed", "new"), ("claimed", "closed"), ("claimed", "no_answer"), ("no_answer", "claimed"),
 ])
 def test_a_call_back_is_called_back_or_not_answered_and_tried_again(current: str, target: str) -> None:
-    assert transition(CaseStatus(current), CaseStatus(target), callback=True) is CaseStatus(target)
+    assert transition(CaseStatus(current), CaseStatus(target), moves=Moves.CALLBACK) is CaseStatus(target)
 
 
 @pytest.mark.parametrize("current, target, callback", [
@@ -36,4 +36,19 @@ def test_a_call_back_is_called_back_or_not_answered_and_tried_again(current: str
 def test_a_call_back_is_never_converted_and_a_report_never_unanswered(
     current: str, target: str, callback: bool
 ) -> None:
-    assert not can_transition(CaseStatus(current), CaseStatus(target), callback=callback)
+    moves = Moves.CALLBACK if callback else Moves.REPORT
+    assert not can_transition(CaseStatus(current), CaseStatus(target), moves=moves)
+
+
+@pytest.mark.parametrize("current, target, allowed", [
+    ("new", "claimed", True), ("claimed", "closed", True), ("claimed", "new", True),
+    ("claimed", "converted", False), ("claimed", "referred", False), ("claimed", "no_answer", False),
+])
+def test_a_transcript_is_read_and_filed_never_converted(current: str, target: str, allowed: bool) -> None:
+    assert can_transition(CaseStatus(current), CaseStatus(target), moves=Moves.RECORD) is allowed
+
+
+def test_the_moves_follow_the_case_type() -> None:
+    assert [moves_for(t) for t in ("callback", "call_transcript", "bike_theft")] == [
+        Moves.CALLBACK, Moves.RECORD, Moves.REPORT
+    ]

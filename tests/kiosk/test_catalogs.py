@@ -14,8 +14,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from domain.catalog import Catalog, catalog_path, load_catalog, parse_po
-from domain.forms import Field, FormCatalog, default_assets_dir
+from domain.catalog import OFFICER_DOMAIN, Catalog, catalog_path, load_catalog, parse_po
+from domain.forms import CaseKind, Field, FormCatalog, default_assets_dir
 from domain.languages import LANGUAGES
 from kiosk.keyboard import Keyboards, KeyKind
 from kiosk.session.flow import Triage
@@ -55,13 +55,17 @@ def raised_error_codes(source: Path = VALIDATION_SOURCE) -> dict[str, set[str]]:
     return codes
 
 
+# The forms a resident sees; a transcript is filled in by the kiosk and read by officers only (officer.po).
+RESIDENT_KINDS = frozenset(CaseKind) - {CaseKind.TRANSCRIPT}
+
+
 def _fields_with_subfields(fields: tuple[Field, ...]) -> list[Field]:
     return [spec for f in fields for spec in (f, *_fields_with_subfields(f.fields))]
 
 
-def keys_the_forms_need(forms: FormCatalog) -> set[str]:
+def keys_the_forms_need(forms: FormCatalog, kinds: frozenset[CaseKind] = RESIDENT_KINDS) -> set[str]:
     keys: set[str] = set()
-    for schema in forms:
+    for schema in (s for s in forms if s.kind in kinds):
         keys |= {schema.title_key, schema.description_key}
         for step in schema.steps:
             keys.add(step.title_key)
@@ -123,6 +127,13 @@ def catalog(request: pytest.FixtureRequest) -> Catalog:
 
 
 # ----- the catalogs ---------------------------------------------------------------------------------------------
+def test_the_officers_catalog_labels_every_field_of_a_transcript() -> None:
+    forms = FormCatalog.load(ASSETS / "forms")
+    officer = load_catalog(ASSETS / "locale", "nl", OFFICER_DOMAIN).messages
+    needed = keys_the_forms_need(forms, frozenset({CaseKind.TRANSCRIPT})) - {"service.call_transcript.description"}
+    assert {key for key in needed if not key.endswith(".hint")} - set(officer) == set()
+
+
 def test_template_lists_every_key_the_forms_and_code_use(template: dict[str, str]) -> None:
     forms = FormCatalog.load(ASSETS / "forms")
     assert missing_keys(template, keys_the_forms_need(forms)) == set()

@@ -24,7 +24,7 @@ from domain.call import (
 )
 from domain.chat import ChatMessage, IntakeItem, IntakeSummary, MediaState
 from kiosk.call.chat import ChatTranslation
-from kiosk.call.ports import Captions, PeerState
+from kiosk.call.ports import Captions, PeerState, TranscriptKeeper
 from kiosk.call.session import CallPhase, CallSession, CallTiming, CallView
 from tests.kiosk.call.fakes import FakePeer, FakeSignalling, TaggingTranslator, data_message
 
@@ -81,7 +81,7 @@ class Call:
         await self.until(lambda: self.session.view.phase is CallPhase.CONNECTED)
 
 
-def start_call(captions: Captions | None = None) -> Call:
+def start_call(captions: Captions | None = None, keep_transcript: TranscriptKeeper | None = None) -> Call:
     """A session running on the current loop, with fakes all round (and the captions given)."""
     signalling, clock, translator = FakeSignalling(), Clock(), TaggingTranslator()
     peers: list[FakePeer] = []
@@ -97,7 +97,7 @@ def start_call(captions: Captions | None = None) -> Call:
     request = CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), "ar", "bike_theft")
     session = CallSession(
         request, INTAKE, open_signalling, new_peer, ChatTranslation(translator, "ar"), views.append,
-        timing=TIMING, kiosk_ice=KIOSK_ICE, clock=clock, captions=captions,
+        timing=TIMING, kiosk_ice=KIOSK_ICE, clock=clock, captions=captions, keep_transcript=keep_transcript,
     )  # fmt: skip
     return Call(session, asyncio.create_task(session.run()), signalling, clock, translator, peers, views)
 

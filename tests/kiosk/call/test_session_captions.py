@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
-from domain.chat import Caption, CaptionsSwitch, Sender
-from kiosk.call.session import CallPhase
+from domain.chat import Caption, CaptionsSwitch, KeepTranscript, Sender, TranscriptState
+from kiosk.call.session import KEPT_CAPTIONS, CallPhase
 from tests.kiosk.call.fakes import data_message
 from tests.kiosk.call.test_session import Call, finish, start_call
 
@@ -101,3 +101,48 @@ async def test_only_a_switch_by_the_officer_is_obeyed_from_the_channel(captioned
     await call.connect()
     call.peer.on_message(data_message(CaptionsSwitch(on=False, by="resident")))
     assert call.session.view.listening
+
+
+class Keeper:
+    def __init__(self) -> None:
+        self.kept: list[tuple[list[Caption], str]] = []
+
+    def __call__(self, turns: Sequence[Caption], kept_by: str) -> None:
+        self.kept.append((list(turns), kept_by))
+
+
+async def kept_call(keeper: Keeper) -> tuple[Call, FakeCaptions]:
+    captions = FakeCaptions()
+    harness = start_call(captions, keep_transcript=keeper)
+    await harness.connect()
+    return harness, captions
+
+
+async def test_a_kept_transcript_is_told_to_the_resident_and_sealed_with_every_turn_when_the_call_ends() -> None:
+    keeper = Keeper()
+    call, _ = await kept_call(keeper)
+    turns = [heard(Sender.RESIDENT, f"turn {number}") for number in range(KEPT_CAPTIONS + 3)]
+    call.session.show_caption(turns[0])
+    call.peer.on_message(data_message(KeepTranscript(keep=True, kept_by="agent.jansen")))
+    assert call.session.view.transcript_kept  # the resident is told before anything is kept
+    assert call.peer.received(TranscriptState) == [TranscriptState(keep=True, turns=1)]
+    assert keeper.kept == []  # nothing sealed while the call goes on
+    for later in turns[1:]:
+        call.session.show_caption(later)
+    await finish(call)
+    assert keeper.kept == [(turns, "agent.jansen")]  # every turn, not only the few on screen
+
+
+async def test_no_transcript_is_kept_unless_the_officer_asks_and_still_wants_it_at_the_end() -> None:
+    keeper = Keeper()
+    call, _ = await kept_call(keeper)
+    call.session.show_caption(heard(Sender.RESIDENT))
+    call.peer.on_message(data_message(KeepTranscript(keep=True)))
+    call.peer.on_message(data_message(KeepTranscript(keep=False)))  # the officer changed their mind
+    assert not call.session.view.transcript_kept
+    await finish(call)
+    other = Keeper()
+    quiet, _ = await kept_call(other)
+    quiet.session.show_caption(heard(Sender.RESIDENT))
+    await finish(quiet)
+    assert keeper.kept == [] and other.kept == []

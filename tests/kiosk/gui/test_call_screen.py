@@ -164,7 +164,8 @@ def test_the_officers_speech_appears_as_large_captions_in_the_residents_language
                        captions_model="whisper-phrase")  # fmt: skip
     SpeechModels(settings.models_dir, settings.translation_pins_file).install(archive)
     kit = make_kit(settings)
-    kit.services.calls = CallService(settings, translator, captions=CaptionEnginesLoader(settings, translator))
+    engines = CaptionEnginesLoader(settings, translator)
+    kit.services.calls = CallService(settings, translator, captions=engines, put_case=kit.outbox.put_case)
     app = make_app(settings, kit.services)
     officers: list[AiortcOfficer] = []
 
@@ -186,6 +187,10 @@ def test_the_officers_speech_appears_as_large_captions_in_the_residents_language
         until(heard, "the resident's words at the officer", timeout=90)
         assert heard()[0].original == CAPTIONED[lang] and heard()[0].source_language == lang
         d.screenshot(f"call_05_captions_{lang}")
+        officer.keep_transcript()  # the resident is told before anything is kept
+        until(lambda: d.call(lambda: screen.transcript_kept), "the resident told the transcript is kept")
+        assert d.has("call.transcript_kept") and kit.cases() == []  # sealed only when the call ends
+        d.screenshot(f"call_07_transcript_kept_{lang}")
         d.tap("call.captions")  # the resident switches them off: the officer is told, the kiosk stops listening
         until(lambda: any(isinstance(m, CaptionsSwitch) and not m.on for m in list(officer.received)), "the switch")
         until(lambda: not d.call(lambda: screen.caption_text), "no caption on the screen")
@@ -196,6 +201,12 @@ def test_the_officers_speech_appears_as_large_captions_in_the_residents_language
         until(lambda: d.call(lambda: screen.captions_key) == "call.captions_stopped", "stopped by the officer")
         d.screenshot(f"call_06_captions_stopped_by_officer_{lang}")
         d.tap("call.end")
+        until(lambda: kit.cases(), "the transcript sealed in the outbox")
+        [transcript] = kit.cases()
+        turns = transcript.answers["transcript_turns"]
+        assert transcript.case_type == "call_transcript" and transcript.language == lang
+        assert {t["turn_speaker"] for t in turns} == {"resident", "officer"}
+        assert transcript.answers["transcript_kept_by"] == "agent.de.vries"
 
     try:
         run_app(app, steps, ARTIFACTS)

@@ -208,6 +208,7 @@ function onData(message) {
   else if (message.kind === "media") callStatus(message.audio_muted ? "De bewoner heeft de microfoon uitgezet." : "Verbonden.");
   else if (message.kind === "caption") showCaption(message);
   else if (message.kind === "captions") captionsSwitched(message);
+  else if (message.kind === "transcript") transcriptState(message);
 }
 
 function endCall(reason) {
@@ -269,8 +270,26 @@ function toggleCaptions() {
   showCaptionsState();
 }
 
+function toggleTranscript() {
+  const call = state.call;
+  if (!call || !call.captions || !call.channel || call.channel.readyState !== "open") return;
+  call.channel.send(JSON.stringify({ kind: "keep_transcript", keep: !call.keepTranscript, kept_by: state.officer || "" }));
+}
+
+function transcriptState(message) {
+  // The kiosk's answer: it told the resident, and seals every turn when the call ends.
+  state.call.keepTranscript = message.keep;
+  showCaptionsState();
+}
+
 function showCaptionsState() {
   const captions = state.call && state.call.captions;
+  const keep = Boolean(state.call && state.call.keepTranscript);
+  ui.transcript.hidden = !captions;
+  ui.transcript.textContent = keep ? "Verslag niet bewaren" : "Verslag bewaren";
+  ui.transcript.setAttribute("aria-pressed", String(keep));
+  ui.transcriptNote.textContent = keep ? "Het verslag wordt bewaard als het gesprek eindigt (versleuteld, via de kiosk);"
+    + " het komt als zaak \u201cGespreksverslag videogesprek\u201d in de lijst. De bewoner ziet dat het bewaard wordt." : "";
   ui.captions.hidden = !captions;
   ui.captionsNote.textContent = !state.call ? "" : !captions ? "Deze kiosk maakt geen ondertiteling."
     : captions.on ? "Ondertiteling aan: de kiosk zet gesproken woorden om in tekst en vertaalt ze."
@@ -397,14 +416,16 @@ function build() {
   ui.mute = el("button", { type: "button", "aria-pressed": "false", onclick: toggleMute }, "Microfoon uit");
   ui.captions = el("button", { type: "button", id: "call-captions", hidden: true, onclick: toggleCaptions }, "Ondertiteling uit");
   ui.captionsNote = el("p", { id: "call-captions-note", class: "note" });
+  ui.transcript = el("button", { type: "button", id: "call-transcript", hidden: true, onclick: toggleTranscript }, "Verslag bewaren");
+  ui.transcriptNote = el("p", { id: "call-transcript-note", class: "note", role: "status" });
   ui.callStatus = el("p", { id: "call-status", role: "status" });
   ui.chat = el("ol", { id: "call-chat", class: "call-chat", "aria-live": "polite" });
   ui.input = el("input", { id: "call-input", maxlength: "500", autocomplete: "off", lang: "nl" });
   ui.intake = el("div", { id: "call-intake" });
   ui.panel = el("div", { id: "call-panel", class: "call-panel", hidden: true },
     el("div", { class: "call-media" }, ui.remote, ui.local, ui.callStatus,
-      ui.captionsNote,
-      el("div", { class: "actions" }, ui.mute, ui.captions,
+      ui.captionsNote, ui.transcriptNote,
+      el("div", { class: "actions" }, ui.mute, ui.captions, ui.transcript,
         el("button", { type: "button", id: "call-hangup", class: "danger", onclick: hangUp }, "Ophangen"))),
     el("section", { class: "call-side", "aria-labelledby": "call-intake-title" },
       el("h3", { id: "call-intake-title" }, "Intake tot nu toe"), ui.intake),
@@ -429,6 +450,7 @@ async function start() {
       api("/api/console/labels", { poll: true })]);
     if (session.user && session.user.role && session.user.role !== "officer") return;
     state.csrf = session.csrf_token;
+    state.officer = session.user && session.user.name;
     state.labels = labels;
   } catch {
     status("Videogesprekken zijn niet beschikbaar.");
