@@ -5,7 +5,6 @@ by the same validation the backend runs again."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from domain.forms import TRANSCRIPT_CASE_TYPE, FormSchema
 from domain.payload import CasePayload
 from domain.plain_text import machine_text
 from domain.validation import validate
+from kiosk.session.payloads import build_payload
 
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -80,11 +80,4 @@ def transcript_payload(
     checked = validate(schema, answers, now=now)
     if not checked.ok:
         raise TranscriptInvalid(f"transcript does not fit its form: {sorted(checked.errors)[:3]}")
-    return CasePayload(
-        case_id=str(uuid.uuid4()),
-        case_type=schema.case_type,
-        schema_version=schema.version,
-        language=language,
-        created_at=now.isoformat(),
-        answers=checked.values,
-    )
+    return build_payload(schema, language, checked.values, {}, now)  # the same payload a report becomes
