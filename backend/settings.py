@@ -55,6 +55,7 @@ class Settings:
     smtp_starttls: bool = False
     smtp_user: str = ""
     smtp_password: str = ""
+    smtp_retry_seconds: str = "30,120,600,1800,3600"  # a mail the server refused is tried again after each of these
 
     @property
     def forms_dir(self) -> Path:

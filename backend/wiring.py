@@ -73,12 +73,24 @@ class Services:
             throttle=throttle,
             totp=totp,
             heartbeats=SqlHeartbeatLog(db),
-            confirmations=Confirmations(_smtp_server(settings), settings.assets_dir / "locale"),
+            confirmations=Confirmations(
+                _smtp_server(settings), settings.assets_dir / "locale", _retry_after(settings.smtp_retry_seconds)
+            ),
         )
 
     def close(self) -> None:
         self.confirmations.close()
         self.db.dispose()
+
+
+def _retry_after(text: str) -> tuple[float, ...]:
+    try:
+        delays = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ValueError("smtp_retry_seconds: seconds separated by commas, e.g. 30,120,600") from None
+    if any(delay < 0 for delay in delays):
+        raise ValueError("smtp_retry_seconds: no negative waits")
+    return delays
 
 
 def _smtp_server(settings: Settings) -> SmtpServer | None:

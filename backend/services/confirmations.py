@@ -3,14 +3,21 @@ date it was filled in, in the resident's language with the Dutch below it. Nothi
 address, so a mail that reaches the wrong inbox tells little.
 
 Sent through the SMTP server the settings name (off when none is named), on a worker thread: a delivery never
-waits on a mail server, and a mail that fails is logged without its address and does not touch the case.
+waits on a mail server, and a mail that fails is logged without its address and does not touch the case. A mail
+the server did not take is tried again after each of `retry_after` (by default 30 s, 2, 10, 30 and 60 minutes), then
+given up and logged. The queue lives in this process: a mail still waiting when the backend stops is not sent, and
+the log says how many (without addresses).
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import smtplib
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -25,6 +32,7 @@ from domain.validation import Invalid, check_email
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 15
+RETRY_AFTER_SECONDS = (30.0, 120.0, 600.0, 1800.0, 3600.0)
 
 
 @dataclass(frozen=True)
@@ -91,27 +99,71 @@ class SmtpServer:
 
 
 class Confirmations:
-    def __init__(self, server: SmtpServer | None, locale_dir: Path) -> None:
+    def __init__(
+        self,
+        server: SmtpServer | None,
+        locale_dir: Path,
+        retry_after: Sequence[float] = RETRY_AFTER_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._server = server
         self._locale_dir = locale_dir
+        self._retry_after = tuple(retry_after)
+        self._clock = clock
         self._catalogs: dict[str, Catalog] = {}
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail") if server else None
+        self._due: list[tuple[float, int, int, Confirmation]] = []  # (when, order, attempt, mail): a heap
+        self._order = itertools.count()
+        self._changed = threading.Condition()
+        self._closing = False
+        self._worker: threading.Thread | None = None
+        if server is not None:
+            self._worker = threading.Thread(target=self._work, name="mail", daemon=True)
+            self._worker.start()
 
-    def after_delivery(
-        self, payload: CasePayload, schema: FormSchema, reference: str, filled_in: datetime
-    ) -> Future[None] | None:
-        """Queue the confirmation a newly stored case asks for; None when there is none to send (no e-mail
+    def after_delivery(self, payload: CasePayload, schema: FormSchema, reference: str, filled_in: datetime) -> bool:
+        """Queue the confirmation a newly stored case asks for; False when there is none to send (no e-mail
         address given, or no mail server configured)."""
-        if self._executor is None:
-            return None
+        if self._worker is None:
+            return False
         confirmation = confirmation_for(payload, schema, reference, filled_in)
-        return None if confirmation is None else self._executor.submit(self._send, confirmation)
+        if confirmation is None:
+            return False
+        self._schedule(confirmation, attempt=1, when=self._clock())
+        return True
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        if self._worker is not None:
+            self._worker.join(timeout=SMTP_TIMEOUT_SECONDS + 5)
+        with self._changed:
+            waiting = len(self._due)
+        if waiting:
+            log.warning("%d confirmation mail(s) still waiting for a retry at shutdown: not sent", waiting)
 
-    def _send(self, confirmation: Confirmation) -> None:
+    # ----- the worker thread --------------------------------------------------------------------------------
+    def _schedule(self, confirmation: Confirmation, attempt: int, when: float) -> None:
+        with self._changed:
+            heapq.heappush(self._due, (when, next(self._order), attempt, confirmation))
+            self._changed.notify_all()
+
+    def _work(self) -> None:
+        """Sends what is due, oldest first; on close, what is due now still goes out, a retry later does not."""
+        while True:
+            with self._changed:
+                while not self._closing and not self._due_now():
+                    wait = None if not self._due else max(0.0, self._due[0][0] - self._clock())
+                    self._changed.wait(wait)
+                if not self._due_now():
+                    return  # closing, and nothing is due now
+                _when, _order, attempt, confirmation = heapq.heappop(self._due)
+            self._send(confirmation, attempt)
+
+    def _due_now(self) -> bool:
+        return bool(self._due) and self._due[0][0] <= self._clock()
+
+    def _send(self, confirmation: Confirmation, attempt: int) -> None:
         assert self._server is not None
         message = compose(confirmation, self._server.sender, {
             code: catalog for code in {confirmation.language, DUTCH} if (catalog := self._catalog(code))
@@ -119,7 +171,14 @@ class Confirmations:
         try:
             self._server.send(message)
         except (OSError, smtplib.SMTPException) as error:
-            log.warning("confirmation mail for case %s not sent: %s", confirmation.reference, type(error).__name__)
+            reason, reference = type(error).__name__, confirmation.reference
+            if attempt > len(self._retry_after):
+                log.error("confirmation mail for case %s not sent after %d attempts: %s", reference, attempt, reason)
+                return
+            delay = self._retry_after[attempt - 1]
+            log.warning("confirmation mail for case %s not sent (attempt %d): %s; trying again in %.0f s",
+                        reference, attempt, reason, delay)  # fmt: skip
+            self._schedule(confirmation, attempt + 1, self._clock() + delay)
             return
         log.info("confirmation mail for case %s sent", confirmation.reference)
 

@@ -44,4 +44,4 @@ def receive_case(
     if receipt.duplicate or confirmations is None:
         return receipt
     queued = confirmations.after_delivery(opened.payload, schema, receipt.reference, delivery.created_at)
-    return replace(receipt, confirmation_mail=queued is not None)
+    return replace(receipt, confirmation_mail=queued)

@@ -8,6 +8,7 @@ import dataclasses
 import email
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from email.message import Message
@@ -56,9 +57,9 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def mailing_backend(database_url: str, tmp_path: Path, port: int) -> Iterator[Backend]:
+def mailing_backend(database_url: str, tmp_path: Path, port: int, retry: str = "30") -> Iterator[Backend]:
     settings: Settings = dataclasses.replace(make_settings(database_url, tmp_path), smtp_host="127.0.0.1",
-                                             smtp_port=port)  # fmt: skip
+                                             smtp_port=port, smtp_retry_seconds=retry)  # fmt: skip
     yield from running_backend(settings)
 
 
@@ -109,5 +110,45 @@ def test_a_mail_server_that_is_down_costs_no_case_and_logs_no_address(
         backend.services.confirmations.close()
         officer = backend.sign_in(Role.OFFICER)
         assert officer.get(f"/api/cases/{case_id}").status_code == 200  # the case is there
-    assert "not sent: ConnectionRefusedError" in caplog.text
+    assert "not sent (attempt 1): ConnectionRefusedError; trying again in 30 s" in caplog.text
+    assert "1 confirmation mail(s) still waiting for a retry at shutdown" in caplog.text  # said, not hidden
     assert ADDRESS not in caplog.text and "fatima" not in caplog.text.lower()
+
+
+def test_a_mail_server_that_comes_back_gets_the_mail_on_a_later_attempt(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    handler, port = Inbox(), free_port()
+    for backend in mailing_backend(database_url, tmp_path, port, retry="0.2,0.2,0.2,0.2,0.2"):
+        answer = backend.deliver(backend.kiosk(), payload_for(uuid.uuid4(), "bike_theft"))
+        assert answer.status_code == 201 and answer.json()["confirmation_mail"] is True
+        first = wait_for_log(caplog, "not sent (attempt 1)")
+        controller = Controller(handler, hostname="127.0.0.1", port=port)  # the mail server is back
+        controller.start()
+        try:
+            [message] = handler.wait(1)
+        finally:
+            controller.stop()
+        assert message["To"] == ADDRESS and answer.json()["reference"] in message["Subject"]
+        assert first  # it failed first: this mail came from a retry
+    assert "sent" in caplog.text and "not sent after" not in caplog.text
+
+
+def test_a_mail_the_server_never_takes_is_given_up_and_said_so(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    for backend in mailing_backend(database_url, tmp_path, free_port(), retry="0.05,0.05"):
+        assert backend.deliver(backend.kiosk(), payload_for(uuid.uuid4(), "bike_theft")).status_code == 201
+        wait_for_log(caplog, "not sent after 3 attempts: ConnectionRefusedError")
+    assert ADDRESS not in caplog.text and "still waiting" not in caplog.text
+
+
+def wait_for_log(caplog: pytest.LogCaptureFixture, text: str, timeout: float = 30.0) -> str:
+    """Woken by nothing but the log itself: polls it, as a person reads a log."""
+    deadline = time.monotonic() + timeout
+    while text not in caplog.text:
+        assert time.monotonic() < deadline, f"never logged: {text}"
+        time.sleep(0.02)
+    return text
