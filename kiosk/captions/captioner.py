@@ -106,17 +106,20 @@ class CaptionStream:
     def _work(self) -> None:
         while True:
             item = self._inbox.get()
+            closing = item is _CLOSE
             try:
-                if item is _CLOSE:
-                    last = self._detector.flush()
+                if closing:
+                    last = self._detector.flush()  # what was being said as the call ended
                     if last is not None:
                         self._caption(last, self._clock())
-                    return
-                assert isinstance(item, np.ndarray)
-                self._listen(item)
-            except Exception as error:  # one bad utterance must not end the captions
+                else:
+                    assert isinstance(item, np.ndarray)
+                    self._listen(item)
+            except Exception as error:  # one bad utterance must not end the captions, nor hold up their end
                 # the type only: an engine's message may quote what was said, and speech is personal data
                 log.error("captioning failed for one utterance: %s", type(error).__name__)
+            if closing:
+                return
 
     def _listen(self, samples: np.ndarray) -> None:
         audio = np.concatenate([self._pending, samples.astype(np.float32, copy=False)])

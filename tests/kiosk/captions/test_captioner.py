@@ -133,3 +133,15 @@ def test_a_failing_turn_logs_no_word_of_it_and_the_captions_go_on(
     assert heard == [] and stream.utterances == 2  # both turns were heard; neither could be translated
     assert "captioning failed for one utterance: RuntimeError" in caplog.text
     assert SAYS["ar"] not in caplog.text and "سرقت" not in caplog.text
+
+
+def test_a_turn_that_fails_as_the_call_ends_does_not_hold_up_the_end(
+    transcriber: WhisperTranscriber, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Still speaking at hang-up: the last turn is tried, fails, and the stream still closes at once."""
+    engines = CaptionEngines(CountingTranscriber(transcriber), QuotingTranslator(), "whisper-phrase 1", SileroVad)  # type: ignore[arg-type]
+    stream = CaptionStream(Sender.RESIDENT, "ar", "nl", engines, lambda _heard: None)
+    stream.feed(speech("ar", "سرقت دراجتي"))  # no silence after it: the turn is open when the call ends
+    stream.close(timeout=20)
+    assert not stream._worker.is_alive() and stream.utterances == 1
+    assert "captioning failed for one utterance: RuntimeError" in caplog.text
