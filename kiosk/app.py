@@ -20,6 +20,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
+from domain.forms import CaseKind
 from domain.languages import DUTCH
 from domain.payload import Translation
 from kiosk.keyboard import Keyboards
@@ -42,6 +43,13 @@ OUT_OF_SERVICE_SCREEN = "out_of_service"
 END_SCREEN_SECONDS = 8.0
 ESCAPE_KEYS = {27}  # Escape; Android's back key has the same code
 
+
+
+def idle_text_key(state: FlowState) -> str:
+    """What the idle warning may truthfully say: answers would be wiped, or what was saved stays saved."""
+    if state.receipt is None:
+        return "idle.text"
+    return "idle.text_sent_callback" if state.receipt.kind is CaseKind.CALLBACK else "idle.text_sent"
 
 class KioskApp(App):
     lang = StringProperty(DUTCH)
@@ -212,7 +220,7 @@ class KioskApp(App):
         overlay.shown = state.idle_warning
         if state.idle_warning:
             overlay.seconds = round(self.flow.seconds_left())
-            overlay.text_key = "idle.text_sent" if self.flow.case_saved else "idle.text"
+            overlay.text_key = idle_text_key(self.flow.state)
             self.root.ids.stop_overlay.shown = False
 
     def show_end(self) -> None:

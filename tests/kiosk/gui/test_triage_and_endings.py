@@ -220,7 +220,8 @@ def test_call_me_back_by_touch(make_app, kiosk_settings, language: str) -> None:
     from tests.kiosk.gui.touches import fill_step
 
     kit = make_kit(kiosk_settings)  # no call service: nobody can answer
-    app = make_app(kiosk_settings, kit.services)
+    clock = FakeClock()
+    app = make_app(kiosk_settings, kit.services, clock=clock)
 
     def steps(d: Driver) -> None:
         go(d, ("start",), ("choose_language", language), ("choose_triage", "call"))
@@ -247,6 +248,11 @@ def test_call_me_back_by_touch(make_app, kiosk_settings, language: str) -> None:
                                                         service=app.ui.text("service.callback", language))
         assert not d.has("receipt.where")  # a call-back has no place
         d.screenshot(f"{language}_48_callback_receipt")
+        clock.now += kiosk_settings.idle_warning_seconds  # the idle warning says what was saved: a call-back request
+        d.call(app.tick)
+        assert d.text_of("idle.seconds") == app.ui.text(
+            "idle.text_sent_callback", language, seconds=int(kiosk_settings.idle_extend_seconds))
+        d.screenshot(f"{language}_49_idle_after_callback")
         assert not app.ui.missing, sorted(app.ui.missing)
 
     run_app(app, steps, ARTIFACTS)
