@@ -8,7 +8,6 @@ import dataclasses
 import email
 import logging
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from email.message import Message
@@ -116,14 +115,14 @@ def test_a_mail_server_that_is_down_costs_no_case_and_logs_no_address(
 
 
 def test_a_mail_server_that_comes_back_gets_the_mail_on_a_later_attempt(
-    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, mail_log: LogWaiter
 ) -> None:
     caplog.set_level(logging.INFO)
     handler, port = Inbox(), free_port()
     for backend in mailing_backend(database_url, tmp_path, port, retry="0.2,0.2,0.2,0.2,0.2"):
         answer = backend.deliver(backend.kiosk(), payload_for(uuid.uuid4(), "bike_theft"))
         assert answer.status_code == 201 and answer.json()["confirmation_mail"] is True
-        first = wait_for_log(caplog, "not sent (attempt 1)")
+        first = mail_log.wait("not sent (attempt 1)")
         controller = Controller(handler, hostname="127.0.0.1", port=port)  # the mail server is back
         controller.start()
         try:
@@ -136,19 +135,39 @@ def test_a_mail_server_that_comes_back_gets_the_mail_on_a_later_attempt(
 
 
 def test_a_mail_the_server_never_takes_is_given_up_and_said_so(
-    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, mail_log: LogWaiter
 ) -> None:
     caplog.set_level(logging.INFO)
     for backend in mailing_backend(database_url, tmp_path, free_port(), retry="0.05,0.05"):
         assert backend.deliver(backend.kiosk(), payload_for(uuid.uuid4(), "bike_theft")).status_code == 201
-        wait_for_log(caplog, "not sent after 3 attempts: ConnectionRefusedError")
+        mail_log.wait("not sent after 3 attempts: ConnectionRefusedError")
     assert ADDRESS not in caplog.text and "still waiting" not in caplog.text
 
 
-def wait_for_log(caplog: pytest.LogCaptureFixture, text: str, timeout: float = 30.0) -> str:
-    """Woken by nothing but the log itself: polls it, as a person reads a log."""
-    deadline = time.monotonic() + timeout
-    while text not in caplog.text:
-        assert time.monotonic() < deadline, f"never logged: {text}"
-        time.sleep(0.02)
-    return text
+class LogWaiter(logging.Handler):
+    """Wakes the test when the mail worker logs: waits on the log itself, never on a clock."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self.changed:
+            self.lines.append(record.getMessage())
+            self.changed.notify_all()
+
+    def wait(self, text: str, timeout: float = 30.0) -> str:
+        with self.changed:
+            assert self.changed.wait_for(lambda: any(text in line for line in self.lines), timeout), text
+        return text
+
+
+@pytest.fixture
+def mail_log() -> Iterator[LogWaiter]:
+    waiter, logger = LogWaiter(), logging.getLogger("backend.services.confirmations")
+    logger.addHandler(waiter)
+    try:
+        yield waiter
+    finally:
+        logger.removeHandler(waiter)
