@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from domain.chat import IntakeItem, IntakeSummary
 from kiosk.call.service import CallHandle, CallService
-from kiosk.call.session import CallView
+from kiosk.call.view import CallView
 from kiosk.captions.engines import CaptionEnginesLoader
 from kiosk.settings import Settings
 from kiosk.translation.ports import TextTranslator

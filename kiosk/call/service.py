@@ -28,8 +28,9 @@ from domain.payload import CasePayload
 from kiosk.call.chat import ChatTranslation
 from kiosk.call.frames import LatestFrame
 from kiosk.call.ports import Peer, PeerState, Signalling, TranscriptKeeper
-from kiosk.call.session import CallSession, CallTiming, CallView
+from kiosk.call.session import CallSession, CallTiming
 from kiosk.call.transcript import transcript_payload
+from kiosk.call.view import CallView
 from kiosk.settings import Settings
 from kiosk.translation.ports import TextTranslator
 

@@ -20,7 +20,7 @@ from domain.forms import FieldType
 from kiosk.call.chat import ChatLine
 from kiosk.call.intake import intake_summary
 from kiosk.call.service import CallHandle
-from kiosk.call.session import CallPhase, CallView
+from kiosk.call.view import CallPhase, CallView
 from kiosk.keyboard import keyboard_for_field
 from kiosk.screens import KioskScreen
 from kiosk.session.flow import FlowState

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.call.session import CallPhase
+from kiosk.call.view import CallPhase
 from tools.call_rig import INTAKE, CallRig, block_udp, loopback_only, unblock_udp, wait_for, write_result
 from tools.call_translator import OFFICER_SAYS, RESIDENT_SAYS, phrase_book_translator
 

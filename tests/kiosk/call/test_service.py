@@ -15,7 +15,7 @@ import pytest
 from domain.chat import IntakeSummary
 from kiosk.call.chat import NoTranslator
 from kiosk.call.service import CallService
-from kiosk.call.session import CallPhase
+from kiosk.call.view import CallPhase
 from kiosk.settings import Settings
 from tests.call.aiortc_officer import AiortcOfficer
 from tools.backend_process import REPO, BackendProcess

@@ -25,7 +25,8 @@ from domain.call import (
 from domain.chat import ChatMessage, IntakeItem, IntakeSummary, MediaState
 from kiosk.call.chat import ChatTranslation
 from kiosk.call.ports import Captions, PeerState, TranscriptKeeper
-from kiosk.call.session import CallPhase, CallSession, CallTiming, CallView
+from kiosk.call.session import CallSession, CallTiming
+from kiosk.call.view import CallPhase, CallView
 from tests.kiosk.call.fakes import FakePeer, FakeSignalling, TaggingTranslator, data_message
 
 TIMING = CallTiming(no_answer_s=60, connect_s=10, silence_s=4, attempt_s=6, reconnect_s=15, ping_s=1, tick_s=0.005)

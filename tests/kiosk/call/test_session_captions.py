@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 import pytest
 
 from domain.chat import Caption, CaptionsSwitch, KeepTranscript, Sender, TranscriptState
-from kiosk.call.session import KEPT_CAPTIONS, CallPhase
+from kiosk.call.view import KEPT_CAPTIONS, CallPhase
 from tests.kiosk.call.fakes import data_message
 from tests.kiosk.call.test_session import Call, finish, start_call
 

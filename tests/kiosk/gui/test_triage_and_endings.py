@@ -175,7 +175,7 @@ class StillHandle:
 
 @pytest.mark.parametrize("language", languages("nl", "ar"))
 def test_waiting_for_an_officer_says_only_what_is_true(make_app, kiosk_settings, language: str) -> None:
-    from kiosk.call.session import CallPhase, CallView
+    from kiosk.call.view import CallPhase, CallView
 
     kit = make_kit(kiosk_settings)
     app = make_app(kiosk_settings, kit.services)
