@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.call import CallRequest, IceServer
 from domain.chat import Caption, IntakeSummary, Sender
-from domain.forms import TRANSCRIPT_CASE_TYPE, FormCatalog
+from domain.forms import TRANSCRIPT_CASE_TYPE, FormCatalog, FormSchema
 from domain.payload import CasePayload
 from kiosk.call.chat import ChatTranslation
 from kiosk.call.frames import LatestFrame
@@ -136,6 +136,7 @@ class CallService:
         self._loop = loop
         self._captions = captions  # loads the speech model on the first call; None: no captions
         self._put_case = put_case  # the outbox: a transcript the officer keeps is sealed and sent like a case
+        self._transcript_form: FormSchema | None = None  # read from the forms once, on the first call
         self._handles: list[CallHandle] = []
 
     @property
@@ -210,7 +211,9 @@ class CallService:
         put_case = self._put_case
         if put_case is None:
             return None
-        schema = FormCatalog.load(self._settings.forms_dir).get(TRANSCRIPT_CASE_TYPE)
+        if self._transcript_form is None:
+            self._transcript_form = FormCatalog.load(self._settings.forms_dir).get(TRANSCRIPT_CASE_TYPE)
+        schema = self._transcript_form
 
         def keep(turns: Sequence[Caption], kept_by: str) -> None:  # on a worker thread, as the call ends
             now = datetime.now(UTC)

@@ -30,11 +30,18 @@ class CaptionEnginesLoader:
         threading.Thread(target=self, name="captions-load", daemon=True).start()
 
     def __call__(self) -> CaptionEngines | None:
-        with self._lock:
+        """The engines, loading them if nobody has started to. Never waits for a load already under way: a call
+        is started from the touchscreen's thread, which must not freeze; that call goes without captions."""
+        if not self._lock.acquire(blocking=False):
+            log.info("speech model still loading: this call goes without captions")
+            return None
+        try:
             if not self._loaded:
                 self._engines = self._load()
                 self._loaded = True
             return self._engines
+        finally:
+            self._lock.release()
 
     def _load(self) -> CaptionEngines | None:
         settings = self._settings
