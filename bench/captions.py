@@ -48,72 +48,11 @@ def spread(values: list[float]) -> str:
     return f"p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  (n={len(values)})"
 
 
-def random_whisper_base(model_dir: Path, seed: int = 5) -> Path:
-    """Whisper base's shape with random weights, saved in float16 like the published CTranslate2 conversions."""
-    from ctranslate2.specs import whisper_spec
+def random_whisper_base(model_dir: Path) -> Path:
+    """Whisper base's shape with random weights (tools/whisper_models.py), built once into the work directory."""
+    from tools.whisper_models import build_random_whisper
 
-    from tools import whisper_models as w
-
-    if (model_dir / "model.bin").is_file():
-        return model_dir
-    size, layers, heads, ffn = 512, 6, 8, 2048
-    rng = np.random.default_rng(seed)
-
-    def normal(*shape: int) -> np.ndarray:
-        return rng.normal(0, 0.02, shape).astype(np.float32)
-
-    def norm(spec: Any) -> None:
-        spec.gamma, spec.beta = np.ones(size, np.float32), np.zeros(size, np.float32)
-
-    def linear(spec: Any, rows: int, columns: int) -> None:
-        spec.weight, spec.bias = normal(rows, columns), np.zeros(rows, np.float32)
-
-    spec = whisper_spec.WhisperSpec(layers, heads, layers, heads)
-    encoder, decoder = spec.encoder, spec.decoder
-    encoder.conv1.weight, encoder.conv1.bias = normal(size, w.N_MELS, 3), np.zeros(size, np.float32)
-    encoder.conv2.weight, encoder.conv2.bias = normal(size, size, 3), np.zeros(size, np.float32)
-    encoder.position_encodings.encodings = normal(w.ENCODER_POSITIONS, size)
-    norm(encoder.layer_norm)
-    for layer in encoder.layer:
-        norm(layer.self_attention.layer_norm)
-        linear(layer.self_attention.linear[0], 3 * size, size)
-        linear(layer.self_attention.linear[1], size, size)
-        norm(layer.ffn.layer_norm)
-        linear(layer.ffn.linear_0, ffn, size)
-        linear(layer.ffn.linear_1, size, ffn)
-    decoder.embeddings.weight = normal(w.VOCABULARY_SIZE, size)
-    decoder.position_encodings.encodings = normal(w.DECODER_POSITIONS, size)
-    norm(decoder.layer_norm)
-    for layer in decoder.layer:
-        norm(layer.self_attention.layer_norm)
-        linear(layer.self_attention.linear[0], 3 * size, size)
-        linear(layer.self_attention.linear[1], size, size)
-        norm(layer.attention.layer_norm)
-        linear(layer.attention.linear[0], size, size)
-        linear(layer.attention.linear[1], 2 * size, size)
-        linear(layer.attention.linear[2], size, size)
-        norm(layer.ffn.layer_norm)
-        linear(layer.ffn.linear_0, ffn, size)
-        linear(layer.ffn.linear_1, size, ffn)
-    decoder.projection.weight, decoder.projection.bias = normal(w.VOCABULARY_SIZE, size), np.zeros(
-        w.VOCABULARY_SIZE, np.float32
-    )
-    tokens = w.vocabulary({})
-    index = {token: i for i, token in enumerate(tokens)}
-    spec.config.suppress_ids = []
-    spec.config.suppress_ids_begin = [index["<|endoftext|>"]]
-    spec.config.lang_ids = [index[f"<|{code}|>"] for code in w.LANGUAGES]
-    spec.config.alignment_heads = [(layer, head) for layer in range(3, 6) for head in range(heads)]
-    spec.register_vocabulary(tokens)
-    spec.validate()
-    spec.optimize(quantization="float16")
-    model_dir.mkdir(parents=True, exist_ok=True)
-    spec.save(str(model_dir))
-    (model_dir / "tokenizer.json").write_text(json.dumps(w._tokenizer_json(tokens)), encoding="utf-8")
-    preprocessor = {"feature_size": w.N_MELS, "sampling_rate": 16000, "hop_length": 160, "chunk_length": 30,
-                    "n_fft": 400}  # fmt: skip
-    (model_dir / "preprocessor_config.json").write_text(json.dumps(preprocessor), encoding="utf-8")
-    return model_dir
+    return model_dir if (model_dir / "model.bin").is_file() else build_random_whisper(model_dir)
 
 
 def spanish_turns(count: int) -> list[tuple[str, np.ndarray]]:

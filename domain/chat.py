@@ -17,6 +17,11 @@ MAX_CHAT_CHARS = 500
 MAX_DATA_MESSAGE_CHARS = 64 * 1024  # an intake summary of a long form; SCTP itself allows 256 kB
 
 
+def models_of(hops: tuple[TranslationHop, ...]) -> str:
+    """The packages and versions that translated a text, e.g. "translate-ar_en 1.0 + translate-en_nl 1.9"."""
+    return " + ".join(f"{hop.package} {hop.version}" for hop in hops)
+
+
 class Sender(StrEnum):
     RESIDENT = "resident"
     OFFICER = "officer"
@@ -63,8 +68,7 @@ class ChatMessage:
 
     @property
     def model(self) -> str:
-        """The packages and versions that translated it, e.g. "translate-ar_en 1.0 + translate-en_nl 1.9"."""
-        return " + ".join(f"{hop.package} {hop.version}" for hop in self.hops)
+        return models_of(self.hops)
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ class Caption:
 
     @property
     def model(self) -> str:
-        return " + ".join(f"{hop.package} {hop.version}" for hop in self.hops)
+        return models_of(self.hops)
 
 
 @dataclass(frozen=True)

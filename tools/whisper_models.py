@@ -97,31 +97,89 @@ def _tokenizer_json(tokens: list[str]) -> dict[str, object]:
     }
 
 
-def _layer_norm(spec: object) -> None:
-    spec.gamma = np.ones(SIZE, dtype=np.float32)  # type: ignore[attr-defined]
-    spec.beta = np.zeros(SIZE, dtype=np.float32)  # type: ignore[attr-defined]
+class _Weights:
+    """Fills layer specs of one model size: random (normal, `std`) when given a generator, else zeros."""
+
+    def __init__(self, size: int, ffn: int, rng: np.random.Generator | None, std: float) -> None:
+        self.size, self.ffn, self.rng, self.std = size, ffn, rng, std
+
+    def array(self, *shape: int) -> np.ndarray:
+        if self.rng is None:
+            return np.zeros(shape, np.float32)
+        return self.rng.normal(0, self.std, shape).astype(np.float32)
+
+    def norm(self, spec: object) -> None:
+        spec.gamma = np.ones(self.size, dtype=np.float32)  # type: ignore[attr-defined]
+        spec.beta = np.zeros(self.size, dtype=np.float32)  # type: ignore[attr-defined]
+
+    def linear(self, spec: object, rows: int, columns: int) -> None:
+        spec.weight = self.array(rows, columns)  # type: ignore[attr-defined]
+        spec.bias = np.zeros(rows, dtype=np.float32)  # type: ignore[attr-defined]
+
+    def encoder(self, encoder: whisper_spec.WhisperEncoderSpec) -> None:
+        size = self.size
+        encoder.conv1.weight, encoder.conv1.bias = self.array(size, N_MELS, 3), np.zeros(size, np.float32)
+        encoder.conv2.weight, encoder.conv2.bias = self.array(size, size, 3), np.zeros(size, np.float32)
+        encoder.position_encodings.encodings = self.array(ENCODER_POSITIONS, size)
+        self.norm(encoder.layer_norm)
+        for layer in encoder.layer:
+            self.attention(layer.self_attention, fused=3)
+            self.feed_forward(layer.ffn)
+
+    def attention(self, spec: object, fused: int) -> None:
+        """Self-attention (one fused q, k, v projection) or, with fused=0, cross-attention (q, then k and v)."""
+        size, linears = self.size, spec.linear  # type: ignore[attr-defined]
+        self.norm(spec.layer_norm)  # type: ignore[attr-defined]
+        if fused:
+            self.linear(linears[0], fused * size, size)
+        else:
+            self.linear(linears[0], size, size)
+            self.linear(linears[1], 2 * size, size)
+        self.linear(linears[-1], size, size)
+
+    def feed_forward(self, spec: object) -> None:
+        self.norm(spec.layer_norm)  # type: ignore[attr-defined]
+        self.linear(spec.linear_0, self.ffn, self.size)  # type: ignore[attr-defined]
+        self.linear(spec.linear_1, self.size, self.ffn)  # type: ignore[attr-defined]
 
 
-def _linear(spec: object, rows: int, columns: int, rng: np.random.Generator | None = None) -> None:
-    weight = np.zeros((rows, columns), np.float32) if rng is None else rng.normal(0, 0.05, (rows, columns))
-    spec.weight = weight.astype(np.float32)  # type: ignore[attr-defined]
-    spec.bias = np.zeros(rows, dtype=np.float32)  # type: ignore[attr-defined]
+def _save(spec: whisper_spec.WhisperSpec, tokens: list[str], model_dir: Path, quantization: str | None) -> Path:
+    """Config, vocabulary, weights, and the two files faster-whisper reads beside them."""
+    index = {token: i for i, token in enumerate(tokens)}
+    spec.config.suppress_ids = []
+    spec.config.suppress_ids_begin = [index["<|endoftext|>"]]
+    spec.config.lang_ids = [index[f"<|{code}|>"] for code in LANGUAGES]
+    spec.register_vocabulary(tokens)
+    spec.validate()
+    spec.optimize(quantization=quantization)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    spec.save(str(model_dir))
+    (model_dir / "tokenizer.json").write_text(json.dumps(_tokenizer_json(tokens)), encoding="utf-8")
+    preprocessor = {"feature_size": N_MELS, "sampling_rate": 16000, "hop_length": 160, "chunk_length": 30,
+                    "n_fft": 400}  # fmt: skip
+    (model_dir / "preprocessor_config.json").write_text(json.dumps(preprocessor), encoding="utf-8")
+    return model_dir
 
 
-def _random_encoder(encoder: whisper_spec.WhisperEncoderSpec, rng: np.random.Generator) -> None:
-    encoder.conv1.weight = rng.normal(0, 0.05, (SIZE, N_MELS, 3)).astype(np.float32)
-    encoder.conv1.bias = np.zeros(SIZE, np.float32)
-    encoder.conv2.weight = rng.normal(0, 0.05, (SIZE, SIZE, 3)).astype(np.float32)
-    encoder.conv2.bias = np.zeros(SIZE, np.float32)
-    encoder.position_encodings.encodings = rng.normal(0, 0.05, (ENCODER_POSITIONS, SIZE)).astype(np.float32)
-    _layer_norm(encoder.layer_norm)
-    for layer in encoder.layer:
-        _layer_norm(layer.self_attention.layer_norm)
-        _linear(layer.self_attention.linear[0], 3 * SIZE, SIZE, rng)
-        _linear(layer.self_attention.linear[1], SIZE, SIZE, rng)
-        _layer_norm(layer.ffn.layer_norm)
-        _linear(layer.ffn.linear_0, FFN, SIZE, rng)
-        _linear(layer.ffn.linear_1, SIZE, FFN, rng)
+def build_random_whisper(
+    model_dir: Path, size: int = 512, layers: int = 6, heads: int = 8, ffn: int = 2048, seed: int = 5
+) -> Path:
+    """Whisper's shape (by default base: 6+6 layers, d_model 512) with random weights, saved in float16 as the
+    published CTranslate2 conversions are: for the benchmark's real-size cost. It says nothing meaningful."""
+    weights = _Weights(size, ffn, np.random.default_rng(seed), std=0.02)
+    spec = whisper_spec.WhisperSpec(layers, heads, layers, heads)
+    weights.encoder(spec.encoder)
+    decoder = spec.decoder
+    decoder.embeddings.weight = weights.array(VOCABULARY_SIZE, size)
+    decoder.position_encodings.encodings = weights.array(DECODER_POSITIONS, size)
+    weights.norm(decoder.layer_norm)
+    for layer in decoder.layer:
+        weights.attention(layer.self_attention, fused=3)
+        weights.attention(layer.attention, fused=0)
+        weights.feed_forward(layer.ffn)
+    weights.linear(decoder.projection, VOCABULARY_SIZE, size)
+    spec.config.alignment_heads = [(layer, head) for layer in range(layers // 2, layers) for head in range(heads)]
+    return _save(spec, vocabulary({}), model_dir, quantization="float16")
 
 
 def build_phrase_whisper(sentences: Mapping[str, str], model_dir: Path, seed: int = 7) -> Path:
@@ -152,16 +210,17 @@ def build_phrase_whisper(sentences: Mapping[str, str], model_dir: Path, seed: in
         embeddings[token_id, dim["previous_sentence"]] = one
 
     spec = whisper_spec.WhisperSpec(1, 1, 1, 1)
-    _random_encoder(spec.encoder, rng)
+    _Weights(SIZE, FFN, rng, std=0.05).encoder(spec.encoder)
+    silent = _Weights(SIZE, FFN, None, std=0.0)
     decoder = spec.decoder
     decoder.embeddings.weight = embeddings
     decoder.position_encodings.encodings = np.zeros((DECODER_POSITIONS, SIZE), np.float32)
-    _layer_norm(decoder.layer_norm)
+    silent.norm(decoder.layer_norm)
     layer = decoder.layer[0]
 
     # self-attention: every position looks at the language token and copies the language
     attention = layer.self_attention
-    _layer_norm(attention.layer_norm)
+    silent.norm(attention.layer_norm)
     fused = np.zeros((3 * SIZE, SIZE), np.float32)
     fused[0, dim["one"]] = 3.0  # query: always
     fused[SIZE, dim["is_language"]] = 3.0  # key: only the language token
@@ -172,13 +231,8 @@ def build_phrase_whisper(sentences: Mapping[str, str], model_dir: Path, seed: in
     attention.linear[1].bias = np.zeros(SIZE, np.float32)
 
     # the audio is not listened to; nothing is added by the feed-forward layer
-    _layer_norm(layer.attention.layer_norm)
-    _linear(layer.attention.linear[0], SIZE, SIZE)
-    _linear(layer.attention.linear[1], 2 * SIZE, SIZE)
-    _linear(layer.attention.linear[2], SIZE, SIZE)
-    _layer_norm(layer.ffn.layer_norm)
-    _linear(layer.ffn.linear_0, FFN, SIZE)
-    _linear(layer.ffn.linear_1, SIZE, FFN)
+    silent.attention(layer.attention, fused=0)
+    silent.feed_forward(layer.ffn)
 
     weight, strength = np.zeros((VOCABULARY_SIZE, SIZE), np.float32), 4.0
     for code, token_id in zip(sentences, sentence_ids, strict=True):
@@ -187,17 +241,5 @@ def build_phrase_whisper(sentences: Mapping[str, str], model_dir: Path, seed: in
     weight[index["<|endoftext|>"], dim["previous_sentence"]] = 3 * strength
     decoder.projection.weight, decoder.projection.bias = weight, np.zeros(VOCABULARY_SIZE, np.float32)
 
-    spec.config.suppress_ids = []
-    spec.config.suppress_ids_begin = [index["<|endoftext|>"]]
-    spec.config.lang_ids = [index[f"<|{code}|>"] for code in LANGUAGES]
     spec.config.alignment_heads = [(0, 0)]
-    spec.register_vocabulary(tokens)
-    spec.validate()
-    spec.optimize(quantization=None)
-    model_dir.mkdir(parents=True, exist_ok=True)
-    spec.save(str(model_dir))
-    (model_dir / "tokenizer.json").write_text(json.dumps(_tokenizer_json(tokens)), encoding="utf-8")
-    preprocessor = {"feature_size": N_MELS, "sampling_rate": 16000, "hop_length": 160, "chunk_length": 30,
-                    "n_fft": 400}  # fmt: skip
-    (model_dir / "preprocessor_config.json").write_text(json.dumps(preprocessor), encoding="utf-8")
-    return model_dir
+    return _save(spec, tokens, model_dir, quantization=None)

@@ -56,6 +56,16 @@ def backend(tmp_path: Path) -> Any:
     process.stop()
 
 
+def run_call(app: Any, steps: Callable[[Driver], None], officers: list[AiortcOfficer], calls: CallService) -> None:
+    """The app through `steps`; then the officers sign off and the kiosk's calls stop, whatever happened."""
+    try:
+        run_app(app, steps, ARTIFACTS)
+    finally:
+        for officer in officers:
+            officer.close()
+        calls.close()
+
+
 def colour_at(picture: Path, x: float, y: float) -> tuple[int, int, int]:
     """The screenshot's pixel at Kivy window coordinates (origin bottom left)."""
     with Image.open(picture) as image:
@@ -124,12 +134,7 @@ def test_the_officer_appears_on_the_kiosk_screen(
         assert d.call(lambda: screen.status_key) == "call.ended"
         d.screenshot("call_04_ended")
 
-    try:
-        run_app(app, steps, ARTIFACTS)
-    finally:
-        for officer in officers:
-            officer.close()
-        kit.services.calls.close()
+    run_call(app, steps, officers, kit.services.calls)
 
 
 CAPTIONED = {"ar": RESIDENT_SAYS, "nl": OFFICER_SAYS, "fa": "دوچرخه‌ام را دزدیدند.", "uk": "У мене вкрали велосипед."}
@@ -208,9 +213,4 @@ def test_the_officers_speech_appears_as_large_captions_in_the_residents_language
         assert {t["turn_speaker"] for t in turns} == {"resident", "officer"}
         assert transcript.answers["transcript_kept_by"] == "agent.de.vries"
 
-    try:
-        run_app(app, steps, ARTIFACTS)
-    finally:
-        for officer in officers:
-            officer.close()
-        kit.services.calls.close()
+    run_call(app, steps, officers, kit.services.calls)
