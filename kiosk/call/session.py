@@ -257,9 +257,9 @@ class CallSession:
         if not self._connected_once:
             self._connected_once = True
             self._spawn(self._send(Connected(self.call_id)))
-        self._send_data(encode(self._intake))
         if self.view.captions_available:  # tells the console that this kiosk captions, and whether it is on
             self._send_data(encode(CaptionsSwitch(on=self.view.captions_on, by=Sender.RESIDENT.value)))
+        self._send_data(encode(self._intake))  # after the captions' state: the console knows both once it has this
         if self.view.muted:
             self._send_data(encode(MediaState(audio_muted=True)))
         unsent, self._unsent = self._unsent, []

@@ -204,7 +204,7 @@ function openChannel(channel) {
 
 function onData(message) {
   if (message.kind === "chat") showChat(message);
-  else if (message.kind === "intake") showIntake(message);
+  else if (message.kind === "intake") { state.call.intakeSeen = true; showIntake(message); showCaptionsState(); }
   else if (message.kind === "media") callStatus(message.audio_muted ? "De bewoner heeft de microfoon uitgezet." : "Verbonden.");
   else if (message.kind === "caption") showCaption(message);
   else if (message.kind === "captions") captionsSwitched(message);
@@ -291,7 +291,9 @@ function showCaptionsState() {
   ui.transcriptNote.textContent = keep ? "Het verslag wordt bewaard als het gesprek eindigt (versleuteld, via de kiosk);"
     + " het komt als zaak \u201cGespreksverslag videogesprek\u201d in de lijst. De bewoner ziet dat het bewaard wordt." : "";
   ui.captions.hidden = !captions;
-  ui.captionsNote.textContent = !state.call ? "" : !captions ? "Deze kiosk maakt geen ondertiteling."
+  // "no captions" only once the kiosk has spoken (it says its captions' state before the intake): never a guess
+  const heard = Boolean(state.call && state.call.intakeSeen);
+  ui.captionsNote.textContent = !state.call || (!captions && !heard) ? "" : !captions ? "Deze kiosk maakt geen ondertiteling."
     : captions.on ? "Ondertiteling aan: de kiosk zet gesproken woorden om in tekst en vertaalt ze."
     : "Ondertiteling uit.";
   if (captions) {
