@@ -48,6 +48,11 @@ class Settings:
     call_turn_urls: str = ""  # comma-separated turn:/turns: URLs of a coturn with use-auth-secret
     call_turn_secret: str = ""  # coturn's static-auth-secret: per-call credentials are HMACs, never stored
     call_turn_ttl_seconds: int = 600
+    # how long a call waits for a kiosk or console whose connection dropped (a worker restarted) to rejoin
+    call_rejoin_grace_seconds: float = 12.0
+    # Both peers use TURN-relayed candidates only (Accepted.relay_only): neither learns the other's address, and
+    # calls work on networks that allow nothing but the relay. Needs call_turn_urls.
+    call_relay_only: bool = False
     # Confirmation e-mails to residents who gave an address (backend/services/confirmations.py); off without a host.
     smtp_host: str = ""
     smtp_port: int = 25

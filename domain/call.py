@@ -95,6 +95,16 @@ class Connected(Message):
     call_id: str
 
 
+@dataclass(frozen=True)
+class Rejoin(Message):
+    """Kiosk or console, on a new signalling connection: "I am still in this call". The backend keeps a call whose
+    side lost its connection for a short grace (a worker restarted, a network blip); media and chat go on peer to
+    peer meanwhile. A call that has gone is answered with its Hangup."""
+
+    type: ClassVar[str] = "rejoin"
+    call_id: str
+
+
 # ----- backend -> kiosk ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class QueueStatus(Message):
@@ -107,11 +117,16 @@ class QueueStatus(Message):
 
 @dataclass(frozen=True)
 class Accepted(Message):
-    """An officer took the call; sent to the kiosk (which then makes the offer) and to that officer."""
+    """An officer took the call; sent to the kiosk (which then makes the offer) and to that officer.
+
+    relay_only (the backend's call_relay_only): both peers use TURN-relayed candidates only (the browser's
+    iceTransportPolicy "relay"), so neither learns the other's address. Messages without it mean False.
+    """
 
     type: ClassVar[str] = "accepted"
     call_id: str
     ice_servers: tuple[IceServer, ...] = ()
+    relay_only: bool = False
 
 
 # ----- backend -> officer consoles ----------------------------------------------------------------------------
@@ -220,6 +235,7 @@ MESSAGES: dict[str, type[Message]] = {
         Reconnecting,
         Hangup,
         Error,
+        Rejoin,
     )
 }
 KIOSK_REASONS = frozenset(
@@ -232,8 +248,8 @@ KIOSK_REASONS = frozenset(
     }
 )
 OFFICER_REASONS = frozenset({EndReason.OFFICER_HANGUP, EndReason.NETWORK_LOST, EndReason.MEDIA_FAILED})
-KIOSK_SENDS = frozenset({"request", "connected", "offer", "candidate", "reconnecting", "hangup"})
-OFFICER_SENDS = frozenset({"hello", "accept", "answer", "candidate", "reconnecting", "hangup"})
+KIOSK_SENDS = frozenset({"request", "connected", "offer", "candidate", "reconnecting", "hangup", "rejoin"})
+OFFICER_SENDS = frozenset({"hello", "accept", "answer", "candidate", "reconnecting", "hangup", "rejoin"})
 RELAYED = frozenset({"offer", "answer", "candidate", "reconnecting"})
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,9 @@ def free_port() -> int:
 class BackendProcess:
     """One backend with its own SQLite file and keys; stop() and start() again keep both, like a restart."""
 
-    def __init__(self, workdir: Path, port: int | None = None) -> None:
+    def __init__(self, workdir: Path, port: int | None = None, env: Mapping[str, str] | None = None) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
+        self.env = dict(env or {})  # e.g. POLITIELOKET_BACKEND_CALL_TURN_URLS for `serve`
         self.db_file = workdir / "backend.sqlite"
         self.keys_dir = workdir / "keys"
         self.port = port or free_port()
@@ -54,7 +56,7 @@ class BackendProcess:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 self._command("serve", "--host", "127.0.0.1", "--port", str(self.port)),
-                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"},
             )  # fmt: skip
         wait_until_healthy(self.process, self.url, self.log, timeout)
 

@@ -13,7 +13,7 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +39,48 @@ CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
     "--allow-loopback-in-peer-connection",
 ]
+# Runs in the officer's page before its own scripts: keeps every RTCPeerConnection the console makes (and the
+# configuration it asked for) where officer_ice_path() can read its getStats. It changes nothing else.
+WATCH_PEERS = """
+(() => {
+  const Native = window.RTCPeerConnection;
+  window.__peers = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(config, ...rest) {
+      super(config, ...rest);
+      window.__peers.push({ pc: this, policy: (config && config.iceTransportPolicy) || "all" });
+    }
+  };
+})();
+"""
+# The newest peer connection's ICE as getStats reports it: the selected pair of each transport, the candidates
+# each side offered, and what crossed it.
+ICE_PATH = """
+async () => {
+  const entry = window.__peers[window.__peers.length - 1];
+  const stats = await entry.pc.getStats();
+  const all = [...stats.values()];
+  const candidate = (id) => {
+    const c = stats.get(id);
+    return { type: c.candidateType, address: c.address, port: c.port, protocol: c.protocol,
+             relayProtocol: c.relayProtocol || null, url: c.url || null };
+  };
+  const transports = all.filter((s) => s.type === "transport").map((t) => {
+    const pair = stats.get(t.selectedCandidatePairId);
+    return { dtlsState: t.dtlsState, local: candidate(pair.localCandidateId),
+             remote: candidate(pair.remoteCandidateId), bytesSent: pair.bytesSent,
+             bytesReceived: pair.bytesReceived };
+  });
+  const types = (kind) => [...new Set(all.filter((s) => s.type === kind).map((s) => s.candidateType))].sort();
+  const channels = all.filter((s) => s.type === "data-channel")
+    .map((s) => ({ label: s.label, state: s.state, sent: s.messagesSent, received: s.messagesReceived }));
+  const video = all.filter((s) => s.type === "inbound-rtp" && s.kind === "video")
+    .map((s) => s.framesDecoded || 0);
+  return { policy: entry.policy, connection: entry.pc.connectionState, transports,
+           localTypes: types("local-candidate"), remoteTypes: types("remote-candidate"), channels,
+           videoFramesDecoded: video, offer: entry.pc.remoteDescription.sdp, answer: entry.pc.localDescription.sdp };
+}
+"""
 
 
 # what the resident filled in before asking for the call: shown to the officer beside the video
@@ -96,6 +138,7 @@ class CallRig:
         chromium_args: tuple[str, ...] = (),
         captions: bool = False,
         deliver: bool = False,
+        backend_env: Mapping[str, str] | None = None,
         **kiosk_settings: Any,
     ) -> None:
         self.workdir = workdir
@@ -105,7 +148,7 @@ class CallRig:
         self.deliver = deliver  # a provisioned kiosk with its outbox and sender: a kept transcript reaches the backend
         self.delivery: Any = None
         self.kiosk_settings = kiosk_settings
-        self.backend = BackendProcess(workdir / "backend")
+        self.backend = BackendProcess(workdir / "backend", env=backend_env)  # e.g. its TURN relay, relay-only
         self.views: list[CallView] = []
         self.view_times: list[float] = []  # time.time() of each view, for the benchmark's split per hop
         self.changed = threading.Condition()  # notified on every new view of the call
@@ -148,6 +191,7 @@ class CallRig:
             executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, *self.chromium_args]
         )
         self.page = self.browser.new_page()
+        self.page.add_init_script(WATCH_PEERS)
         self.page.on("console", lambda message: self.log.lines.append(f"browser {message.type}: {message.text}"))
         self.sign_in(self.page)
         return self
@@ -220,6 +264,11 @@ class CallRig:
 
     def call_status(self) -> str:
         return self.officer.inner_text("#call-status")
+
+    def officer_ice_path(self) -> dict[str, Any]:
+        """getStats of the console's newest peer connection: selected pairs, candidate types, data, frames."""
+        path: dict[str, Any] = self.officer.evaluate(ICE_PATH)
+        return path
 
     # ----- the backend's records ---------------------------------------------------------------------------
     def case_types(self) -> list[tuple[str, str]]:

@@ -15,13 +15,13 @@ from backend.wiring import Services
 
 if TYPE_CHECKING:
     from backend.http.call_events import CallEventWriter
-    from backend.services.call_queue import CallQueue
+    from backend.services.calls import Calls
 
 
 @dataclass
 class Running:
     services: Services
-    calls: CallQueue | None = None
+    calls: Calls | None = None
     call_events: CallEventWriter | None = None
 
 

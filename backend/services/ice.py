@@ -2,6 +2,7 @@
 
 coturn checks username = "<unix expiry>:<label>" and password = base64(HMAC-SHA1(static-auth-secret, username)),
 so the backend hands each call fresh credentials without storing them and the secret never leaves the server.
+With call_relay_only both peers are told to use the relay alone (Accepted.relay_only), so a TURN URL is required.
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ class IceConfig:
     turn_secret: str
     turn_ttl_seconds: int
     now: Callable[[], float]  # unix seconds
+    relay_only: bool = False  # every call's Accepted says so: both peers gather and use relayed candidates only
 
     @classmethod
     def from_settings(cls, settings: Settings, now: Callable[[], float]) -> IceConfig:
         turn_urls = _urls(settings.call_turn_urls, ("turn", "turns"), "call_turn_urls")
         if turn_urls and not settings.call_turn_secret:
             raise SettingsError("call_turn_urls needs call_turn_secret (coturn's static-auth-secret)")
+        if settings.call_relay_only and not turn_urls:
+            raise SettingsError("call_relay_only needs call_turn_urls: without a TURN relay no call could connect")
         if settings.call_turn_ttl_seconds < 60:
             raise SettingsError("call_turn_ttl_seconds must be at least 60")
         return cls(
@@ -51,6 +55,7 @@ class IceConfig:
             turn_secret=settings.call_turn_secret,
             turn_ttl_seconds=settings.call_turn_ttl_seconds,
             now=now,
+            relay_only=settings.call_relay_only,
         )
 
     def servers_for(self, call_id: str) -> tuple[IceServer, ...]:

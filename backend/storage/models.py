@@ -16,6 +16,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     Uuid,
     false,
@@ -236,3 +237,25 @@ class HeartbeatSlot(Base):
 
     kiosk_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
     slot: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+
+
+class CallState(Base):
+    """The live call queue shared by the workers on PostgreSQL (services/shared_calls.py): one row, id 1, whose
+    JSON is CallQueue.snapshot(); every change takes the row lock. It names kiosks, officers' ids and
+    connections, never anything a resident said."""
+
+    __tablename__ = "call_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class CallOutbox(Base):
+    """Signalling messages for a connection held by another worker, taken by that worker when notified."""
+
+    __tablename__ = "call_outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    worker: Mapped[str] = mapped_column(String(40), index=True)
+    peer: Mapped[str] = mapped_column(String(80))
+    message: Mapped[str] = mapped_column(Text)

@@ -3,6 +3,11 @@ video into a LatestFrame, their voice to the speaker, and the "chat" data channe
 
 aiortc gathers all candidates before the offer is ready (no trickle from this side) and has no ICE restart:
 a reconnect is a new AiortcCall with a new offer (see kiosk.call.session).
+
+Relay-only calls (Accepted.relay_only, the backend's call_relay_only): aiortc 1.16 passes RTCConfiguration's
+iceTransportPolicy through RTCIceGatherer to aioice's Connection(transport_policy=RELAY), which gathers no host or
+server-reflexive candidate, hides the relayed candidate's related address (raddr 0.0.0.0) and ignores mDNS names
+from the other side; so no adapter is needed, only the policy. aiortc uses the first TURN URL it is given.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from aiortc import (
     RTCConfiguration,
     RTCDataChannel,
     RTCIceServer,
+    RTCIceTransportPolicy,
     RTCPeerConnection,
     RTCSessionDescription,
 )
@@ -57,6 +63,32 @@ def rtc_ice_servers(servers: Sequence[IceServer]) -> list[RTCIceServer]:
     return [RTCIceServer(urls=list(s.urls), username=s.username, credential=s.credential) for s in servers]
 
 
+def rtc_configuration(servers: Sequence[IceServer], relay_only: bool) -> RTCConfiguration:
+    # Always an explicit list: with none given, aiortc would ask Google's STUN server.
+    policy = RTCIceTransportPolicy.RELAY if relay_only else RTCIceTransportPolicy.ALL
+    return RTCConfiguration(iceServers=rtc_ice_servers(servers), iceTransportPolicy=policy)
+
+
+def selected_paths(pc: RTCPeerConnection) -> list[str]:
+    """The candidate pairs ICE chose, e.g. "relay 127.0.0.1:49170 -> relay 127.0.0.1:49181", for the log.
+
+    aiortc's getStats has no candidate pairs and aioice no public accessor for the nominated pair, so this reads
+    aioice's Connection._nominated through aiortc's transports; it only describes, and says nothing if they change.
+    """
+    transports = [t.sender.transport for t in pc.getTransceivers() if t.sender.transport is not None]
+    if pc.sctp is not None:
+        transports.append(pc.sctp.transport)
+    paths: list[str] = []
+    for dtls in transports:
+        connection = getattr(dtls.transport, "_connection", None)
+        for pair in dict(getattr(connection, "_nominated", None) or {}).values():
+            local, remote = pair.local_candidate, pair.remote_candidate
+            path = f"{local.type} {local.host}:{local.port} -> {remote.type} {remote.host}:{remote.port}"
+            if path not in paths:
+                paths.append(path)
+    return paths
+
+
 class AiortcCall:
     def __init__(
         self,
@@ -79,9 +111,8 @@ class AiortcCall:
         self._connected = False
         self._closed = False
 
-    async def offer(self, ice_servers: Sequence[IceServer]) -> str:
-        # Always an explicit list: with none given, aiortc would ask Google's STUN server.
-        pc = RTCPeerConnection(RTCConfiguration(iceServers=rtc_ice_servers(ice_servers)))
+    async def offer(self, ice_servers: Sequence[IceServer], relay_only: bool = False) -> str:
+        pc = RTCPeerConnection(rtc_configuration(ice_servers, relay_only))
         self._pc = pc
         pc.on("connectionstatechange", self._connection_changed)
         pc.on("track", self._track_arrived)
@@ -97,6 +128,8 @@ class AiortcCall:
         sdp = pc.localDescription.sdp
         addresses = sorted({line.split()[4] for line in sdp.splitlines() if line.startswith("a=candidate:")})
         log.info("offer ready with candidates on %s", ", ".join(addresses) or "no address")
+        kinds = sorted({line.split()[7] for line in sdp.splitlines() if line.startswith("a=candidate:")})
+        log.info("offer's candidate types: %s%s", ", ".join(kinds) or "none", " (relay only)" if relay_only else "")
         return sdp
 
     async def accept_answer(self, sdp: str) -> None:
@@ -145,6 +178,8 @@ class AiortcCall:
     def _connection_changed(self) -> None:
         state = self._pc.connectionState if self._pc else "closed"
         log.info("peer connection %s", state)
+        if state == "connected" and self._pc is not None:
+            log.info("media path: %s", "; ".join(selected_paths(self._pc)) or "unknown")
         if state == "failed":
             self._report(PeerState.FAILED)
         elif state == "connecting":

@@ -34,7 +34,8 @@ class PeerState(StrEnum):
 class Peer(Protocol):
     """One WebRTC peer connection (AiortcCall). The kiosk offers; a reconnect makes a new one."""
 
-    async def offer(self, ice_servers: Sequence[IceServer]) -> str: ...
+    # relay_only (Accepted.relay_only): gather and use TURN-relayed candidates only
+    async def offer(self, ice_servers: Sequence[IceServer], relay_only: bool = False) -> str: ...
 
     async def accept_answer(self, sdp: str) -> None: ...
 

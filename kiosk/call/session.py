@@ -31,6 +31,7 @@ from domain.call import (
     Offer,
     QueueStatus,
     Reconnecting,
+    Rejoin,
 )
 from domain.chat import (
     Caption,
@@ -71,6 +72,9 @@ class CallTiming:
     reconnect_s: float = 20.0  # give up and end the call after reconnecting this long
     ping_s: float = 1.0
     tick_s: float = 0.25
+    # waits before each try to reach the call service again after its connection dropped: 10 s in all, inside
+    # the backend's grace for a call whose kiosk is away (call_rejoin_grace_seconds, 12 s)
+    rejoin_delays_s: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 2.25, 2.5)
 
 
 
@@ -108,6 +112,7 @@ class CallSession:
         self._peer: Peer | None = None
         self._attempt = 0
         self._ice: tuple[IceServer, ...] = ()
+        self._relay_only = False  # Accepted.relay_only: every attempt of this call gathers relayed candidates only
         self._ended = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsent: list[str] = []  # chat typed while the link was down
@@ -179,15 +184,41 @@ class CallSession:
 
     # ----- signalling ----------------------------------------------------------------------------------------
     async def _receive(self) -> None:
-        assert self._link is not None
         while not self._ended.is_set():
+            assert self._link is not None
             try:
                 message = await self._link.receive()
             except SignallingClosed:
-                self._finish(EndReason.KIOSK_LOST)
-                return
+                if not await self._rejoin():
+                    self._finish(EndReason.KIOSK_LOST)
+                    return
+                continue
             if getattr(message, "call_id", self.call_id) == self.call_id:
                 await self._handle(message)
+
+    async def _rejoin(self) -> bool:
+        """The call service's connection dropped (a backend worker restarted, the network blinked): open a new one
+        and say Rejoin, within the backend's grace. The queue place, or the call with its media and chat, goes on
+        meanwhile; a call that has gone answers with its Hangup."""
+        for delay in self._timing.rejoin_delays_s:
+            await asyncio.sleep(delay)
+            if self._ended.is_set():
+                return True
+            try:
+                link = await self._signalling_factory()
+            except SignallingClosed:
+                continue
+            try:
+                await link.send(Rejoin(self.call_id))
+            except SignallingClosed:
+                await link.close()
+                continue
+            old, self._link = self._link, link
+            if old is not None:
+                await old.close()
+            log.info("call service connection back: rejoined the call")
+            return True
+        return False
 
     async def _handle(self, message: Message) -> None:
         if isinstance(message, QueueStatus) and self.view.phase is CallPhase.WAITING:
@@ -197,7 +228,7 @@ class CallSession:
                 officers_online=message.officers_online,
             )
         elif isinstance(message, Accepted) and self.view.phase is CallPhase.WAITING:
-            self._ice = (*message.ice_servers, *self._kiosk_ice)
+            self._ice, self._relay_only = (*message.ice_servers, *self._kiosk_ice), message.relay_only
             self._update(phase=CallPhase.CONNECTING, no_answer=False)
             await self._new_attempt()
         elif isinstance(message, Answer) and message.attempt == self._attempt and self._peer:
@@ -225,7 +256,7 @@ class CallSession:
         self._attempt_at = self._clock()
         self._peer = self._peers(lambda state: self._peer_state(attempt, state), self._peer_message)
         self._peer.set_audio_muted(self.view.muted)
-        sdp = await self._peer.offer(self._ice)
+        sdp = await self._peer.offer(self._ice, self._relay_only)
         if attempt == self._attempt and not self._ended.is_set():
             await self._send(Offer(self.call_id, sdp, attempt))
 

@@ -7,7 +7,8 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TypeVar
 
 import httpx
@@ -21,6 +22,7 @@ from websockets.typing import Origin
 from backend.http.auth import SESSION_COOKIE
 from backend.http.routes import signalling
 from backend.services.schemas import Role
+from backend.settings import Settings
 from backend.storage.models import UsageEventRow
 from domain.call import (
     CONSOLE_CALL_PATH,
@@ -38,9 +40,11 @@ from domain.call import (
     Offer,
     QueueStatus,
     Refused,
+    Rejoin,
     Ringing,
     decode,
 )
+from tests.backend.conftest import make_settings
 from tests.backend.support import PASSWORD, Backend, KioskAccount, LiveServer
 from tools.backend_process import free_port
 
@@ -85,6 +89,14 @@ class Calls:
         return connect(self.ws_url + KIOSK_CALL_PATH, additional_headers=account.headers)
 
 
+GRACE_S = 1.0  # how long a dropped side may take to rejoin, short here
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return replace(make_settings(database_url, tmp_path), call_rejoin_grace_seconds=GRACE_S)
+
+
 @pytest.fixture
 def calls(backend: Backend) -> Iterator[Calls]:
     with LiveServer(backend.app, free_port()) as server:
@@ -112,6 +124,7 @@ def call_events(calls: Calls, session: str, count: int) -> list[UsageEventRow]:
         time.sleep(0.05)
 
 
+@pytest.mark.both_databases
 @pytest.mark.both_databases
 def test_a_whole_call_is_signalled_and_recorded(calls: Calls) -> None:
     kiosk = calls.backend.kiosk(location="Emmen, bibliotheek")
@@ -165,7 +178,8 @@ def test_when_two_officers_accept_one_wins(calls: Calls) -> None:
         assert receive(counter, Accepted).call_id == request.call_id
 
 
-def test_a_dropped_kiosk_ends_its_call_for_the_officer(calls: Calls) -> None:
+@pytest.mark.both_databases
+def test_a_kiosk_that_does_not_come_back_ends_its_call_for_the_officer(calls: Calls) -> None:
     request = CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), "tr")
     with calls.console(calls.officer()) as desk:
         with calls.kiosk() as counter:
@@ -173,8 +187,36 @@ def test_a_dropped_kiosk_ends_its_call_for_the_officer(calls: Calls) -> None:
             receive(counter, QueueStatus)
             desk.send(Accept(request.call_id).to_json())
             receive(desk, Accepted)
+        dropped = time.monotonic()
         assert receive(desk, Hangup) == Hangup(request.call_id, "kiosk_lost")
+        assert time.monotonic() - dropped >= GRACE_S  # it had its chance to rejoin
     assert call_events(calls, request.session, 2)[-1].reason == "kiosk_lost"
+
+
+@pytest.mark.both_databases
+def test_a_kiosk_that_reconnects_keeps_its_place_and_hears_the_accept_it_missed(calls: Calls) -> None:
+    kiosk = calls.backend.kiosk()
+    first, second = (CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), "pl") for _ in range(2))
+    with calls.console(calls.officer()) as desk, calls.kiosk() as other:
+        other.send(first.to_json())
+        receive(other, QueueStatus)
+        with calls.kiosk(kiosk) as counter:
+            counter.send(second.to_json())
+            assert receive(counter, QueueStatus).position == 2
+        with calls.kiosk(kiosk) as counter:
+            counter.send(Rejoin(second.call_id).to_json())
+            assert receive(counter, QueueStatus).position == 2  # its place was kept
+            counter.close()  # and it drops again
+        desk.send(Accept(second.call_id).to_json())
+        receive(desk, Accepted)
+        with calls.kiosk(kiosk) as counter:
+            counter.send(Rejoin(second.call_id).to_json())
+            assert receive(counter, Accepted).call_id == second.call_id
+            counter.send(Offer(second.call_id, "v=0 kiosk offer").to_json())
+            assert receive(desk, Offer).sdp == "v=0 kiosk offer"
+        with calls.kiosk() as stranger:  # another kiosk cannot take the call over
+            stranger.send(Rejoin(second.call_id).to_json())
+            assert receive(stranger, Hangup) == Hangup(second.call_id, "kiosk_lost")
 
 
 def test_a_kiosk_cannot_answer_or_accept(calls: Calls) -> None:

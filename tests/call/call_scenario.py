@@ -1,6 +1,6 @@
 """The end-to-end call, run inside a private network namespace (see tests/call/netns.py):
 
-    python -m tests.call.call_scenario WORKDIR [happy|lost]
+    python -m tests.call.call_scenario WORKDIR [happy|lost|captions|relay]
 
 happy: a resident at the (headless) kiosk asks for a call, the officer's console rings in Chromium, the officer
 accepts, video flows both ways, chat is translated both ways by the real ArgosTranslator on the kiosk, the
@@ -9,6 +9,8 @@ lost: the media path breaks for good; both sides end the call with a clear messa
 captions: the resident speaks Arabic into the kiosk's microphone and the officer Dutch into Chromium's (both
 espeak-ng recordings, looped); the kiosk's captions (Silero VAD, faster-whisper on a small real Whisper model,
 the Argos phrase books) reach the console and the kiosk's screen; the officer switches them off.
+relay: a coturn in the namespace and the backend's call_relay_only: both peers gather relayed candidates only and
+the call (video, chat) goes through the relay; what getStats, the kiosk's log and coturn's log say of the path.
 Findings go to WORKDIR/result.json; the outer test asserts on them.
 """
 
@@ -201,6 +203,37 @@ def transcript_case(rig: CallRig, workdir: Path) -> str:
     return page.inner_text("main")
 
 
+def relay(workdir: Path) -> dict[str, Any]:
+    from tools.coturn import Coturn
+
+    translator = phrase_book_translator(workdir)
+    try:
+        with Coturn(workdir / "turn") as turn:
+            backend = {"POLITIELOKET_BACKEND_CALL_TURN_URLS": turn.url,
+                       "POLITIELOKET_BACKEND_CALL_TURN_SECRET": turn.secret,
+                       "POLITIELOKET_BACKEND_CALL_RELAY_ONLY": "true"}  # fmt: skip
+            with CallRig(workdir, translator, backend_env=backend) as rig:
+                handle, _seen = connect(rig)
+                result: dict[str, Any] = {"interfaces": loopback_only(), "call_label": handle.call_id[:8]}
+                result["chat"] = chat(rig, handle)  # both ways over the data channel, through the relay
+                officer = rig.officer_ice_path()
+                result["officer"] = {key: value for key, value in officer.items() if key not in ("offer", "answer")}
+                result["kiosk_offer_types"] = candidate_types(officer["offer"])
+                result["officer_answer_types"] = candidate_types(officer["answer"])
+                result["kiosk_log"] = [line for line in rig.log.lines if "candidate types" in line or "path" in line]
+                handle.hang_up()
+                result["end_reason"] = handle.finished.result(timeout=30).end_reason.value
+            result["relay"] = {"url": turn.url, "allocations": turn.allocations()}
+            return result
+    finally:
+        translator.close()
+
+
+def candidate_types(sdp: str) -> list[str]:
+    """The type of every a=candidate line of an SDP ("host", "srflx", "relay"...), in order."""
+    return [line.split()[7] for line in sdp.splitlines() if line.startswith("a=candidate:")]
+
+
 def _with_officer_caption(view: Any) -> Any:
     return view if any(c.speaker == "officer" for c in view.captions) else None
 
@@ -212,7 +245,7 @@ def _ended(events: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
 def main() -> None:
     workdir = Path(sys.argv[1])
     scenario = sys.argv[2] if len(sys.argv) > 2 else "happy"
-    result = {"happy": happy, "lost": lost, "captions": captions}[scenario](workdir)
+    result = {"happy": happy, "lost": lost, "captions": captions, "relay": relay}[scenario](workdir)
     write_result(workdir, result)
 
 

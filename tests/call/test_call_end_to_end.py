@@ -1,5 +1,6 @@
 """A whole call inside a private network namespace: the real backend process, the kiosk's aiortc peer with the
-real ArgosTranslator, and the officer in Debian's Chromium with a fake camera. Loopback only, no STUN."""
+real ArgosTranslator, and the officer in Debian's Chromium with a fake camera. Loopback only, no STUN; the
+relay-only call adds a real TURN relay (coturn) in the namespace."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from tests.call.netns import require_namespaces, run_in_namespace
 from tools.call_translator import OFFICER_SAYS, OFFICER_SAYS_IN_ARABIC, RESIDENT_SAYS, RESIDENT_SAYS_IN_DUTCH
+from tools.coturn import turnserver_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
 
@@ -82,6 +84,45 @@ def test_each_side_sees_the_others_speech_as_translated_captions(tmp_path: Path)
     assert "Gespreksverslag videogesprek" in case and "Wat er gezegd is" in case
     assert RESIDENT_SAYS in case and RESIDENT_SAYS_IN_DUTCH in case and OFFICER_SAYS_IN_ARABIC in case
     assert "Melder" in case and "Agent" in case and "whisper-phrase 1.0" in case
+
+
+def test_a_relay_only_call_goes_through_the_turn_relay_and_nowhere_else(tmp_path: Path) -> None:
+    """coturn (use-auth-secret) in the namespace, the backend with call_relay_only: the credentials the backend
+    made for this call open the relay, both peers offer relayed candidates only, and video and chat cross it."""
+    require_namespaces()
+    if turnserver_path() is None:
+        pytest.skip("needs coturn's turnserver (scripts/install-system installs it)")
+    result = run_in_namespace("tests.call.call_scenario", tmp_path, "relay")
+
+    assert result["interfaces"] == ["lo"]
+    officer = result["officer"]
+    assert (officer["policy"], officer["connection"]) == ("relay", "connected")
+    # neither side offered its own address: only the relay's, in the SDP and in getStats
+    assert result["kiosk_offer_types"] and set(result["kiosk_offer_types"]) == {"relay"}
+    assert result["officer_answer_types"] == [] or set(result["officer_answer_types"]) == {"relay"}
+    assert (officer["localTypes"], officer["remoteTypes"]) == (["relay"], ["relay"])
+    # one bundled transport carries video, audio and the data channel; its selected pair is relay to relay
+    (transport,) = officer["transports"]
+    assert transport["dtlsState"] == "connected"
+    assert (transport["local"]["type"], transport["remote"]["type"]) == ("relay", "relay")
+    assert transport["local"]["relayProtocol"] == "udp" and transport["local"]["url"] == result["relay"]["url"]
+    assert transport["bytesSent"] > 0 and transport["bytesReceived"] > 0
+    assert max(officer["videoFramesDecoded"]) >= 30
+    (channel,) = officer["channels"]
+    assert channel["state"] == "open" and channel["sent"] > 0 and channel["received"] > 0
+    # the kiosk's aiortc peer: relayed candidates only, and its nominated pair is relay to relay
+    kiosk_log = result["kiosk_log"]
+    assert any(line.endswith("candidate types: relay (relay only)") for line in kiosk_log), kiosk_log
+    paths = [line.split("media path: ", 1)[1] for line in kiosk_log if "media path: " in line]
+    assert paths and all(p.startswith("relay 127.0.0.1:") and " -> relay 127.0.0.1:" in p for p in paths), paths
+    # the chat crossed both ways over that path
+    assert RESIDENT_SAYS in result["chat"]["officer_sees_resident"]
+    assert result["chat"]["kiosk_shows_officer"]["original"] == OFFICER_SAYS
+    # coturn allocated a relay for each peer, with this call's credentials
+    allocations = result["relay"]["allocations"]
+    assert len(allocations) >= 2
+    assert all(f":{result['call_label']}>" in line for line in allocations), allocations
+    assert result["end_reason"] == "kiosk_hangup"
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ CALL_ID = "0f8e2a4c-1111-4222-8333-944455556666"
                 call.IceServer(("turn:t.example:3478",), "1700000000:k", "c2VjcmV0"),
             ),
         ),
+        call.Accepted(CALL_ID, (call.IceServer(("turn:t.example:3478",), "1700000000:k", "c2VjcmV0"),), True),
         call.Ringing((call.RingingCall(CALL_ID, "tr", None, "kiosk-1", "Utrecht", 1200),)),
         call.Offer(CALL_ID, "v=0\r\n", attempt=1),
         call.Answer(CALL_ID, "v=0\r\n"),
@@ -41,8 +42,11 @@ def test_the_wire_json_is_what_the_browser_and_the_kiosk_read() -> None:
     text = call.Accepted(CALL_ID, (call.IceServer(("stun:127.0.0.1:3478",)),)).to_json()
     assert text == (
         '{"type":"accepted","call_id":"' + CALL_ID + '",'
-        '"ice_servers":[{"urls":["stun:127.0.0.1:3478"],"username":null,"credential":null}]}'
+        '"ice_servers":[{"urls":["stun:127.0.0.1:3478"],"username":null,"credential":null}],"relay_only":false}'
     )
+    # a backend from before relay-only sends no relay_only: both peers use every candidate, as they did
+    before = '{"type":"accepted","call_id":"' + CALL_ID + '","ice_servers":[]}'
+    assert call.decode(before) == call.Accepted(CALL_ID, (), relay_only=False)
     hangup = call.Hangup(CALL_ID, call.EndReason.NO_ANSWER).to_json()
     assert hangup == '{"type":"hangup","call_id":"' + CALL_ID + '","reason":"no_answer"}'
     assert json.loads(call.Candidate(CALL_ID, "").to_json()) == {
@@ -69,6 +73,8 @@ def test_the_wire_json_is_what_the_browser_and_the_kiosk_read() -> None:
         '{"type": "offer", "call_id": "0f8e2a4c-1111", "sdp": "v=0", "attempt": "1"}',
         '{"type": "accepted", "call_id": "0f8e2a4c-1111", "ice_servers": [{"urls": ["stun:x"], "extra": 1}]}',
         '{"type": "accepted", "call_id": "0f8e2a4c-1111", "ice_servers": {"urls": ["stun:x"]}}',
+        '{"type": "accepted", "call_id": "0f8e2a4c-1111", "ice_servers": [], "relay_only": "true"}',
+        '{"type": "accepted", "call_id": "0f8e2a4c-1111", "ice_servers": [], "relay_only": 1}',
         '{"type": "ringing", "calls": [{"call_id": "0f8e2a4c-1111"}]}',
         "[" * 5000 + "]" * 5000,
         '{"type": "offer", "call_id": "0f8e2a4c-1111", "sdp": ' + "[" * 3000 + "]" * 3000 + "}",

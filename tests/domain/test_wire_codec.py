@@ -48,6 +48,7 @@ BY_NAME: dict[str, st.SearchStrategy[Any]] = {
     "call_id": IDS, "session": IDS, "reason": CODES, "code": CODES, "language": CODES, "service": st.none() | CODES,
     "attempt": COUNTS, "position": COUNTS, "expected_wait_s": COUNTS, "officers_online": COUNTS,
     "ice_servers": st.lists(ICE, max_size=3).map(tuple),
+    "relay_only": st.booleans(),
     "calls": st.lists(st.builds(call.RingingCall, call_id=IDS, language=CODES, service=st.none() | CODES,
                                 waited_ms=COUNTS), max_size=3).map(tuple),
 }  # fmt: skip
@@ -106,8 +107,9 @@ def depth(value: Any) -> int:
 
 def tagged(key: str, tags: list[str]) -> st.SearchStrategy[str]:
     """JSON objects with a known tag and fields of any JSON type: what a confused or hostile peer might send."""
-    names = st.sampled_from(["call_id", "sdp", "attempt", "ice_servers", "calls", "seq", "original", "sender",
-                             "items", "audio_muted", "message_id", "source_language", "hops", "x"])  # fmt: skip
+    names = st.sampled_from(["call_id", "sdp", "attempt", "ice_servers", "relay_only", "calls", "seq", "original",
+                             "sender", "items", "audio_muted", "message_id", "source_language", "hops",
+                             "x"])  # fmt: skip
     return st.builds(
         lambda tag, rest: json.dumps({key: tag, **rest}),
         st.sampled_from(tags),

@@ -22,10 +22,12 @@ from backend.http.auth import SESSION_COOKIE
 from backend.http.call_events import CallEventWriter
 from backend.http.state import running
 from backend.services.accounts import SessionUser
-from backend.services.call_queue import CallQueue, OfficerLine
+from backend.services.call_queue import CallQueue, OfficerLine, PeerId
+from backend.services.calls import Calls, LocalCalls, Operation
 from backend.services.ice import IceConfig
-from backend.services.kiosks import KioskIdentity
+from backend.services.kiosks import KIOSK_CHANNEL, KioskIdentity
 from backend.services.schemas import Role
+from backend.services.shared_calls import SharedCalls
 from backend.wiring import Services
 from domain.call import (
     CONSOLE_CALL_PATH,
@@ -40,6 +42,7 @@ from domain.call import (
     Hello,
     Message,
     ProtocolError,
+    Rejoin,
     decode,
 )
 from domain.languages import is_supported
@@ -51,6 +54,7 @@ SESSION_CHECK_S = 30.0  # how often an open console socket looks whether its ses
 CLOSE_UNAUTHORISED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_PROTOCOL = 4400
+CLOSE_RESTART = 1012  # this worker stops or lost the bus: reconnect (to another worker) and rejoin
 
 router = APIRouter(tags=["calls"])
 
@@ -65,6 +69,10 @@ class SocketPeer:
 
     def send(self, message: Message) -> None:
         self._outgoing.put_nowait(message)
+
+    def drop(self) -> None:
+        """Close with "service restart": the kiosk or console reconnects and rejoins its call elsewhere."""
+        asyncio.get_running_loop().create_task(self.close(CLOSE_RESTART))
 
     async def _write(self) -> None:
         while (message := await self._outgoing.get()) is not None:
@@ -83,80 +91,102 @@ class SocketPeer:
             await self._socket.close(code)
 
 
-def _running(websocket: WebSocket) -> tuple[Services, CallQueue]:
+def _running(websocket: WebSocket) -> tuple[Services, Calls]:
     state = running(websocket.app)
     assert state.calls is not None, "install_calls registers the call WebSockets only with their queue"
     return state.services, state.calls
 
 
-def install_calls(app: FastAPI, services: Services) -> CallQueue:
-    """Create the call queue for this app and register the call WebSockets."""
+def install_calls(app: FastAPI, services: Services) -> Calls:
+    """Create the call queue for this app (shared through PostgreSQL, or in memory on SQLite) and register the
+    call WebSockets."""
     ice = IceConfig.from_settings(services.settings, now=time.time)
     writer = CallEventWriter(services)
-    queue = CallQueue(
-        record=writer.record,
-        ice_servers=ice.servers_for,
-        clock=time.monotonic,
-        wall_clock=services.clock,
-    )
+    grace = services.settings.call_rejoin_grace_seconds
+    calls: Calls
+    if services.db.is_sqlite:
+        calls = LocalCalls(writer.record, ice.servers_for, time.time, services.clock, grace, ice.relay_only)
+    else:
+        calls = SharedCalls(
+            services.db, writer.record, ice.servers_for, time.time, services.clock, grace, ice.relay_only,
+            on_notify=services.kiosks.notified, channels=(KIOSK_CHANNEL,), on_bus_lost=services.kiosks.forget_all,
+        )
     state = running(app)
-    state.calls, state.call_events = queue, writer
+    state.calls, state.call_events = calls, writer
     app.include_router(router)
-    return queue
+    return calls
 
 
 async def close_calls(app: FastAPI) -> None:
-    """At shutdown: end every call (both sides are told why) and store the last usage events."""
+    """At shutdown: end (one process) or hand over (shared) every call, and store the last usage events."""
     state = running(app)
     if state.calls is not None:
-        state.calls.shutdown()
+        await state.calls.close()
     if state.call_events is not None:
         await state.call_events.drain()
+
+
+async def _run(calls: Calls, peer: SocketPeer, operation: Operation) -> None:
+    try:
+        await calls.run(operation)
+    except Exception as error:  # the database may be away for a moment: this message is lost, not the socket
+        log.warning("a call operation failed: %s", type(error).__name__)
+        peer.send(Error("unavailable", "the call service could not take this message; try again"))
 
 
 # ----- kiosk --------------------------------------------------------------------------------------------------
 @router.websocket(KIOSK_CALL_PATH)
 async def kiosk_socket(websocket: WebSocket) -> None:
-    services, queue = _running(websocket)
+    services, calls = _running(websocket)
     token = _bearer(websocket.headers.get("authorization", ""))
     identity = await run_in_threadpool(services.kiosks.authenticate, token) if token else None
     await websocket.accept()  # then close with a code: a refused handshake would only say "403" (or 1006)
     if identity is None:
         await websocket.close(CLOSE_UNAUTHORISED)
         return
+    await calls.ready()
     peer = SocketPeer(websocket)
+    peer_id = calls.attach(peer)
     try:
         async for text in websocket.iter_text():
             message = _decoded(text, peer)
             if message is not None:
-                _from_kiosk(queue, services, identity, peer, message)
+                await _from_kiosk(calls, services, identity, peer, peer_id, message)
     except WebSocketDisconnect:
         pass
     finally:
-        queue.kiosk_left(peer)
+        calls.detach(peer_id)
+        await _run(calls, peer, lambda queue: queue.kiosk_left(peer_id))
         await peer.close()
 
 
-def _from_kiosk(queue: CallQueue, services: Services, kiosk: KioskIdentity, peer: SocketPeer, message: Message) -> None:
+async def _from_kiosk(
+    calls: Calls, services: Services, kiosk: KioskIdentity, peer: SocketPeer, peer_id: PeerId, message: Message
+) -> None:
+    operation: Operation
     if isinstance(message, CallRequest):
         if not is_supported(message.language) or (message.service and message.service not in services.catalog):
             peer.send(Error("bad_request", "unknown language or service"))
             return
-        queue.request(kiosk, peer, message)
+        operation = functools.partial(CallQueue.request, kiosk=kiosk, peer=peer_id, request=message)
+    elif isinstance(message, Rejoin):
+        operation = functools.partial(CallQueue.kiosk_rejoined, kiosk=kiosk, peer=peer_id, call_id=message.call_id)
     elif isinstance(message, Connected):
-        queue.connected(peer, message.call_id)
+        operation = functools.partial(CallQueue.connected, peer=peer_id, call_id=message.call_id)
     elif isinstance(message, Hangup):
-        queue.hangup(peer, message.call_id, message.reason)
+        operation = functools.partial(CallQueue.hangup, sender=peer_id, call_id=message.call_id, reason=message.reason)
     elif message.type in RELAYED and message.type != "answer":
-        queue.relay(peer, message)
+        operation = functools.partial(CallQueue.relay, sender=peer_id, message=message)
     else:
         peer.send(Error("not_allowed", f"a kiosk does not send {message.type}"))
+        return
+    await _run(calls, peer, operation)
 
 
 # ----- officer ------------------------------------------------------------------------------------------------
 @router.websocket(CONSOLE_CALL_PATH)
 async def console_socket(websocket: WebSocket) -> None:
-    services, queue = _running(websocket)
+    services, calls = _running(websocket)
     await websocket.accept()
     if not _same_origin(websocket):
         await websocket.close(CLOSE_FORBIDDEN)
@@ -169,32 +199,41 @@ async def console_socket(websocket: WebSocket) -> None:
     if not await _said_hello(websocket, user):
         await websocket.close(CLOSE_FORBIDDEN)
         return
+    await calls.ready()
     peer = SocketPeer(websocket)
-    line = OfficerLine(user.id, peer)
-    queue.officer_joined(line)
+    peer_id = calls.attach(peer)
+    line = OfficerLine(user.id, peer_id)
+    await _run(calls, peer, lambda queue: queue.officer_joined(line))
     watch = asyncio.create_task(_watch_session(websocket, services, token))
     try:
         async for text in websocket.iter_text():
             message = _decoded(text, peer)
             if message is not None:
-                _from_officer(queue, line, message)
+                await _from_officer(calls, peer, peer_id, message)
     except WebSocketDisconnect:
         pass
     finally:
         watch.cancel()
-        queue.officer_left(line)
+        calls.detach(peer_id)
+        await _run(calls, peer, lambda queue: queue.officer_left(peer_id))
         await peer.close()
 
 
-def _from_officer(queue: CallQueue, line: OfficerLine, message: Message) -> None:
+async def _from_officer(calls: Calls, peer: SocketPeer, peer_id: PeerId, message: Message) -> None:
+    operation: Operation
     if isinstance(message, Accept):
-        queue.accept(line, message.call_id)
+        operation = functools.partial(CallQueue.accept, peer=peer_id, call_id=message.call_id)
+    elif isinstance(message, Rejoin):
+        operation = functools.partial(CallQueue.officer_rejoined, peer=peer_id, call_id=message.call_id)
     elif isinstance(message, Hangup):
-        queue.hangup(line.peer, message.call_id, message.reason)
+        operation = functools.partial(CallQueue.hangup, sender=peer_id, call_id=message.call_id, reason=message.reason)
     elif message.type in RELAYED and message.type != "offer":
-        queue.relay(line.peer, message)
-    elif message.type not in OFFICER_SENDS or message.type == "hello":
-        line.peer.send(Error("not_allowed", f"a console does not send {message.type} now"))
+        operation = functools.partial(CallQueue.relay, sender=peer_id, message=message)
+    else:
+        if message.type not in OFFICER_SENDS or message.type == "hello":
+            peer.send(Error("not_allowed", f"a console does not send {message.type} now"))
+        return
+    await _run(calls, peer, operation)
 
 
 async def _said_hello(websocket: WebSocket, user: SessionUser) -> bool:

@@ -45,6 +45,7 @@ class FakePeer:
         self.on_state = on_state
         self.on_message = on_message
         self.ice: Sequence[IceServer] = ()
+        self.relay_only = False
         self.answers: list[str] = []
         self.candidates: list[Candidate] = []
         self.data: list[str] = []
@@ -52,8 +53,9 @@ class FakePeer:
         self.muted = False
         self.closed = False
 
-    async def offer(self, ice_servers: Sequence[IceServer]) -> str:
+    async def offer(self, ice_servers: Sequence[IceServer], relay_only: bool = False) -> str:
         self.ice = ice_servers
+        self.relay_only = relay_only
         return "v=0 fake offer"
 
     async def accept_answer(self, sdp: str) -> None:

@@ -21,15 +21,19 @@ from domain.call import (
     Offer,
     QueueStatus,
     Reconnecting,
+    Rejoin,
 )
 from domain.chat import ChatMessage, IntakeItem, IntakeSummary, MediaState
 from kiosk.call.chat import ChatTranslation
-from kiosk.call.ports import Captions, PeerState, TranscriptKeeper
+from kiosk.call.ports import Captions, PeerState, SignallingClosed, TranscriptKeeper
 from kiosk.call.session import CallSession, CallTiming
 from kiosk.call.view import CallPhase, CallView
 from tests.kiosk.call.fakes import FakePeer, FakeSignalling, TaggingTranslator, data_message
 
-TIMING = CallTiming(no_answer_s=60, connect_s=10, silence_s=4, attempt_s=6, reconnect_s=15, ping_s=1, tick_s=0.005)
+TIMING = CallTiming(
+    no_answer_s=60, connect_s=10, silence_s=4, attempt_s=6, reconnect_s=15, ping_s=1, tick_s=0.005,
+    rejoin_delays_s=(0.0, 0.01, 0.01),
+)  # fmt: skip
 BACKEND_ICE = (IceServer(("turn:turn.example:3478",), "1:abc", "secret"),)
 KIOSK_ICE = (IceServer(("stun:stun.example:3478",)),)
 INTAKE = IntakeSummary("ar", "bike_theft", (IntakeItem("description", "Wat is er gebeurd?", "سرقة", "diefstal"),))
@@ -47,7 +51,7 @@ class Clock:
 class Call:
     session: CallSession
     task: asyncio.Task[CallView]
-    signalling: FakeSignalling
+    links: list[FakeSignalling]  # every connection to the call service, the newest last
     clock: Clock
     translator: TaggingTranslator
     peers: list[FakePeer] = field(default_factory=list)
@@ -56,6 +60,10 @@ class Call:
     @property
     def call_id(self) -> str:
         return self.session.call_id
+
+    @property
+    def signalling(self) -> FakeSignalling:
+        return self.links[-1]
 
     @property
     def peer(self) -> FakePeer:
@@ -71,10 +79,10 @@ class Call:
     async def tell(self, message: object) -> None:
         await self.signalling.incoming.put(message)  # type: ignore[arg-type]
 
-    async def connect(self) -> None:
+    async def connect(self, relay_only: bool = False) -> None:
         """Answered by an officer, offer sent, answer received, channel open."""
         await self.until(lambda: self.session.view.phase is CallPhase.WAITING)
-        await self.tell(Accepted(self.call_id, BACKEND_ICE))
+        await self.tell(Accepted(self.call_id, BACKEND_ICE, relay_only))
         await self.until(lambda: bool(self.signalling.of(Offer)))
         await self.tell(Answer(self.call_id, "v=0 answer", attempt=0))
         await self.until(lambda: bool(self.peer.answers))
@@ -82,14 +90,24 @@ class Call:
         await self.until(lambda: self.session.view.phase is CallPhase.CONNECTED)
 
 
-def start_call(captions: Captions | None = None, keep_transcript: TranscriptKeeper | None = None) -> Call:
-    """A session running on the current loop, with fakes all round (and the captions given)."""
-    signalling, clock, translator = FakeSignalling(), Clock(), TaggingTranslator()
+def start_call(
+    captions: Captions | None = None,
+    keep_transcript: TranscriptKeeper | None = None,
+    reachable: list[bool] | None = None,
+) -> Call:
+    """A session running on the current loop, with fakes all round (and the captions given). `reachable` says, per
+    connection attempt to the call service, whether it succeeds (default: always)."""
+    clock, translator = Clock(), TaggingTranslator()
+    links: list[FakeSignalling] = []
     peers: list[FakePeer] = []
     views: list[CallView] = []
+    attempts = iter(reachable or [])
 
     async def open_signalling() -> FakeSignalling:
-        return signalling
+        if not next(attempts, True):
+            raise SignallingClosed("no route")
+        links.append(FakeSignalling())
+        return links[-1]
 
     def new_peer(on_state: Callable[[PeerState], None], on_message: Callable[[str], None]) -> FakePeer:
         peers.append(FakePeer(on_state, on_message))
@@ -100,7 +118,8 @@ def start_call(captions: Captions | None = None, keep_transcript: TranscriptKeep
         request, INTAKE, open_signalling, new_peer, ChatTranslation(translator, "ar"), views.append,
         timing=TIMING, kiosk_ice=KIOSK_ICE, clock=clock, captions=captions, keep_transcript=keep_transcript,
     )  # fmt: skip
-    return Call(session, asyncio.create_task(session.run()), signalling, clock, translator, peers, views)
+    task = asyncio.create_task(session.run())
+    return Call(session, task, links, clock, translator, peers, views)
 
 
 async def finish(harness: Call) -> None:
@@ -138,12 +157,21 @@ async def test_an_accepted_call_offers_connects_and_sends_the_intake(call: Call)
     (offer,) = call.signalling.of(Offer)
     assert (offer.attempt, offer.sdp) == (0, "v=0 fake offer")
     assert tuple(call.peer.ice) == BACKEND_ICE + KIOSK_ICE
+    assert call.peer.relay_only is False
     candidate = Candidate(call.call_id, "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0)
     await call.tell(candidate)
     await call.until(lambda: bool(call.peer.candidates))
     assert call.peer.candidates == [candidate]
     await call.until(lambda: bool(call.signalling.of(Connected)))
     assert call.peer.received(IntakeSummary) == [INTAKE]
+
+
+async def test_a_relay_only_call_offers_relayed_candidates_only_on_every_attempt(call: Call) -> None:
+    await call.connect(relay_only=True)
+    call.peer.on_state(PeerState.FAILED)  # the reconnect's new peer connection keeps the call's policy
+    await call.until(lambda: len(call.peers) == 2)
+    assert [peer.relay_only for peer in call.peers] == [True, True]
+    assert tuple(call.peer.ice) == BACKEND_ICE + KIOSK_ICE
 
 
 async def test_nobody_answering_offers_the_alternatives(call: Call) -> None:
@@ -274,15 +302,38 @@ async def test_the_officer_hanging_up_ends_the_call(call: Call) -> None:
     assert not call.signalling.of(Hangup)  # nothing to tell the backend: it told us
 
 
-async def test_losing_the_backend_ends_the_call(call: Call) -> None:
+async def test_a_kiosk_that_lost_the_call_service_rejoins_and_the_call_goes_on() -> None:
+    call = start_call(reachable=[True, False, True])  # the second try after the drop gets through
+    await call.connect()
+    first = call.signalling
+    await first.incoming.put(None)  # the backend worker went away
+    await call.until(lambda: len(call.links) == 2)
+    assert call.signalling.sent == [Rejoin(call.call_id)]
+    assert first.closed
+    assert call.session.view.phase is CallPhase.CONNECTED  # media and chat never went through the backend
+    await call.tell(Candidate(call.call_id, "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0))
+    await call.until(lambda: bool(call.peer.candidates))  # the new connection is the one listened to
+    await finish(call)
+    assert call.signalling.of(Hangup)[-1].reason == "kiosk_hangup"
+
+
+async def test_a_call_service_that_stays_away_ends_the_call() -> None:
+    call = start_call(reachable=[True, False, False, False])
     await call.connect()
     await call.signalling.incoming.put(None)
+    assert (await asyncio.wait_for(call.task, 5)).end_reason is EndReason.KIOSK_LOST
+    assert len(call.links) == 1
+
+
+async def test_a_call_that_ended_while_the_kiosk_was_away_ends_on_the_kiosk_too(call: Call) -> None:
+    await call.until(lambda: call.session.view.phase is CallPhase.WAITING)
+    await call.signalling.incoming.put(None)
+    await call.until(lambda: len(call.links) == 2)
+    await call.tell(Hangup(call.call_id, "kiosk_lost"))
     assert (await asyncio.wait_for(call.task, 5)).end_reason is EndReason.KIOSK_LOST
 
 
 async def test_an_unreachable_backend_ends_at_once() -> None:
-    from kiosk.call.ports import SignallingClosed
-
     async def unreachable() -> FakeSignalling:
         raise SignallingClosed("no route")
 

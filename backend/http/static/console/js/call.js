@@ -8,6 +8,8 @@ import { noteIdleDeadline } from "./session.js";
 
 const SOCKET_PATH = "/api/console/call";
 const RETRY_MS = 3000;
+const REJOIN_RETRY_MS = 250; // in a call, try again soon: the server keeps the call 12 s for us to rejoin
+const REJOIN_GIVE_UP_MS = 11000;
 const PING_MS = 1000;
 const SILENCE_MS = 5000; // no data from the kiosk this long: say so and ask the kiosk to reconnect
 const ACTIVE_MS = 60 * 1000; // an officer in a call is active even without clicking: tell the server so
@@ -30,7 +32,7 @@ const REFUSED = {
 
 const state = {
   socket: null, csrf: null, labels: { languages: {}, services: {} }, ringing: [], ringingAt: 0,
-  call: null, // { id, ice, pc, attempt, channel, local, muted, heardAt, pinger, messages: Map }
+  call: null, // { id, ice, policy, pc, attempt, channel, local, muted, heardAt, pinger, messages: Map }
 };
 const ui = {};
 
@@ -41,13 +43,30 @@ function connect() {
   state.socket = socket;
   socket.onopen = () => {
     socket.send(JSON.stringify({ type: "hello", csrf: state.csrf }));
+    if (state.call) { // back after a drop: the server kept the call for us
+      socket.send(JSON.stringify({ type: "rejoin", call_id: state.call.id }));
+      state.call.serverLostAt = null;
+    }
     status("Klaar voor videogesprekken.");
   };
   socket.onmessage = (event) => receive(JSON.parse(event.data));
   socket.onclose = (event) => {
     state.socket = null;
-    if (state.call) endCall("officer_lost");
-    if (event.code === 4401) { status("Uw sessie is verlopen: videogesprekken staan uit."); return; }
+    const call = state.call;
+    if (event.code === 4401) {
+      if (call) endCall("officer_lost");
+      status("Uw sessie is verlopen: videogesprekken staan uit.");
+      return;
+    }
+    if (call) { // a server worker restarted or the network blinked: picture, sound and chat go on peer to peer
+      call.serverLostAt = call.serverLostAt || performance.now();
+      if (performance.now() - call.serverLostAt < REJOIN_GIVE_UP_MS) {
+        status("Verbinding met de server even weg; het gesprek loopt door. Opnieuw verbinden…");
+        setTimeout(connect, REJOIN_RETRY_MS);
+        return;
+      }
+      endCall("officer_lost");
+    }
     status("Geen verbinding met de server voor videogesprekken; opnieuw proberen…");
     setTimeout(connect, RETRY_MS);
   };
@@ -119,7 +138,10 @@ function startCall(message) {
   // a STUN server comes with username and credential null: RTCIceServer would read them as the text "null"
   const ice = (message.ice_servers || []).map(({ urls, username, credential }) =>
     username == null ? { urls } : { urls, username, credential });
-  const call = { id: message.call_id, ice, pc: null, attempt: -1, channel: null,
+  // relay-only (the backend's call_relay_only): only TURN-relayed candidates, so the kiosk never learns this
+  // browser's address nor this browser the kiosk's
+  const policy = message.relay_only === true ? "relay" : "all";
+  const call = { id: message.call_id, ice, policy, pc: null, attempt: -1, channel: null,
     local: null, muted: false, heardAt: performance.now(), pinger: null, captions: null };
   state.call = call;
   renderRinging();
@@ -143,7 +165,7 @@ async function answer(offer) {
   if (state.call !== call || offer.attempt <= call.attempt) return;
   if (call.pc) call.pc.close();
   call.attempt = offer.attempt;
-  const pc = new RTCPeerConnection({ iceServers: call.ice });
+  const pc = new RTCPeerConnection({ iceServers: call.ice, iceTransportPolicy: call.policy });
   call.pc = pc;
   if (call.local) for (const track of call.local.getTracks()) pc.addTrack(track, call.local);
   pc.onicecandidate = (event) => send({ type: "candidate", call_id: call.id, attempt: offer.attempt,
