@@ -28,6 +28,9 @@ class Settings:
     backend_public_key: str = ""
     kiosk_name: str = ""
     location: str = ""
+    # PEM file of the CA(s) the backend's certificate must chain to, instead of the public CAs (a region's own CA,
+    # or a self-signed certificate); empty: the public CAs
+    backend_ca_file: str = ""
     # session
     idle_warning_seconds: float = 90.0
     idle_extend_seconds: float = 30.0  # time the resident has to tap "more time" (WCAG 2.2.1: at least 20 s)

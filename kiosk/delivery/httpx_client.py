@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import ssl
 from typing import Any, TypeVar
 
 import httpx
@@ -61,14 +62,29 @@ def refusal_code(response: httpx.Response) -> str | None:
     return code if isinstance(code, str) and _CODE.fullmatch(code) else None
 
 
+def backend_ssl_context(ca_file: str) -> ssl.SSLContext | None:
+    """Settings.backend_ca_file as what the kiosk's connections to the backend (HTTPS, and the call WebSocket)
+    verify its certificate with: only the CA(s) in that PEM file; None (empty setting): the public CAs.
+    A file that cannot be read fails here, when the client is made."""
+    return ssl.create_default_context(cafile=ca_file) if ca_file else None
+
+
 class HttpxBackendClient:
-    def __init__(self, base_url: str, token: str, timeout: float, transport: httpx.BaseTransport | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        timeout: float,
+        transport: httpx.BaseTransport | None = None,
+        ca_file: str = "",
+    ):
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
+            verify=backend_ssl_context(ca_file) or True,
         )
 
     def provisioning(self) -> ProvisioningInfo:

@@ -48,7 +48,9 @@ def open_delivery(
         settings.outbox_file, settings.backend_public_key, event_batch_size=settings.event_batch_size
     )
     if client is None:
-        client = HttpxBackendClient(settings.backend_url, settings.kiosk_token, settings.request_timeout)
+        client = HttpxBackendClient(
+            settings.backend_url, settings.kiosk_token, settings.request_timeout, ca_file=settings.backend_ca_file
+        )
     sender = Sender(outbox, client, settings, translation_ready=translation_ready, on_receipt=on_receipt)
     outbox.notify = sender.wake
     return Delivery(outbox, sender, client)

@@ -49,19 +49,31 @@ class PostgresServer:
             capture_output=True, text=True, timeout=120, check=False, cwd=self.root,
         )  # fmt: skip
 
-    def start(self) -> None:
+    def start(self, config: str | None = None) -> None:
+        """initdb, then start. `config` (postgresql.conf lines, e.g. a deployment's fragment) is included after
+        initdb's own settings and then sets max_connections itself; address, port and durability stay the test's."""
         done = self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr[-2000:]}")
+        if config is not None:
+            self._include(config)
         options = (
             f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=300"
+            "-c full_page_writes=off" + ("" if config is not None else " -c max_connections=300")
         )
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
                          "-o", options, "start")
         if done.returncode != 0:
             log = (self.root / "server.log").read_text(errors="replace") if (self.root / "server.log").exists() else ""
             raise RuntimeError(f"PostgreSQL did not start: {done.stderr[-1000:]} {log[-2000:]}")
+
+    def _include(self, config: str) -> None:
+        fragment = self.data / "included.conf"
+        fragment.write_text(config)
+        if self.as_root:
+            shutil.chown(fragment, "postgres", "postgres")
+        with (self.data / "postgresql.conf").open("a") as main:
+            main.write("\ninclude 'included.conf'\n")
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
