@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,9 +21,9 @@ from sqlalchemy.exc import OperationalError
 from backend.services.errors import Broken, ServiceError, Unavailable
 from backend.services.keys import KeyFileError
 from backend.services.schemas import MIN_PASSWORD, KioskRequest, Role, UserRequest
-from backend.settings import Settings, SettingsError, load_settings
+from backend.settings import Settings, SettingsError, load_settings, settings_environment
 from backend.storage.audit import Actor
-from backend.storage.db import DatabaseUrlError
+from backend.storage.db import DatabaseUrlError, is_sqlite_url
 from backend.wiring import Services
 
 
@@ -50,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", "run the HTTP server")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes sharing the port (default 1; above 1 needs "
+                       "PostgreSQL, whose LISTEN/NOTIFY carries calls between them)")
     kiosk = command("add-kiosk", "provision a kiosk; prints its token as the last line")
     kiosk.add_argument("name")
     kiosk.add_argument("--location", required=True, help="where the kiosk stands, e.g. 'Bureau Amsterdam-Centrum'")
@@ -67,6 +70,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "keys_dir": args.keys_dir,
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
+        "workers": getattr(args, "workers", None),
     })
 
 
@@ -80,8 +84,24 @@ def _serve(settings: Settings) -> int:
 
     from backend.http.app import create_app
 
-    app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, proxy_headers=False)
+    if settings.workers < 1:
+        raise CommandError("--workers must be at least 1")
+    proxy_headers, forwarded = bool(settings.forwarded_allow_ips), settings.forwarded_allow_ips or None
+    if settings.workers == 1:
+        app = create_app(settings)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+                    proxy_headers=proxy_headers, forwarded_allow_ips=forwarded)  # fmt: skip
+        return 0
+    if is_sqlite_url(settings.database_url):
+        raise CommandError(
+            "--workers above 1 needs PostgreSQL (--db postgresql://...): SQLite takes one writer process, and the "
+            "call queue is shared between workers through PostgreSQL"
+        )
+    # Each worker process builds its own app from the environment: the settings given here travel in it.
+    os.environ.update(settings_environment(settings))
+    uvicorn.run("backend.http.app:app_from_environment", factory=True, workers=settings.workers,
+                host=settings.host, port=settings.port, log_level=settings.log_level,
+                proxy_headers=proxy_headers, forwarded_allow_ips=forwarded)  # fmt: skip
     return 0
 
 

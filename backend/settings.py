@@ -33,6 +33,10 @@ class Settings:
     session_max_hours: int = 12
     max_body_bytes: int = 1024 * 1024
     secure_cookies: bool = False  # set when the console is served over HTTPS
+    # Behind nginx: the addresses whose X-Forwarded-For / -Proto headers are believed (comma-separated, e.g.
+    # 127.0.0.1). Without it every client looks like nginx, and one address's failed logins would throttle all.
+    forwarded_allow_ips: str = ""
+    workers: int = 1  # `serve --workers N`: processes sharing the port; above 1 needs PostgreSQL
     # failed-login throttle (backend/services/throttle.py): 429 per account name and per client address, then a lockout
     login_account_failures: int = 5
     login_address_failures: int = 20
@@ -74,6 +78,12 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
     settings = replace(defaults, **values)
     _check(settings)
     return settings
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """What a child process (a `serve --workers` worker) needs in its environment to load the same settings, where
+    they came from the command line rather than the environment."""
+    return {f"{ENV_PREFIX}DATABASE_URL": settings.database_url, f"{ENV_PREFIX}KEYS_DIR": str(settings.keys_dir)}
 
 
 def _check(settings: Settings) -> None:

@@ -12,7 +12,7 @@ from backend.services.cases import SqlCaseStore
 from backend.services.confirmations import Confirmations, SmtpServer
 from backend.services.heartbeats import SqlHeartbeatLog
 from backend.services.keys import NaclKeyring
-from backend.services.kiosks import SqlKioskStore
+from backend.services.kiosks import AUTH_CACHE_SECONDS, SqlKioskStore
 from backend.services.retention import SqlRetention
 from backend.services.throttle import Limits, SqlLoginThrottle
 from backend.services.totp import SqlTotpStore
@@ -59,7 +59,7 @@ class Services:
             catalog=catalog,
             cases=cases,
             case_views=CaseViews(cases, catalog, settings.assets_dir),
-            kiosks=SqlKioskStore(db),
+            kiosks=SqlKioskStore(db, cache_seconds=AUTH_CACHE_SECONDS if db.is_sqlite else 0.0),
             accounts=SqlAccountStore(
                 db,
                 passwords,

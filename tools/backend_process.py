@@ -26,13 +26,22 @@ def free_port() -> int:
 
 
 class BackendProcess:
-    """One backend with its own SQLite file and keys; stop() and start() again keep both, like a restart."""
+    """One backend with its own SQLite file and keys; stop() and start() again keep both, like a restart.
+    With `database_url` (PostgreSQL) and `keys_dir`, one worker of several sharing them."""
 
-    def __init__(self, workdir: Path, port: int | None = None, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        port: int | None = None,
+        env: Mapping[str, str] | None = None,
+        database_url: str | None = None,
+        keys_dir: Path | None = None,
+    ) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         self.env = dict(env or {})  # e.g. POLITIELOKET_BACKEND_CALL_TURN_URLS for `serve`
         self.db_file = workdir / "backend.sqlite"
-        self.keys_dir = workdir / "keys"
+        self.database_url = database_url or f"sqlite:///{self.db_file}"
+        self.keys_dir = keys_dir or workdir / "keys"
         self.port = port or free_port()
         self.log = workdir / "backend.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -42,15 +51,20 @@ class BackendProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def _command(self, *args: str) -> list[str]:
-        database = f"sqlite:///{self.db_file}"
-        return [sys.executable, "-m", "backend", "--db", database, "--keys-dir", str(self.keys_dir), *args]
+        return [sys.executable, "-m", "backend", "--db", self.database_url, "--keys-dir", str(self.keys_dir), *args]
+
+    def command(self, *args: str, stdin: str | None = None) -> str:
+        """A technician's `python -m backend ARGS` on this backend's database and keys; its standard output."""
+        done = subprocess.run(
+            self._command(*args), cwd=REPO, input=stdin, capture_output=True, text=True, timeout=60, check=False,
+            env={**os.environ, **self.env},
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"backend {args[0]} failed: {done.stderr[-2000:]}")
+        return done.stdout
 
     def add_kiosk(self, name: str = "Kiosk Bibliotheek Emmen", location: str = "Emmen, bibliotheek") -> str:
-        done = subprocess.run(
-            self._command("add-kiosk", name, "--location", location),
-            cwd=REPO, capture_output=True, text=True, timeout=60, check=True,
-        )  # fmt: skip
-        return done.stdout.strip().splitlines()[-1].strip()
+        return self.command("add-kiosk", name, "--location", location).strip().splitlines()[-1].strip()
 
     def start(self, timeout: float = 60.0) -> None:
         with self.log.open("ab") as log:

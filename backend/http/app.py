@@ -18,7 +18,7 @@ from backend.http.routes import admin, cases, health, kiosk, signin
 from backend.http.routes.console_pages import install_console
 from backend.http.routes.signalling import close_calls, install_calls
 from backend.http.state import Running
-from backend.settings import Settings
+from backend.settings import Settings, load_settings
 from backend.wiring import Services
 
 log = logging.getLogger("politieloket.backend")
@@ -84,3 +84,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, behind_tls=settings.secure_cookies)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `serve --workers N` worker process: its settings come from POLITIELOKET_BACKEND_*."""
+    return create_app(load_settings())

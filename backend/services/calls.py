@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import os
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -50,7 +51,7 @@ class Switchboard:
     """This worker's WebSockets by PeerId, and the delivery of what the queue says to them."""
 
     def __init__(self) -> None:
-        self.worker = uuid.uuid4().hex[:12]
+        self.worker = f"{os.getpid()}-{uuid.uuid4().hex[:6]}"  # names its process, for whoever reads the logs
         self._numbers = itertools.count(1)
         self.peers: dict[PeerId, Peer] = {}
 

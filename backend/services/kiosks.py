@@ -23,11 +23,10 @@ from backend.storage.models import utcnow
 from domain.wire import Heartbeat
 
 TOKEN_BYTES = 32  # 256 bits
-# A valid token is looked up again after this long. Revoking takes effect at once: in this process directly, in
-# the other workers on PostgreSQL through a NOTIFY on KIOSK_CHANNEL (their listener calls `notified`; a worker
-# whose listener was lost forgets every token, as it may have missed one).
+# A valid token is looked up again after this long, in a backend that is one process (SQLite), where revoking
+# clears the cache at once. Workers on PostgreSQL do not cache (wiring.py): a token revoked through one worker is
+# refused by every other at its next request, with no window at all, for one indexed lookup per request.
 AUTH_CACHE_SECONDS = 10.0
-KIOSK_CHANNEL = "politieloket_kiosk_revoked"
 
 
 def hash_token(token: str) -> str:
@@ -112,18 +111,8 @@ class SqlKioskStore:
             self._known.pop(kiosk.token_hash, None)
             if kiosk.revoked_at is None:
                 rows.revoke(kiosk, utcnow())
-                if not self._db.is_sqlite:
-                    rows.announce(session, KIOSK_CHANNEL, kiosk.token_hash)
                 record(session, actor, AuditAction.KIOSK_REVOKED, subject=f"kiosk:{kiosk.name}")
             return KioskView.model_validate(kiosk)
-
-    def notified(self, channel: str, token_hash: str) -> None:
-        """Another worker revoked a kiosk (KIOSK_CHANNEL): forget its token here too."""
-        if channel == KIOSK_CHANNEL:
-            self._known.pop(token_hash, None)
-
-    def forget_all(self) -> None:
-        self._known.clear()
 
     def all(self) -> list[KioskView]:
         with self._db.read() as session:

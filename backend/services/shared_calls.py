@@ -2,8 +2,8 @@
 
 Each operation (a kiosk asks, an officer accepts, an offer is relayed...) is one transaction on this worker's
 single call thread: lock the state row, take the messages other workers left for this worker, load the queue,
-apply the operation, save it, leave messages for connections held by other workers and NOTIFY them; after the
-commit, hand this worker's messages to its own WebSockets (the older ones first) and store the usage events.
+apply the operation, save it with the usage events it made, leave messages for connections held by other workers
+and NOTIFY them; after the commit, hand this worker's messages to its own WebSockets (the older ones first).
 The row lock makes "exactly one accept wins" hold across workers; one thread per worker keeps each
 connection's messages in order.
 
@@ -23,7 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backend.services.call_queue import CallQueue, EventRecorder, PeerId, worker_of
+from sqlalchemy.orm import Session
+
+from backend.services.call_queue import CallQueue, PeerId, worker_of
 from backend.services.calls import TICK_S, Operation, Switchboard
 from backend.services.kiosks import KioskIdentity
 from backend.storage import calls as rows
@@ -35,9 +37,13 @@ from domain.wire import UsageEvent
 log = logging.getLogger("politieloket.calls")
 
 
+# (the operation's transaction, kiosk, event, now): a call's usage event stored with the change that made it
+EventStorer = Callable[[Session, KioskIdentity, UsageEvent, datetime], None]
+
+
 @dataclass
 class _Effects:
-    """What one transaction said, handed out only after it committed."""
+    """What one transaction said (handed out only after it committed) and recorded (stored inside it)."""
 
     messages: list[tuple[PeerId, Message]] = field(default_factory=list)
     events: list[tuple[KioskIdentity, UsageEvent]] = field(default_factory=list)
@@ -47,31 +53,26 @@ class SharedCalls(Switchboard):
     def __init__(
         self,
         db: Database,
-        record: EventRecorder,
+        store_event: EventStorer,
         ice_servers: Callable[[str], tuple[IceServer, ...]],
         clock: Callable[[], float],
         wall_clock: Callable[[], datetime],
         grace_s: float,
         relay_only: bool = False,
-        on_notify: Callable[[str, str], None] | None = None,  # other channels this worker's listener follows
-        channels: tuple[str, ...] = (),
-        on_bus_lost: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self._db = db
-        self._record = record
+        self._store_event = store_event
         self._ice_servers = ice_servers
         self._clock = clock
         self._wall_clock = wall_clock
         self._grace_s = grace_s
         self._relay_only = relay_only
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calls")
-        self._other_notify = on_notify
-        self._on_bus_lost = on_bus_lost
         self._listener = PgListener(
             db.url,
             rows.LISTENER_NAME + self.worker,
-            (rows.channel(self.worker), *channels),
+            (rows.channel(self.worker),),
             self._notified,
             self._bus_lost,
         )
@@ -130,21 +131,19 @@ class SharedCalls(Switchboard):
             operation(queue)
             rows.save_state(session, queue.snapshot())
             rows.post(session, remote)
+            for kiosk, event in effects.events:
+                self._store_event(session, kiosk, event, self._wall_clock())
         effects.messages[:0] = earlier
         return effects
 
     def _hand_out(self, effects: _Effects) -> None:
         for peer, message in effects.messages:
             self.deliver(peer, message)
-        for kiosk, event in effects.events:
-            self._record(kiosk, event)
 
     # ----- the bus -------------------------------------------------------------------------------------------
     def _notified(self, channel: str, payload: str) -> None:
         if channel == rows.channel(self.worker):
             asyncio.get_running_loop().create_task(self._take())
-        elif self._other_notify is not None:
-            self._other_notify(channel, payload)
 
     async def _take(self) -> None:
         effects = await asyncio.get_running_loop().run_in_executor(self._thread, self._take_messages)
@@ -160,8 +159,6 @@ class SharedCalls(Switchboard):
             log.warning("call bus lost: dropping %d call connections so they rejoin", len(self.peers))
         for peer in list(self.peers.values()):
             peer.drop()
-        if self._on_bus_lost is not None:
-            self._on_bus_lost()
 
     async def _tick(self) -> None:
         while True:

@@ -5,17 +5,22 @@ The SQL is in backend/storage/usage.py.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from backend.services.dashboard import UsageRecord, started_between
 from backend.services.errors import Unavailable
 from backend.services.kiosks import KioskIdentity
 from backend.storage import usage as rows
 from backend.storage.db import Database
+from domain.usage import InvalidEvent, check_event
 from domain.wire import UsageBatch, UsageBatchReceipt, UsageEvent
+
+log = logging.getLogger("politieloket.calls")
 
 STORE_ATTEMPTS = 3
 
@@ -42,6 +47,17 @@ class SqlUsageStore:
         with self._db.read() as session:
             near = rows.events_between(session, start - SESSION_SPAN, end + SESSION_SPAN)
             return started_between(near, start, end)
+
+    def store_in(self, session: Session, kiosk: KioskIdentity, event: UsageEvent, now: datetime) -> None:
+        """One event the backend made itself (a call's), written in the caller's transaction: with the queue change
+        that made it, so a worker killed a moment later loses neither. Refused events are logged, not stored."""
+        try:
+            check_event(event)
+        except InvalidEvent:
+            log.warning("call usage event refused: %s", event.kind)
+            return
+        batch = dict(batch_id=event.event_id, kiosk_id=kiosk.id, received_at=now, accepted=1, duplicates=0)
+        rows.add_batch(session, [_row(event, kiosk)], batch)
 
     def store_batch(self, batch: UsageBatch, kiosk: KioskIdentity, now: datetime) -> UsageBatchReceipt:
         """Idempotent on the batch id and on every event id, also when the same batch arrives twice at once."""

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.storage.models import Kiosk
@@ -43,7 +43,3 @@ def by_name(session: Session) -> list[Kiosk]:
 def revoke(kiosk: Kiosk, at: datetime) -> None:
     kiosk.revoked_at = at
 
-
-def announce(session: Session, channel: str, payload: str) -> None:
-    """PostgreSQL NOTIFY at commit, for the other workers' listeners."""
-    session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload})

@@ -167,7 +167,9 @@ class CallService:
         captions = self._call_captions(engines, language, loop, lambda: session)
 
         async def signalling() -> Signalling:
-            return await WebsocketSignalling.open(self._settings.backend_url, self._settings.kiosk_token)
+            return await WebsocketSignalling.open(
+                self._settings.backend_url, self._settings.kiosk_token, ca_file=self._settings.backend_ca_file
+            )
 
         def peer(on_state: Callable[[PeerState], None], on_message: Callable[[str], None]) -> Peer:
             if not media:

@@ -10,6 +10,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from domain.call import KIOSK_CALL_PATH, Message, ProtocolError, decode
 from kiosk.call.ports import SignallingClosed
+from kiosk.tls import backend_ssl_context
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,13 @@ class WebsocketSignalling:
         self._socket = socket
 
     @classmethod
-    async def open(cls, backend_url: str, token: str, timeout: float = 10.0) -> WebsocketSignalling:
+    async def open(cls, backend_url: str, token: str, timeout: float = 10.0, ca_file: str = "") -> WebsocketSignalling:
+        """`ca_file`: trust only the CA(s) in this PEM file for a wss:// backend (Settings.backend_ca_file)."""
+        url = call_url(backend_url)
         try:
             socket = await connect(
-                call_url(backend_url),
+                url,
+                ssl=backend_ssl_context(ca_file) if url.startswith("wss://") else None,
                 additional_headers={"Authorization": f"Bearer {token}"},
                 open_timeout=timeout,
                 ping_interval=10,

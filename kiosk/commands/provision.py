@@ -7,6 +7,7 @@ backend accepted the token and answered with a valid public key.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -58,9 +59,11 @@ def provision(
     *,
     allow_http: bool = False,
     force: bool = False,
-    client_factory: ClientFactory = HttpxBackendClient,
+    client_factory: ClientFactory | None = None,
 ) -> Settings:
     url = check_url(url, allow_http)
+    if client_factory is None:  # a region's own CA (backend_ca_file) counts from the first contact on
+        client_factory = functools.partial(HttpxBackendClient, ca_file=settings.backend_ca_file)
     client = client_factory(url, token, settings.request_timeout)
     try:
         info = client.provisioning()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import ssl
 from typing import Any, TypeVar
 
 import httpx
@@ -32,6 +31,7 @@ from kiosk.delivery.backend_client import (
     TokenRefused,
     Unreachable,
 )
+from kiosk.tls import backend_ssl_context
 
 T = TypeVar("T")
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,47}")
@@ -60,13 +60,6 @@ def refusal_code(response: httpx.Response) -> str | None:
     except (ValueError, AttributeError):
         return None
     return code if isinstance(code, str) and _CODE.fullmatch(code) else None
-
-
-def backend_ssl_context(ca_file: str) -> ssl.SSLContext | None:
-    """Settings.backend_ca_file as what the kiosk's connections to the backend (HTTPS, and the call WebSocket)
-    verify its certificate with: only the CA(s) in that PEM file; None (empty setting): the public CAs.
-    A file that cannot be read fails here, when the client is made."""
-    return ssl.create_default_context(cafile=ca_file) if ca_file else None
 
 
 class HttpxBackendClient:

@@ -95,3 +95,30 @@ def test_purge_and_option_placement(cli: Cli, tmp_path: Path) -> None:
                          text=True, cwd=REPO, env=ENV, timeout=120, check=False)  # fmt: skip
     assert bad.returncode == 2 and bad.stderr.startswith("error: only sqlite")
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_several_workers_on_sqlite_are_refused_with_the_reason(cli: Cli) -> None:
+    done = cli.run("serve", "--port", str(free_port()), "--workers", "2")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: --workers above 1 needs PostgreSQL") and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_serve_with_two_workers_on_postgresql_runs_two_processes_that_answer(cli: Cli, tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(cli.command("serve", "--port", str(port), "--workers", "2"), cwd=REPO, env=ENV,
+                                   stdout=output, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while log.read_text().count("Application startup complete") < 2:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        assert all(httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200 for _ in range(4))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert log.read_text().count("Started server process") == 2

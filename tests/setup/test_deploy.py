@@ -127,11 +127,12 @@ def test_a_case_from_the_kiosk_arrives_once_through_nginx_and_the_officer_sees_i
         untrusting.provisioning()
     untrusting.close()
     data_dir = tmp_path / "kiosk"
-    # As README says: provisioning trusts the region's CA through SSL_CERT_FILE, the running kiosk through its setting.
+    # As README says: the kiosk trusts the region's CA through its setting, from provisioning on.
     done = subprocess.run(
         [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "provision", "--backend", region.https_url,
          "--token", token],
-        env={**os.environ, "SSL_CERT_FILE": str(region.ca_file)}, cwd=REPO, capture_output=True, text=True,
+        env={**os.environ, "POLITIELOKET_KIOSK_BACKEND_CA_FILE": str(region.ca_file)}, cwd=REPO, capture_output=True,
+        text=True,
         timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -25,7 +25,7 @@ from backend.services.accounts import SessionUser
 from backend.services.call_queue import CallQueue, OfficerLine, PeerId
 from backend.services.calls import Calls, LocalCalls, Operation
 from backend.services.ice import IceConfig
-from backend.services.kiosks import KIOSK_CHANNEL, KioskIdentity
+from backend.services.kiosks import KioskIdentity
 from backend.services.schemas import Role
 from backend.services.shared_calls import SharedCalls
 from backend.wiring import Services
@@ -108,8 +108,7 @@ def install_calls(app: FastAPI, services: Services) -> Calls:
         calls = LocalCalls(writer.record, ice.servers_for, time.time, services.clock, grace, ice.relay_only)
     else:
         calls = SharedCalls(
-            services.db, writer.record, ice.servers_for, time.time, services.clock, grace, ice.relay_only,
-            on_notify=services.kiosks.notified, channels=(KIOSK_CHANNEL,), on_bus_lost=services.kiosks.forget_all,
+            services.db, services.usage.store_in, ice.servers_for, time.time, services.clock, grace, ice.relay_only
         )
     state = running(app)
     state.calls, state.call_events = calls, writer
