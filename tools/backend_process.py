@@ -45,6 +45,7 @@ class BackendProcess:
         self.port = port or free_port()
         self.log = workdir / "backend.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self.ca_file = ""  # plain http on 127.0.0.1
 
     @property
     def url(self) -> str:
@@ -62,6 +63,9 @@ class BackendProcess:
         if done.returncode != 0:
             raise RuntimeError(f"backend {args[0]} failed: {done.stderr[-2000:]}")
         return done.stdout
+
+    def add_officer(self, name: str, password: str) -> None:
+        self.command("add-user", name, "--role", "officer", stdin=password + "\n")
 
     def add_kiosk(self, name: str = "Kiosk Bibliotheek Emmen", location: str = "Emmen, bibliotheek") -> str:
         return self.command("add-kiosk", name, "--location", location).strip().splitlines()[-1].strip()

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
@@ -26,7 +26,7 @@ from kiosk.call.view import CallView
 from kiosk.captions.engines import CaptionEnginesLoader
 from kiosk.settings import Settings
 from kiosk.translation.ports import TextTranslator
-from tools.backend_process import REPO, BackendProcess
+from tools.backend_process import BackendProcess
 
 T = TypeVar("T")
 OFFICER = "agent.jansen"
@@ -130,6 +130,23 @@ class LogCapture(logging.Handler):
         self.lines.append(f"{record.name}: {record.getMessage()}")
 
 
+class BackendSide(Protocol):
+    """What the rig needs of the backend: one process (BackendProcess), or a whole region behind nginx."""
+
+    ca_file: str  # the CA the kiosk must trust for `url` ("" for plain http)
+
+    @property
+    def url(self) -> str: ...
+
+    def add_officer(self, name: str, password: str) -> None: ...
+
+    def start(self) -> None: ...
+
+    def add_kiosk(self, name: str, location: str) -> str: ...
+
+    def stop(self) -> None: ...
+
+
 class CallRig:
     def __init__(
         self,
@@ -139,6 +156,7 @@ class CallRig:
         captions: bool = False,
         deliver: bool = False,
         backend_env: Mapping[str, str] | None = None,
+        backend: BackendSide | None = None,
         **kiosk_settings: Any,
     ) -> None:
         self.workdir = workdir
@@ -148,7 +166,8 @@ class CallRig:
         self.deliver = deliver  # a provisioned kiosk with its outbox and sender: a kept transcript reaches the backend
         self.delivery: Any = None
         self.kiosk_settings = kiosk_settings
-        self.backend = BackendProcess(workdir / "backend", env=backend_env)  # e.g. its TURN relay, relay-only
+        # e.g. its TURN relay, relay-only; or a region of several workers behind nginx (tests/setup/deployment.py)
+        self.backend: BackendSide = backend or BackendProcess(workdir / "backend", env=backend_env)
         self.views: list[CallView] = []
         self.view_times: list[float] = []  # time.time() of each view, for the benchmark's split per hop
         self.changed = threading.Condition()  # notified on every new view of the call
@@ -161,15 +180,13 @@ class CallRig:
     def __enter__(self) -> CallRig:
         logging.getLogger("kiosk.call").addHandler(self.log)
         logging.getLogger("kiosk.call").setLevel(logging.INFO)
-        token = self.backend.add_kiosk("Kiosk Bibliotheek Emmen", "Emmen, bibliotheek")
-        subprocess.run(
-            self.backend._command("add-user", OFFICER, "--role", "officer"),
-            input=PASSWORD + "\n", text=True, cwd=REPO, check=True, capture_output=True,
-        )  # fmt: skip
+        self.backend.add_officer(OFFICER, PASSWORD)
         self.backend.start()
+        token = self.backend.add_kiosk("Kiosk Bibliotheek Emmen", "Emmen, bibliotheek")
         settings = Settings(
             data_dir=self.workdir / "kiosk",
             backend_url=self.backend.url,
+            backend_ca_file=self.backend.ca_file,
             kiosk_token=token,
             call_host_addresses=("127.0.0.1",),  # the namespace has loopback only; no STUN is configured
             call_test_media=True,
@@ -178,6 +195,7 @@ class CallRig:
             from kiosk.delivery.wiring import open_delivery
             from tools.backend_process import provisioned_settings
 
+            assert isinstance(self.backend, BackendProcess)
             provisioned = provisioned_settings(self.backend, self.workdir / "kiosk", "Kiosk Gemeentehuis Emmen")
             settings = replace(provisioned, call_host_addresses=settings.call_host_addresses, call_test_media=True)
             self.delivery = open_delivery(settings)
@@ -190,7 +208,7 @@ class CallRig:
         self.browser = self._playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, *self.chromium_args]
         )
-        self.page = self.browser.new_page()
+        self.page = self.browser.new_page(ignore_https_errors=bool(self.backend.ca_file))  # the kiosk checks it
         self.page.add_init_script(WATCH_PEERS)
         self.page.on("console", lambda message: self.log.lines.append(f"browser {message.type}: {message.text}"))
         self.sign_in(self.page)
@@ -275,12 +293,14 @@ class CallRig:
         """(case type, language) of every case the backend holds, oldest first."""
         import sqlite3
 
+        assert isinstance(self.backend, BackendProcess)
         with sqlite3.connect(self.backend.db_file, timeout=30) as connection:
             return connection.execute("SELECT case_type, language FROM cases ORDER BY received_at").fetchall()
 
     def call_events(self) -> list[dict[str, Any]]:
         import sqlite3
 
+        assert isinstance(self.backend, BackendProcess)
         with sqlite3.connect(self.backend.db_file, timeout=30) as connection:
             connection.row_factory = sqlite3.Row
             rows = connection.execute(

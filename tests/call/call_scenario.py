@@ -1,6 +1,6 @@
 """The end-to-end call, run inside a private network namespace (see tests/call/netns.py):
 
-    python -m tests.call.call_scenario WORKDIR [happy|lost|captions|relay]
+    python -m tests.call.call_scenario WORKDIR [happy|lost|captions|relay|worker_killed]
 
 happy: a resident at the (headless) kiosk asks for a call, the officer's console rings in Chromium, the officer
 accepts, video flows both ways, chat is translated both ways by the real ArgosTranslator on the kiosk, the
@@ -11,11 +11,17 @@ espeak-ng recordings, looped); the kiosk's captions (Silero VAD, faster-whisper 
 the Argos phrase books) reach the console and the kiosk's screen; the officer switches them off.
 relay: a coturn in the namespace and the backend's call_relay_only: both peers gather relayed candidates only and
 the call (video, chat) goes through the relay; what getStats, the kiosk's log and coturn's log say of the path.
+worker_killed: the region of deploy/ (PostgreSQL, two backend workers, nginx with TLS, coturn); the call goes
+through nginx; the worker holding the kiosk's signalling is killed mid-call; the kiosk and, if it was there too, the
+console rejoin through the other worker; video and chat go on; the officer hangs up.
 Findings go to WORKDIR/result.json; the outer test asserts on them.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -229,6 +235,72 @@ def relay(workdir: Path) -> dict[str, Any]:
         translator.close()
 
 
+def worker_killed(workdir: Path) -> dict[str, Any]:
+    """A region (PostgreSQL, two workers, nginx with TLS, coturn) from deploy/; a call through nginx; the worker
+    holding the kiosk's signalling connection is killed (SIGKILL) mid-call."""
+    from tests.setup.deployment import RegionBackend
+
+    translator = phrase_book_translator(workdir)
+    backend = RegionBackend(workdir / "region")
+    try:
+        with CallRig(workdir, translator, backend=backend) as rig:
+            assert backend.region is not None
+            handle, _seen = connect(rig)
+            result: dict[str, Any] = {"interfaces": loopback_only()}
+            before = call_workers(backend.region.database_url)
+            result["workers_before"] = before
+            seen_before_kill = len(rig.views)
+            frames_kiosk, frames_browser = handle.frames.count, rig.browser_frames()
+            killed = int(before["kiosk"].split("-", 1)[0])
+            os.kill(killed, signal.SIGKILL)
+            result["killed_officers_worker_too"] = before["kiosk"] == before["officer"]
+            wait_for(lambda: any("rejoined the call" in line for line in rig.log.lines), "the kiosk to rejoin",
+                     timeout=20)  # fmt: skip
+            after = wait_for(lambda: rejoined(backend.region.database_url, before), "both sides on live workers",
+                             timeout=20)  # fmt: skip
+            result["workers_after"] = after
+            result["phases_after_kill"] = sorted({view.phase.value for view in rig.views[seen_before_kill:]})
+            wait_for(lambda: handle.frames.count >= frames_kiosk + 60, "video at the kiosk after the kill")
+            wait_for(lambda: rig.browser_frames() >= frames_browser + 60, "video in the browser after the kill")
+            result["chat_after_kill"] = chat(rig, handle)["officer_sees_resident"]
+            result["console_service"] = rig.officer.inner_text("#call-service")
+            result["phase_before_hangup"] = handle.view.phase.value
+            rig.officer.click("#call-hangup")
+            result["end_reason"] = handle.finished.result(timeout=30).end_reason.value
+            result["events"] = wait_for(lambda: ended(call_event_rows(backend.region.database_url)), "the call_ended")
+        return result
+    finally:
+        translator.close()
+
+
+def call_workers(database_url: str) -> dict[str, str]:
+    """Which worker holds the kiosk's and which the officer's signalling connection of the one call."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        (state,) = connection.execute("SELECT state FROM call_state").fetchone() or ("{}",)
+    (call,) = json.loads(state)["calls"]
+    return {"kiosk": (call["kiosk_peer"] or "").split("/")[0], "officer": (call["officer_peer"] or "").split("/")[0]}
+
+
+def rejoined(database_url: str, before: dict[str, str]) -> dict[str, str] | None:
+    now = call_workers(database_url)
+    killed = before["kiosk"]
+    return now if now["kiosk"] and now["officer"] and killed not in now.values() else None
+
+
+def ended(rows: list[list[Any]]) -> list[list[Any]] | None:
+    return rows if any(kind == "call_ended" for kind, _reason in rows) else None
+
+
+def call_event_rows(database_url: str) -> list[list[Any]]:
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute("SELECT kind, reason FROM usage_events WHERE kind LIKE 'call_%' ORDER BY id")
+        return [list(row) for row in rows.fetchall()]
+
+
 def candidate_types(sdp: str) -> list[str]:
     """The type of every a=candidate line of an SDP ("host", "srflx", "relay"...), in order."""
     return [line.split()[7] for line in sdp.splitlines() if line.startswith("a=candidate:")]
@@ -245,7 +317,8 @@ def _ended(events: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
 def main() -> None:
     workdir = Path(sys.argv[1])
     scenario = sys.argv[2] if len(sys.argv) > 2 else "happy"
-    result = {"happy": happy, "lost": lost, "captions": captions, "relay": relay}[scenario](workdir)
+    scenarios = {"happy": happy, "lost": lost, "captions": captions, "relay": relay, "worker_killed": worker_killed}
+    result = scenarios[scenario](workdir)
     write_result(workdir, result)
 
 

@@ -132,3 +132,19 @@ def test_a_link_that_stays_down_ends_the_call_clearly_on_both_sides(tmp_path: Pa
     assert result["end_reason"] == "network_lost"
     assert result["console_status"] == "De verbinding viel weg en kwam niet terug. Het gesprek is beëindigd."
     assert [(e["kind"], e["reason"]) for e in result["events"]][-1] == ("call_ended", "network_lost")
+
+
+def test_a_call_through_the_deployed_region_goes_on_when_the_kiosks_worker_is_killed(tmp_path: Path) -> None:
+    require_namespaces()
+    result = run_in_namespace("tests.call.call_scenario", tmp_path, "worker_killed")
+
+    assert result["interfaces"] == ["lo"]
+    before, after = result["workers_before"], result["workers_after"]
+    assert before["kiosk"] not in after.values()  # both sides now on the worker that lives
+    # the kiosk never left the call: no reconnecting screen, no end; video both ways and chat went on
+    assert set(result["phases_after_kill"]) <= {"connected"} and result["phase_before_hangup"] == "connected"
+    assert "Mijn fiets is gestolen." in result["chat_after_kill"]
+    assert result["console_service"] == "Klaar voor videogesprekken."
+    assert result["end_reason"] == "officer_hangup"
+    # recorded once each, whichever worker did it (the killed one stored its events with its queue changes)
+    assert result["events"] == [["call_requested", None], ["call_connected", None], ["call_ended", "officer_hangup"]]

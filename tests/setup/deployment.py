@@ -413,3 +413,36 @@ def running_region(workdir: Path, officers: Mapping[str, str] | None = None) -> 
         for process, url, log in processes:
             wait_until_healthy(process, url, log, timeout=60)
         yield region
+
+
+class RegionBackend:
+    """A region as the call rig's backend (tools/call_rig.BackendSide): the kiosk and the officer go through nginx
+    to whichever worker it picks."""
+
+    def __init__(self, workdir: Path) -> None:
+        self._workdir = workdir
+        self._officers: dict[str, str] = {}
+        self._stack = ExitStack()
+        self.region: Region | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.region is not None, "start() first"
+        return self.region.https_url
+
+    @property
+    def ca_file(self) -> str:
+        return str(self.region.ca_file) if self.region is not None else ""
+
+    def add_officer(self, name: str, password: str) -> None:
+        self._officers[name] = password  # added by the region's first command, before its workers start
+
+    def start(self) -> None:
+        self.region = self._stack.enter_context(running_region(self._workdir, officers=self._officers))
+
+    def add_kiosk(self, name: str, location: str) -> str:
+        assert self.region is not None, "start() first"
+        return self.region.add_kiosk(name, location)
+
+    def stop(self) -> None:
+        self._stack.close()
