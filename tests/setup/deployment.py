@@ -27,7 +27,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from ipaddress import IPv4Address
 from pathlib import Path
@@ -303,6 +303,37 @@ class DeployedCoturn(Coturn):
 
 # ----- the region ---------------------------------------------------------------------------------------------
 @dataclass
+class Worker:
+    """One backend worker process as its unit starts it; a test may pause, kill and start it again."""
+
+    command: WorkerCommand
+    url: str
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as output:
+            environment = clean_environment(self.command.environment)
+            self.process = subprocess.Popen(self.command.argv, cwd=REPO, env=environment, stdout=output,
+                                            stderr=subprocess.STDOUT)  # fmt: skip
+
+    def signal(self, number: signal.Signals) -> None:
+        assert self.process is not None
+        self.process.send_signal(number)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=15)
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)  # a paused worker would not hear SIGTERM
+        _terminate(self.process)
+
+
+@dataclass
 class Region:
     https_url: str  # nginx: what kiosks and officers' browsers are given
     http_url: str  # nginx's plain-HTTP port (redirects)
@@ -313,6 +344,7 @@ class Region:
     turn: DeployedCoturn
     nginx: Nginx
     workdir: Path
+    workers: list[Worker] = field(default_factory=list)  # nginx's upstream, in its order
 
     def websocket_url(self, path: str) -> str:
         return "wss://" + self.https_url.removeprefix("https://") + path
@@ -397,21 +429,19 @@ def running_region(workdir: Path, officers: Mapping[str, str] | None = None) -> 
             assert done.returncode == 0, done.stderr
 
         unit = UNIT.read_text()
-        processes = []
         for port in workers:
-            command = worker_command(unit, port, environment)
-            log = workdir / f"worker-{port}.log"
-            with log.open("ab") as output:
-                process = subprocess.Popen(command.argv, cwd=REPO, env=clean_environment(command.environment),
-                                           stdout=output, stderr=subprocess.STDOUT)  # fmt: skip
-            stack.callback(_terminate, process)
-            processes.append((process, f"http://{HOST}:{port}", log))
+            worker = Worker(worker_command(unit, port, environment), f"http://{HOST}:{port}",
+                            workdir / f"worker-{port}.log")  # fmt: skip
+            worker.start()
+            stack.callback(worker.stop)
+            region.workers.append(worker)
         stack.callback(nginx.stop)
         nginx.start(https_port)
         stack.callback(turn.stop)
         turn.start()
-        for process, url, log in processes:
-            wait_until_healthy(process, url, log, timeout=60)
+        for worker in region.workers:
+            assert worker.process is not None
+            wait_until_healthy(worker.process, worker.url, worker.log, timeout=60)
         yield region
 
 

@@ -10,6 +10,7 @@ import asyncio
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -259,3 +260,43 @@ async def _allocate(
     finally:
         await protocol.delete()
 
+
+
+def test_a_worker_killed_mid_delivery_loses_no_case_and_stores_none_twice(region: Region, tmp_path: Path) -> None:
+    """Both workers stop answering while the kiosk sends; one is then killed (SIGKILL), the other goes on. Whatever
+    reached which worker, the case is stored exactly once and the kiosk holds its receipt. Runs last in the module:
+    it restarts the killed worker for whatever comes after."""
+    token = region.add_kiosk("Kiosk Emmen gemeentehuis")
+    data_dir = tmp_path / "kiosk"
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "provision", "--backend", region.https_url,
+         "--token", token],
+        env={**os.environ, "POLITIELOKET_KIOSK_BACKEND_CA_FILE": str(region.ca_file)}, cwd=REPO, capture_output=True,
+        text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    fast = {"send_initial_backoff": 0.05, "send_max_backoff": 0.5, "send_idle_interval": 0.2, "request_timeout": 1.0}
+    settings = load_kiosk_settings({"data_dir": data_dir, **fast},
+                                   environ={"POLITIELOKET_KIOSK_BACKEND_CA_FILE": str(region.ca_file)})  # fmt: skip
+    payload = make_payload("theft", 0, language="pl", namespace=f"killed-{uuid.uuid4()}")
+    case_id = uuid.UUID(payload.case_id)
+    first, second = region.workers
+    delivery = open_delivery(settings)
+    delivery.start()
+    try:
+        for worker in region.workers:
+            worker.signal(signal.SIGSTOP)  # they take connections but answer nothing
+        delivery.outbox.put_case(payload)
+        wait_until(lambda: delivery.sender.status().last_error is not None, what="the kiosk to give up on a try")
+        first.kill()
+        second.signal(signal.SIGCONT)  # finishes whatever reached it, answers the kiosk's next try
+        wait_until(lambda: case_id in dict(delivery.sender.status().references), what="the receipt", timeout=60)
+        assert delivery.sender.status().pending_cases == 0
+    finally:
+        delivery.stop()
+        if first.process is None:
+            first.start()
+        second.signal(signal.SIGCONT)
+    with psycopg.connect(region.database_url) as connection:
+        rows = Counter(row[0] for row in connection.execute("SELECT id FROM cases").fetchall())
+    assert rows[case_id] == 1
