@@ -1,4 +1,5 @@
-"""The calls' usage events (requested, connected, ended), stored in order by one worker task per app.
+"""The calls' usage events (requested, connected, ended) of a one-process backend (SQLite), stored in order by one
+worker task per app. Workers on PostgreSQL store them in the call queue's own transaction (services/shared_calls.py).
 
 Recording never waits: the call queue hands an event over and goes on; the writer stores it through
 `services.usage` in a worker thread, and `drain` waits for the last ones at shutdown.

@@ -101,17 +101,18 @@ def install_calls(app: FastAPI, services: Services) -> Calls:
     """Create the call queue for this app (shared through PostgreSQL, or in memory on SQLite) and register the
     call WebSockets."""
     ice = IceConfig.from_settings(services.settings, now=time.time)
-    writer = CallEventWriter(services)
     grace = services.settings.call_rejoin_grace_seconds
+    state = running(app)
     calls: Calls
     if services.db.is_sqlite:
+        writer = CallEventWriter(services)
         calls = LocalCalls(writer.record, ice.servers_for, time.time, services.clock, grace, ice.relay_only)
-    else:
+        state.call_events = writer
+    else:  # each operation stores its usage events in its own transaction
         calls = SharedCalls(
             services.db, services.usage.store_in, ice.servers_for, time.time, services.clock, grace, ice.relay_only
         )
-    state = running(app)
-    state.calls, state.call_events = calls, writer
+    state.calls = calls
     app.include_router(router)
     return calls
 
