@@ -74,7 +74,8 @@ class Services:
             totp=totp,
             heartbeats=SqlHeartbeatLog(db),
             confirmations=Confirmations(
-                _smtp_server(settings), settings.assets_dir / "locale", _retry_after(settings.smtp_retry_seconds)
+                _smtp_server(settings), settings.assets_dir / "locale", db, cases, catalog,
+                _retry_after(settings.smtp_retry_seconds),
             ),
         )
 

@@ -8,6 +8,7 @@ The rules live here; the SQL is in backend/storage/cases.py.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from backend.services.kiosks import KioskIdentity
 from backend.services.references import new_reference
 from backend.services.schemas import CaseDetail, CaseSummary, NoteView
 from backend.storage import cases as rows
+from backend.storage import mail as mails
 from backend.storage.audit import Actor, AuditAction, record
 from backend.storage.cases import QueueFilter
 from backend.storage.db import Database
@@ -33,11 +35,20 @@ from domain.translation_check import translation_flag
 from domain.wire import CaseDelivery, CaseReceipt
 
 REFERENCE_ATTEMPTS = 8
+MAILER = Actor(None, "confirmation mail")
 # A kiosk's clock may be a little ahead; a case may wait in an offline kiosk's outbox for weeks. A case time outside
 # this window is a wrong clock: the queue orders by the nearest time inside it and the officer sees the flag.
 CLOCK_AHEAD = timedelta(minutes=5)
 CLOCK_BEHIND = timedelta(days=30)
 __all__ = ["QueueFilter", "SqlCaseStore", "clock_flag", "ordering_time"]
+
+
+@dataclass(frozen=True)
+class MailSource:
+    payload: CasePayload
+    case_type: str
+    reference: str
+    filled_in: datetime  # the kiosk's case time
 
 
 def _summary(case: Case, claimer: str | None) -> CaseSummary:
@@ -104,7 +115,11 @@ class SqlCaseStore:
             raise Conflict("case_id_conflict", "a different case with this id was delivered before")
         return CaseReceipt(case_id=case_id, reference=reference, duplicate=True)
 
-    def store(self, delivery: CaseDelivery, opened: OpenedCase, kiosk: KioskIdentity, now: datetime) -> CaseReceipt:
+    def store(
+        self, delivery: CaseDelivery, opened: OpenedCase, kiosk: KioskIdentity, now: datetime, mail: bool = False
+    ) -> CaseReceipt:
+        """A new case; with `mail`, its confirmation mail is queued in the same transaction (none is lost to a
+        worker that stops right after)."""
         ciphertext = self._keys.encrypt(opened.canonical)
         for _ in range(REFERENCE_ATTEMPTS):
             reference = new_reference()
@@ -113,7 +128,11 @@ class SqlCaseStore:
                 row = self._new_case(delivery, kiosk, now, reference, ciphertext, opened)
                 with self._db.write() as session:
                     rows.insert_case(session, row)
-                return CaseReceipt(case_id=delivery.case_id, reference=reference, duplicate=False)
+                    if mail:
+                        mails.queue(session, delivery.case_id, now)
+                return CaseReceipt(
+                    case_id=delivery.case_id, reference=reference, duplicate=False, confirmation_mail=mail
+                )
             except IntegrityError:
                 # Either the same case arrived at the same moment (unique id), or the reference was taken.
                 repeat = self.receipt_for_repeat(delivery.case_id, opened.digest, kiosk)
@@ -167,6 +186,18 @@ class SqlCaseStore:
             translations=dict(payload.translations) if payload else None,
             notes=notes,
         )
+
+    def for_mail(self, case_id: UUID, now: datetime) -> MailSource | None:
+        """What a confirmation mail is made of, read (and audited) by the mail sender; None once the case's
+        personal data is purged."""
+        with self._db.write() as session:
+            case = rows.find(session, case_id)
+            if case is None or case.payload_ciphertext is None:
+                return None
+            record(session, MAILER, AuditAction.CASE_READ, case_id=case_id, subject="confirmation mail", at=now)
+            payload = self._payload(case)
+            assert payload is not None
+            return MailSource(payload, case.case_type, case.reference, case.kiosk_created_at or case.created_at)
 
     def _payload(self, case: Case) -> CasePayload | None:
         if case.payload_ciphertext is None:

@@ -5,27 +5,29 @@ address, so a mail that reaches the wrong inbox tells little.
 Sent through the SMTP server the settings name (off when none is named), on a worker thread: a delivery never
 waits on a mail server, and a mail that fails is logged without its address and does not touch the case. A mail
 the server did not take is tried again after each of `retry_after` (by default 30 s, 2, 10, 30 and 60 minutes), then
-given up and logged. The queue lives in this process: a mail still waiting when the backend stops is not sent, and
-the log says how many (without addresses).
+given up and logged. The queue is a table (storage/mail.py) holding only case ids: a mail waiting when the backend
+stops, or queued through another worker, is sent by whichever runs; the mail is made from the case when it is sent.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import smtplib
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from uuid import UUID
 
+from backend.services.cases import SqlCaseStore
 from backend.services.weeks import LOCAL
+from backend.storage import mail as mails
+from backend.storage.db import Database
+from backend.storage.models import utcnow
 from domain.catalog import Catalog, CatalogError, load_catalog
-from domain.forms import FieldType, FormSchema
+from domain.forms import FieldType, FormCatalog, FormSchema
 from domain.languages import DUTCH
 from domain.payload import CasePayload
 from domain.validation import Invalid, check_email
@@ -33,6 +35,8 @@ from domain.validation import Invalid, check_email
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 15
 RETRY_AFTER_SECONDS = (30.0, 120.0, 600.0, 1800.0, 3600.0)
+POLL_SECONDS = 5.0  # how often a sender looks for mails queued elsewhere (another worker, before a restart)
+CLAIM_SECONDS = 300.0  # a mail being sent is left alone this long by the other workers
 
 
 @dataclass(frozen=True)
@@ -44,20 +48,27 @@ class Confirmation:
     filled_in: datetime
 
 
-def confirmation_for(
-    payload: CasePayload, schema: FormSchema, reference: str, filled_in: datetime
-) -> Confirmation | None:
-    """The confirmation a case asks for: the first e-mail answer of its form, if the resident gave one.
-    `filled_in` is the case time the backend checked (the delivery's), never a text from the sealed payload."""
+def address_of(payload: CasePayload, schema: FormSchema) -> str | None:
+    """The first e-mail answer of the case's form, if the resident gave a valid one."""
     for spec in schema.all_fields():
         answer = payload.answers.get(spec.id)
         if spec.type is FieldType.EMAIL and isinstance(answer, str) and answer:
             try:
-                address = check_email(answer)
+                return check_email(answer)
             except Invalid:
                 return None
-            return Confirmation(address, payload.language, schema.kind.value, reference, filled_in)
     return None
+
+
+def confirmation_for(
+    payload: CasePayload, schema: FormSchema, reference: str, filled_in: datetime
+) -> Confirmation | None:
+    """The confirmation a case asks for, if the resident gave an address. `filled_in` is the case time the backend
+    checked (the kiosk's, as stored), never a text from the sealed payload."""
+    address = address_of(payload, schema)
+    if address is None:
+        return None
+    return Confirmation(address, payload.language, schema.kind.value, reference, filled_in)
 
 
 def compose(confirmation: Confirmation, sender: str, catalogs: dict[str, Catalog]) -> EmailMessage:
@@ -99,37 +110,48 @@ class SmtpServer:
 
 
 class Confirmations:
+    """The mail sender of this process: a thread that sends the queued mails that are due, from any worker's cases.
+
+    A mail is queued in the database with its case (SqlCaseStore.store(mail=True)); `wake` tells this process's
+    thread at once, and every thread also looks every POLL_SECONDS, so a mail queued through another worker, or
+    before a restart, goes out too. A mail is claimed for CLAIM_SECONDS while it is sent: a worker killed during
+    the SMTP exchange lets another one send it again later (at least once, so rarely twice; never lost)."""
+
     def __init__(
         self,
         server: SmtpServer | None,
         locale_dir: Path,
+        db: Database,
+        cases: SqlCaseStore,
+        catalog: FormCatalog,
         retry_after: Sequence[float] = RETRY_AFTER_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._server = server
         self._locale_dir = locale_dir
+        self._db = db
+        self._cases = cases
+        self._forms = catalog
         self._retry_after = tuple(retry_after)
         self._clock = clock
         self._catalogs: dict[str, Catalog] = {}
-        self._due: list[tuple[float, int, int, Confirmation]] = []  # (when, order, attempt, mail): a heap
-        self._order = itertools.count()
         self._changed = threading.Condition()
+        self._woken = False
         self._closing = False
         self._worker: threading.Thread | None = None
         if server is not None:
             self._worker = threading.Thread(target=self._work, name="mail", daemon=True)
             self._worker.start()
 
-    def after_delivery(self, payload: CasePayload, schema: FormSchema, reference: str, filled_in: datetime) -> bool:
-        """Queue the confirmation a newly stored case asks for; False when there is none to send (no e-mail
-        address given, or no mail server configured)."""
-        if self._worker is None:
-            return False
-        confirmation = confirmation_for(payload, schema, reference, filled_in)
-        if confirmation is None:
-            return False
-        self._schedule(confirmation, attempt=1, when=self._clock())
-        return True
+    def wanted(self, payload: CasePayload, schema: FormSchema) -> bool:
+        """Whether a new case asks for a confirmation: a mail server is configured and the resident gave an
+        address. The caller queues it with the case."""
+        return self._server is not None and address_of(payload, schema) is not None
+
+    def wake(self) -> None:
+        with self._changed:
+            self._woken = True
+            self._changed.notify_all()
 
     def close(self) -> None:
         with self._changed:
@@ -137,34 +159,52 @@ class Confirmations:
             self._changed.notify_all()
         if self._worker is not None:
             self._worker.join(timeout=SMTP_TIMEOUT_SECONDS + 5)
-        with self._changed:
-            waiting = len(self._due)
-        if waiting:
-            log.warning("%d confirmation mail(s) still waiting for a retry at shutdown: not sent", waiting)
+            with self._db.read() as session:
+                waiting = mails.waiting(session)
+            if waiting:
+                log.info("%d confirmation mail(s) wait for a later attempt: sent after the next start", waiting)
 
     # ----- the worker thread --------------------------------------------------------------------------------
-    def _schedule(self, confirmation: Confirmation, attempt: int, when: float) -> None:
-        with self._changed:
-            heapq.heappush(self._due, (when, next(self._order), attempt, confirmation))
-            self._changed.notify_all()
-
     def _work(self) -> None:
         """Sends what is due, oldest first; on close, what is due now still goes out, a retry later does not."""
         while True:
+            try:
+                claimed = self._claim()
+            except Exception as error:  # the database may be away a moment: look again later
+                log.warning("the mail queue could not be read: %s", type(error).__name__)
+                claimed = None
+            if claimed is not None:
+                self._send(*claimed)
+                continue
             with self._changed:
-                while not self._closing and not self._due_now():
-                    wait = None if not self._due else max(0.0, self._due[0][0] - self._clock())
-                    self._changed.wait(wait)
-                if not self._due_now():
-                    return  # closing, and nothing is due now
-                _when, _order, attempt, confirmation = heapq.heappop(self._due)
-            self._send(confirmation, attempt)
+                if self._closing:
+                    return
+                if not self._woken:
+                    self._changed.wait(self._wait_seconds())
+                self._woken = False
 
-    def _due_now(self) -> bool:
-        return bool(self._due) and self._due[0][0] <= self._clock()
+    def _claim(self) -> tuple[UUID, int] | None:
+        now = self._clock()
+        with self._db.write() as session:
+            return mails.claim(session, now, now + timedelta(seconds=CLAIM_SECONDS))
 
-    def _send(self, confirmation: Confirmation, attempt: int) -> None:
+    def _wait_seconds(self) -> float:
+        with self._db.read() as session:
+            due = mails.next_due(session)
+        if due is None:
+            return POLL_SECONDS
+        return min(POLL_SECONDS, max(0.0, (due - self._clock()).total_seconds()))
+
+    def _send(self, case_id: UUID, attempt: int) -> None:
         assert self._server is not None
+        source = self._cases.for_mail(case_id, self._clock())
+        confirmation = None
+        if source is not None:
+            schema = self._forms.get(source.case_type)
+            confirmation = confirmation_for(source.payload, schema, source.reference, source.filled_in)
+        if confirmation is None:  # purged meanwhile, or its address no longer passes: nothing to send
+            self._finish(case_id)
+            return
         message = compose(confirmation, self._server.sender, {
             code: catalog for code in {confirmation.language, DUTCH} if (catalog := self._catalog(code))
         })  # fmt: skip
@@ -174,13 +214,20 @@ class Confirmations:
             reason, reference = type(error).__name__, confirmation.reference
             if attempt > len(self._retry_after):
                 log.error("confirmation mail for case %s not sent after %d attempts: %s", reference, attempt, reason)
+                self._finish(case_id)
                 return
             delay = self._retry_after[attempt - 1]
             log.warning("confirmation mail for case %s not sent (attempt %d): %s; trying again in %.0f s",
                         reference, attempt, reason, delay)  # fmt: skip
-            self._schedule(confirmation, attempt + 1, self._clock() + delay)
+            with self._db.write() as session:
+                mails.retry(session, case_id, attempt + 1, self._clock() + timedelta(seconds=delay))
             return
+        self._finish(case_id)
         log.info("confirmation mail for case %s sent", confirmation.reference)
+
+    def _finish(self, case_id: UUID) -> None:
+        with self._db.write() as session:
+            mails.done(session, case_id)
 
     def _catalog(self, code: str) -> Catalog | None:
         if code not in self._catalogs:

@@ -7,7 +7,6 @@ content, or from another kiosk, is a Conflict.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from backend.services.cases import SqlCaseStore
@@ -30,7 +29,7 @@ def receive_case(
 ) -> CaseReceipt:
     """The receipt for `delivery`: new (`duplicate=False`) or the one stored before; IntakeRefused if the case
     cannot be opened or does not fit its form. A new case whose resident gave an e-mail address gets its
-    confirmation queued (the receipt says so); a repeat never mails again."""
+    confirmation queued with it (the receipt says so); a repeat never mails again."""
     opened = open_delivery(delivery, keys)
     try:
         schema = check_metadata(delivery, catalog)
@@ -40,8 +39,8 @@ def receive_case(
         if receipt is None:
             raise
         return receipt
-    receipt = cases.store(delivery, opened, kiosk, now)  # a retry racing this one is recognised by the unique id
-    if receipt.duplicate or confirmations is None:
-        return receipt
-    queued = confirmations.after_delivery(opened.payload, schema, receipt.reference, delivery.created_at)
-    return replace(receipt, confirmation_mail=queued)
+    mail = confirmations is not None and confirmations.wanted(opened.payload, schema)
+    receipt = cases.store(delivery, opened, kiosk, now, mail=mail)  # a racing retry is recognised by the unique id
+    if receipt.confirmation_mail and confirmations is not None:
+        confirmations.wake()
+    return receipt

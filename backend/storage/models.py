@@ -259,3 +259,16 @@ class CallOutbox(Base):
     worker: Mapped[str] = mapped_column(String(40), index=True)
     peer: Mapped[str] = mapped_column(String(80))
     message: Mapped[str] = mapped_column(Text)
+
+
+class MailQueueRow(Base):
+    """A confirmation mail still to send for a case (services/confirmations.py). It holds no address: the mail is
+    made from the case at sending time, so it goes when the case's personal data is purged. Any worker sends it;
+    `claimed_until` keeps two from sending the same one at once."""
+
+    __tablename__ = "mail_queue"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -110,7 +110,7 @@ def test_a_mail_server_that_is_down_costs_no_case_and_logs_no_address(
         officer = backend.sign_in(Role.OFFICER)
         assert officer.get(f"/api/cases/{case_id}").status_code == 200  # the case is there
     assert "not sent (attempt 1): ConnectionRefusedError; trying again in 30 s" in caplog.text
-    assert "1 confirmation mail(s) still waiting for a retry at shutdown" in caplog.text  # said, not hidden
+    assert "1 confirmation mail(s) wait for a later attempt: sent after the next start" in caplog.text
     assert ADDRESS not in caplog.text and "fatima" not in caplog.text.lower()
 
 
@@ -144,6 +144,25 @@ def test_a_mail_the_server_never_takes_is_given_up_and_said_so(
     assert ADDRESS not in caplog.text and "still waiting" not in caplog.text
 
 
+@pytest.mark.both_databases
+def test_a_mail_still_waiting_when_the_backend_stops_is_sent_after_the_next_start(
+    database_url: str, tmp_path: Path, mail_log: LogWaiter
+) -> None:
+    handler, port = Inbox(), free_port()
+    for backend in mailing_backend(database_url, tmp_path, port, retry="2"):  # the mail server is down
+        answer = backend.deliver(backend.kiosk(), payload_for(uuid.uuid4(), "bike_theft", language="tr"))
+        assert answer.json()["confirmation_mail"] is True
+        mail_log.wait("not sent (attempt 1)")
+    controller = Controller(handler, hostname="127.0.0.1", port=port)  # back, while the backend is stopped
+    controller.start()
+    try:
+        for _backend in mailing_backend(database_url, tmp_path, port):  # started again on the same database
+            [message] = handler.wait(1)
+    finally:
+        controller.stop()
+    assert message["To"] == ADDRESS and answer.json()["reference"] in message["Subject"]
+
+
 class LogWaiter(logging.Handler):
     """Wakes the test when the mail worker logs: waits on the log itself, never on a clock."""
 
@@ -171,3 +190,24 @@ def mail_log() -> Iterator[LogWaiter]:
         yield waiter
     finally:
         logger.removeHandler(waiter)
+
+
+@pytest.mark.both_databases
+def test_a_queued_mail_is_claimed_by_one_sender_at_a_time_until_its_claim_runs_out(backend: Backend) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from backend.storage import mail as mails
+
+    case_id = uuid.uuid4()
+    assert backend.deliver(backend.kiosk(), payload_for(case_id, "bike_theft")).status_code == 201
+    now = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    with backend.services.db.write() as session:
+        mails.queue(session, case_id, now)
+    claim_until = now + timedelta(minutes=5)
+    with backend.services.db.write() as session:
+        assert mails.claim(session, now, claim_until) == (case_id, 1)
+    with backend.services.db.write() as session:  # another worker, at the same moment
+        assert mails.claim(session, now + timedelta(seconds=1), claim_until) is None
+    with backend.services.db.write() as session:  # the first one died while sending: after its claim, again
+        assert mails.claim(session, claim_until + timedelta(seconds=1), claim_until + timedelta(minutes=5)) == (
+            case_id, 1)
