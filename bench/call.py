@@ -1,6 +1,7 @@
 """Benchmark a video call on loopback: the real backend, the kiosk's aiortc peer, the officer in Chromium.
 
     .venv/bin/python -m bench.call [--calls 5] [--messages 20] [--cpu-seconds 10] [--draw-seconds 5]
+    .venv/bin/python -m bench.call --part workers [--calls 10]   # set-up across two PostgreSQL workers
 
 Runs itself again inside a private network namespace (`unshare -n`, root; loopback only, no STUN), then the
 Kivy drawing part under Xvfb. Each figure is printed with a baseline measured in the same run:
@@ -92,12 +93,13 @@ def second_officer(rig: Any) -> SignallingOfficer:
     from domain.call import CONSOLE_CALL_PATH
     from tools.call_rig import OFFICER, PASSWORD
 
-    with httpx.Client(base_url=rig.backend.url) as client:
+    site = rig.backend.officer_url  # the same worker as the officer's browser
+    with httpx.Client(base_url=site) as client:
         answer = client.post("/api/auth/login", json={"name": OFFICER, "password": PASSWORD})
         answer.raise_for_status()
         cookie = f"{SESSION_COOKIE}={client.cookies[SESSION_COOKIE]}"
-        ws_url = rig.backend.url.replace("http://", "ws://") + CONSOLE_CALL_PATH
-        return SignallingOfficer(ws_url, rig.backend.url, cookie, answer.json()["csrf_token"])
+        ws_url = site.replace("http://", "ws://") + CONSOLE_CALL_PATH
+        return SignallingOfficer(ws_url, site, cookie, answer.json()["csrf_token"])
 
 
 def cpu_seconds() -> float:
@@ -322,6 +324,42 @@ def run_call_bench(args: argparse.Namespace) -> None:
     print(f"    baseline: idle          {idle * 100:6.1f} % of one core")
 
 
+def run_workers_bench(args: argparse.Namespace) -> None:
+    """Call set-up on one worker, then across two (kiosk on the first, officer on the second), on PostgreSQL."""
+    from kiosk.call.aiortc_call import pin_host_addresses
+    from tools.call_rig import CallRig
+    from tools.workers import PgWorkers
+
+    pin_host_addresses(("127.0.0.1",))
+    figures: dict[int, dict[str, list[float]]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = Path(scratch)
+        lines = phrase_lines(workdir)
+        try:
+            for count in (1, 2):
+                results: dict[str, list[float]] = {"ring": [], "ring_baseline": [], "first_frame": []}
+                where = workdir / f"workers-{count}"
+                with CallRig(where, lines.translator, backend=PgWorkers(where / "backend", count)) as rig:
+                    officer = second_officer(rig)
+                    warm: dict[str, list[float]] = {key: [] for key in results}
+                    one_call(rig, lines, officer, warm, 0, 0)  # the first call of a process warms its imports
+                    for _ in range(args.calls):
+                        one_call(rig, lines, officer, results, 0, 0)
+                    officer.close()
+                figures[count] = results
+        finally:
+            lines.translator.close()
+    print(f"call set-up on PostgreSQL, {args.calls} calls each (after one warm-up call), loopback namespace")
+    for count, results in figures.items():
+        label = "one worker" if count == 1 else "two workers: kiosk on one, officer on the other"
+        print(f"  {label}")
+        print(f"    tap to ring (console)   {spread(results['ring'])}")
+        print(f"    accept to first frame   {spread(results['first_frame'])}")
+    for key, name in (("ring", "tap to ring"), ("first_frame", "accept to first frame")):
+        ratio = percentile(figures[2][key], 0.5) / percentile(figures[1][key], 0.5)
+        print(f"  {name}: two workers / one worker (p50) = {ratio:.2f}   target <= 1.20")
+
+
 # ----- entry --------------------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -329,13 +367,17 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20, help="chat messages each way per call")
     parser.add_argument("--cpu-seconds", type=float, default=10.0)
     parser.add_argument("--draw-seconds", type=float, default=5.0)
-    parser.add_argument("--part", choices=["all", "call", "draw"], default="all")
+    parser.add_argument("--part", choices=["all", "call", "draw", "workers"], default="all",
+                        help="workers: call set-up on one PostgreSQL worker vs across two (not part of all)")
     parser.add_argument("--models", choices=["phrase", "base"], default="phrase")
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "politieloket-bench-call")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     if args.part == "call" and os.environ.get(NETNS_FLAG) == "1":
         run_call_bench(args)
+        return
+    if args.part == "workers" and os.environ.get(NETNS_FLAG) == "1":
+        run_workers_bench(args)
         return
     if args.part == "draw":
         from bench.video_drawing import run_draw_bench
@@ -345,8 +387,9 @@ def main() -> None:
     own = [sys.executable, "-m", "bench.call", "--calls", str(args.calls), "--messages", str(args.messages),
            "--cpu-seconds", str(args.cpu_seconds), "--draw-seconds", str(args.draw_seconds),
            "--models", args.models, "--work-dir", str(args.work_dir)]  # fmt: skip
-    if args.part in ("all", "call"):
-        script = "ip link set lo up && exec " + " ".join(f"'{part}'" for part in [*own, "--part", "call"])
+    if args.part in ("all", "call", "workers"):
+        part = "workers" if args.part == "workers" else "call"
+        script = "ip link set lo up && exec " + " ".join(f"'{piece}'" for piece in [*own, "--part", part])
         subprocess.run(["unshare", "--net", "--", "sh", "-c", script], cwd=REPO, check=True,
                        env={**os.environ, NETNS_FLAG: "1"})  # fmt: skip
     if args.part in ("all", "draw"):

@@ -51,6 +51,10 @@ class BackendProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def officer_url(self) -> str:
+        return self.url
+
     def _command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "backend", "--db", self.database_url, "--keys-dir", str(self.keys_dir), *args]
 

@@ -136,7 +136,10 @@ class BackendSide(Protocol):
     ca_file: str  # the CA the kiosk must trust for `url` ("" for plain http)
 
     @property
-    def url(self) -> str: ...
+    def url(self) -> str: ...  # the kiosk's
+
+    @property
+    def officer_url(self) -> str: ...  # the officer's browser's (another worker, or the same address)
 
     def add_officer(self, name: str, password: str) -> None: ...
 
@@ -215,7 +218,7 @@ class CallRig:
         return self
 
     def sign_in(self, page: Page) -> None:
-        page.goto(self.backend.url + "/console/")
+        page.goto(self.backend.officer_url + "/console/")
         page.fill("#name", OFFICER)
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")

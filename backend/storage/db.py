@@ -91,7 +91,9 @@ class Database:
             self.engine = create_engine(self.url, connect_args={"check_same_thread": False}, pool_size=8)
             _configure_sqlite(self.engine)
         else:
-            self.engine = create_engine(self.url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            # 20 kept, none beyond: overflow connections are closed as they come back, so a busy worker made
+            # PostgreSQL start ~10 new backends a second (bench/scale.py); deploy/postgresql counts 20 + 1 per worker
+            self.engine = create_engine(self.url, pool_size=20, max_overflow=0, pool_pre_ping=True)
         self._write_engine = self.engine.execution_options(sqlite_immediate=True)
         # SQLite has one writer at a time; queueing writers in the process avoids the busy handler's sleeps.
         self._write_lock: AbstractContextManager[Any] = threading.Lock() if self.is_sqlite else nullcontext()

@@ -461,6 +461,10 @@ class RegionBackend:
         return self.region.https_url
 
     @property
+    def officer_url(self) -> str:
+        return self.url
+
+    @property
     def ca_file(self) -> str:
         return str(self.region.ca_file) if self.region is not None else ""
 

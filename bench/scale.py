@@ -1,0 +1,935 @@
+"""Load on 1 and on 2 backend workers sharing one PostgreSQL: kiosks, officers and calls, per request kind.
+
+    .venv/bin/python bench/scale.py [--kiosks 200] [--officers 20] [--seconds 40] [--workers 1,2] [--quick]
+
+For each worker count, on a fresh database of one throw-away PostgreSQL server (deploy/postgresql's settings,
+fsync off), `python -m backend serve --port P` runs once per worker (tools/backend_process.py, tools/postgres.py),
+and one load process (this one: one uvloop event loop, many tasks) plays a region's day, compressed:
+
+- every kiosk heartbeats every 5 s (the kiosk does it every 60 s: kiosk/settings.py send_heartbeat_interval) and
+  sends one resident session's usage events (15-20 events, one batch, as the outbox batches them) every 20 s;
+- `--senders` kiosks (10) deliver sealed cases back to back, each waiting for its answer like the kiosk's sender:
+  a closed loop, so cases/s is what the workers can take while everything else goes on. Cases and batches are made
+  before the clock by the kiosk's own code: the form validated, the flow's build_payload, sealed by the outbox
+  (SqlOutbox seals before it stores), read back as the sender reads them, encoded with the kiosk client's codec.
+  Each kiosk keeps one keep-alive connection and sends one request at a time, as its sender does; those requests
+  go through a few lines of asyncio rather than httpx, which cost about 2 ms of CPU per request here (half of
+  what the worker spends on a heartbeat, on the same two cores);
+- every officer (httpx.AsyncClient, signed in through /api/auth/login) polls the queue every 5 s as the console does
+  (queue.js POLL_MS, `X-Console-Poll: 1`), loads a console page and opens a case (decrypted, audited) every 10 s;
+- one call every 2 s: a kiosk opens the call WebSocket with the kiosk's own WebsocketSignalling and asks; a free
+  officer's console socket (websockets; cookie, Origin, Hello with the CSRF token; every officer's is open all along)
+  accepts when it rings; offer, answer, connected, 2 s, hangup. Kiosks and officers are spread over the workers, so
+  most calls cross between workers through PostgreSQL (LISTEN/NOTIFY and the queue's locked row).
+
+"call ring": CallRequest sent to the taking officer's Ringing naming the call; "call accept": Accept sent to Accepted
+at the kiosk. The first 5 s are warm-up. An error is any other status than the expected one, a transport failure
+or a call that did not go through, over the whole run. After the 1-worker run each kind is sent alone, 4 at a time,
+for its CPU cost (worker and PostgreSQL, from /proc), which gives the capacity estimate printed last but one. The
+last line is the 2-worker / 1-worker ratio of case delivery throughput.
+
+Honest limits: workers, PostgreSQL and this load generator share the two cores, and so does anything else on the
+machine (the run prints each one's share, "other" for the rest, and warns when other processes took more than 10%
+of a core: then the two runs are not comparable). No nginx and no TLS: the load generator spreads kiosks and
+officers over the workers itself; in the deployment nginx's TLS would take its own share of the same cores.
+
+What the run shows (2-core development machine, Dec 2026): one worker is held to one core by Python's GIL (the
+worker at ~95% of a core while the machine has ~60% of a core idle), so a second worker process mostly uses a
+core the first could not: 2 workers took ~283 cases/s in both full runs, p99 ~110 ms. The ratio exceeds 2x
+because the heartbeats, usage, polls and calls are a fixed load (~1/3 of a core) that one worker pays out of
+its single core, and because one overloaded worker does worse per CPU-second than its per-request costs say
+(GIL contention among ~40 thread-pool threads; and its SQLAlchemy pool, 10 + 10 overflow, closes overflow
+connections on return, so PostgreSQL forks ~10 new backends a second: ~120 distinct ones in 9 s). That makes
+the 1-worker figure unsteady: 123, 76 and 120 cases/s in three runs, so the ratio came out 2.3x to 3.7x.
+
+Where the CPU goes (the per-kind table; py-spy on a worker, outside the project's .venv): the worker's Python is
+75-90% of each request's server CPU, PostgreSQL the rest (more for a poll over a long queue). In the worker,
+roughly: SQLAlchemy ~30%, uvicorn/httptools ~20%, psycopg ~15%, Starlette/FastAPI ~15%, the case's validation
+again ~10%, JSON ~6%. Opening the sealed box is cheap (libsodium: opening, parsing and validating a case together
+~0.4 ms of the ~3.5 ms a case costs the worker). argon2 costs ~0.19 s of CPU per login, once per officer per
+shift, never in the measured window. A queue poll costs ~15 ms with 30 cases in the queue and ~40 ms with
+thousands (it loads up to 200 whole Case rows through the ORM and counts each tab: 8 queries), 5-10x a heartbeat.
+
+Capacity on paper (printed from the measured costs; assumptions in the constants below): a heartbeat every 60 s
+per kiosk all day; in the busiest hour per kiosk 2 sessions, 1 case, 0.5 call; an officer polls every 5 s while
+the console is open and opens a page and a case a minute. A kiosk then costs the server ~0.07 ms of CPU per
+second and an officer ~3 ms (~8 if every poll lists 200 cases): the officers' polling, not the kiosks, is what
+grows. 30 pilot locations with 20 officers use ~3% of one 2-core server; 400 kiosks with 150 officers ~25% (~65%
+with 200-case polls); under 70% busy one such server serves ~15,000 kiosks with 100 officers online.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+import psycopg  # noqa: E402
+import uvloop  # noqa: E402
+from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
+from websockets.exceptions import ConnectionClosed  # noqa: E402
+from websockets.typing import Origin  # noqa: E402
+
+from backend.http.auth import SESSION_COOKIE  # noqa: E402
+from backend.services.intake import check_answers, check_metadata, open_delivery  # noqa: E402
+from backend.services.schemas import Role  # noqa: E402
+from backend.settings import load_settings  # noqa: E402
+from backend.storage.audit import SYSTEM  # noqa: E402
+from backend.wiring import Services  # noqa: E402
+from domain.call import (  # noqa: E402
+    CONSOLE_CALL_PATH,
+    Accept,
+    Accepted,
+    Answer,
+    CallRequest,
+    Connected,
+    Error,
+    Hangup,
+    Hello,
+    Message,
+    Offer,
+    QueueStatus,
+    Refused,
+    Ringing,
+    decode,
+)
+from domain.forms import FormCatalog, default_assets_dir  # noqa: E402
+from domain.payload import Translation  # noqa: E402
+from domain.usage import EventKind  # noqa: E402
+from domain.validation import validate  # noqa: E402
+from domain.wire import CASES_PATH, EVENTS_PATH, HEARTBEAT_PATH, CaseDelivery, Heartbeat, UsageEvent  # noqa: E402
+from domain.wire_codec import from_jsonable, to_jsonable  # noqa: E402
+from kiosk.call.websocket_signalling import WebsocketSignalling  # noqa: E402
+from kiosk.delivery.outbox import SqlOutbox  # noqa: E402
+from kiosk.session.payloads import build_payload  # noqa: E402
+from tools.backend_process import BackendProcess  # noqa: E402
+from tools.postgres import PostgresServer, find_bin_dir  # noqa: E402
+from tools.samples import ANSWERS  # noqa: E402
+
+M = TypeVar("M", bound=Message)
+
+TARGET_RATIO = 1.5  # the issue: 2 workers >= 1.5x the cases/s of 1 worker ...
+TARGET_P99_MS = 200.0  # ... with case delivery p99 under 200 ms
+PASSWORD = "bench-wachtwoord-2026"
+WARMUP_S = 5.0
+SHORT_QUEUE = 30  # new cases in a counter region's queue on a busy day (the poll's cost grows with it)
+CASES_PER_S_GUESS = 340  # the pool of sealed cases is made for this rate; beyond it, cases are sealed during the run
+TIMEOUT_S = 15.0  # a call step that takes longer is an error
+KINDS = ("heartbeat", "usage", "case delivery", "queue poll", "console page", "case open", "call ring",
+         "call accept")  # fmt: skip
+LOCATIONS = ("Emmen, bibliotheek", "Assen, gemeentehuis", "Hoogeveen, station", "Meppel, bibliotheek",
+             "Coevorden, servicepunt")  # fmt: skip
+
+# The real day, for the capacity estimate (kiosk/settings.py, backend/http/static/console/js/queue.js; the rest
+# assumed for the busiest hour of a counter that is open 10 hours a day).
+REAL_HEARTBEAT_S = 60.0
+REAL_POLL_S = 5.0
+PEAK_SESSIONS_PER_KIOSK_HOUR = 2.0
+PEAK_CASES_PER_KIOSK_HOUR = 1.0
+PEAK_CALLS_PER_KIOSK_HOUR = 0.5
+OFFICER_PAGES_PER_MINUTE = 1.0  # a console page and a case opened
+CORES = 2
+BUSY_LIMIT = 0.7  # keep the server under 70% busy
+
+FORMS = FormCatalog.load(default_assets_dir() / "forms")
+CASE_TYPES = sorted(ANSWERS)
+
+
+# ----- what the kiosks send, made by the kiosk's own code -------------------------------------------------------
+class KioskMade:
+    """Cases and usage batches as the kiosk makes them: validated answers, the flow's payload builder, the outbox
+    (which seals before it stores, and batches usage events), read back as the sender reads them, encoded by the
+    codec the kiosk's HTTP client sends with (to_jsonable). Made before the clock: that work is the kiosk's."""
+
+    def __init__(self, public_key: str, directory: Path) -> None:
+        self.outbox = SqlOutbox(directory / "outbox.sqlite", public_key)
+        self.made = 0
+
+    def case(self) -> bytes:
+        index, self.made = self.made, self.made + 1
+        case_type = CASE_TYPES[index % len(CASE_TYPES)]
+        now = datetime.now(UTC)
+        answers = dict(ANSWERS[case_type])
+        if "description" in answers:
+            answers["description"] = f"{answers['description']} (bench case {index})"
+        result = validate(FORMS.get(case_type), answers, now=now)
+        if not result.ok:
+            raise RuntimeError(f"the sample {case_type} answers no longer validate: {result.errors}")
+        translations = {}
+        if "description" in result.values:
+            translations["description"] = Translation(
+                original=result.values["description"], source_language="en", dutch="Mijn fiets is gestolen."
+            )
+        self.outbox.put_case(build_payload(FORMS.get(case_type), "en", result.values, translations, now))
+        pending = self.outbox.next_case(time.time() + 1)
+        assert pending is not None
+        self.outbox.acknowledge_case(pending.delivery.case_id)
+        return json.dumps(to_jsonable(pending.delivery)).encode()
+
+    def usage_batch(self, index: int) -> bytes:
+        """One resident's session (language, service, every step in and out, submit, rating) as one batch."""
+        case_type = CASE_TYPES[index % len(CASE_TYPES)]
+        session, started = uuid.uuid4(), datetime.now(UTC) - timedelta(minutes=6)
+
+        def event(kind: EventKind, seconds: int, **values: Any) -> None:
+            self.outbox.record(UsageEvent(event_id=uuid.uuid4(), session=session, kind=kind.value,
+                                          at=started + timedelta(seconds=seconds), language="en",
+                                          service=case_type, **values))  # fmt: skip
+
+        event(EventKind.SESSION_START, 0)
+        event(EventKind.LANGUAGE, 5)
+        event(EventKind.SERVICE, 20)
+        for number, step in enumerate(FORMS.get(case_type).steps):
+            event(EventKind.STEP_ENTER, 30 + 40 * number, step=step.id)
+            event(EventKind.STEP_LEAVE, 65 + 40 * number, step=step.id, duration_ms=35_000)
+        event(EventKind.SUBMIT, 330)
+        event(EventKind.RATING, 340, rating=4)
+        event(EventKind.SESSION_END, 345, duration_ms=345_000)
+        self.outbox.flush_events()
+        pending = self.outbox.next_batch(time.time() + 1)
+        assert pending is not None
+        self.outbox.acknowledge_batch(pending.batch.batch_id)
+        return json.dumps(to_jsonable(pending.batch)).encode()
+
+
+class Pool:
+    """Bodies made before the run; when it runs dry, more are made during it (on the load generator's CPU)."""
+
+    def __init__(self, make: Callable[[], bytes], count: int) -> None:
+        self.make = make
+        self.bodies = [make() for _ in range(count)]
+        self.made_late = 0
+
+    def reset(self, bodies: list[bytes]) -> None:
+        self.bodies, self.made_late = list(bodies), 0
+
+    def take(self) -> bytes:
+        if self.bodies:
+            return self.bodies.pop()
+        self.made_late += 1
+        return self.make()
+
+
+# ----- CPU from /proc ------------------------------------------------------------------------------------------
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def process_cpu(pid: int, reaped_children: bool = False) -> float:
+    """User + system CPU seconds of a process (with `reaped_children`, also of its children that have exited)."""
+    try:
+        fields = _stat(pid)
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if reaped_children else 0)
+    return ticks / TICK
+
+
+def postgres_cpu(postmaster: int) -> float:
+    """The postmaster, its living backends and the backends that have ended."""
+    total = process_cpu(postmaster, reaped_children=True)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int(_stat(int(entry.name))[1]) == postmaster:
+                    total += process_cpu(int(entry.name))
+    return total
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine since boot, every core."""
+    values = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / TICK, sum(values[:8]) / TICK
+
+
+@dataclass
+class Cpu:
+    wall: float
+    workers: list[float]
+    postgres: float
+    load: float
+    machine_busy: float
+    machine_all: float
+
+    @classmethod
+    def now(cls, workers: Sequence[int], postmaster: int) -> Cpu:
+        busy, every = machine_cpu()
+        times = os.times()
+        return cls(time.perf_counter(), [process_cpu(pid) for pid in workers], postgres_cpu(postmaster),
+                   times.user + times.system, busy, every)  # fmt: skip
+
+    def minus(self, before: Cpu) -> Cpu:
+        return Cpu(self.wall - before.wall, [a - b for a, b in zip(self.workers, before.workers, strict=True)],
+                   self.postgres - before.postgres, self.load - before.load, self.machine_busy - before.machine_busy,
+                   self.machine_all - before.machine_all)  # fmt: skip
+
+    @property
+    def other(self) -> float:
+        return max(0.0, self.machine_busy - sum(self.workers) - self.postgres - self.load)
+
+
+# ----- recording -----------------------------------------------------------------------------------------------
+class Recorder:
+    def __init__(self) -> None:
+        self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.examples: dict[str, str] = {}
+        self.window = (float("inf"), float("inf"))
+
+    def ok(self, kind: str, started: float, ended: float) -> None:
+        if self.window[0] <= ended <= self.window[1]:
+            self.latencies[kind].append((ended - started) * 1000)
+
+    def error(self, kind: str, what: str) -> None:
+        self.errors[kind] += 1
+        self.examples.setdefault(kind, what)
+
+
+async def http(recorder: Recorder, kind: str, client: httpx.AsyncClient, method: str, path: str, expected: int,
+               **options: Any) -> httpx.Response | None:  # fmt: skip
+    started = time.perf_counter()
+    try:
+        response = await client.request(method, path, **options)
+    except httpx.HTTPError as failure:
+        recorder.error(kind, f"{type(failure).__name__} {failure}")
+        return None
+    if response.status_code != expected:
+        recorder.error(kind, f"HTTP {response.status_code} {response.text[:200]}")
+        return None
+    recorder.ok(kind, started, time.perf_counter())
+    return response
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+# ----- the actors ---------------------------------------------------------------------------------------------
+class Kiosk:
+    """A kiosk's one keep-alive connection, one request at a time as the kiosk's sender makes them, with the
+    headers HttpxBackendClient sends. A few lines of asyncio rather than httpx: httpx costs about 2 ms of CPU per
+    request, as much as half of what the worker spends on a heartbeat, and this process shares the two cores."""
+
+    def __init__(self, token: str, url: str) -> None:
+        self.token, self.url = token, url
+        self.port = int(url.rsplit(":", 1)[1])
+        self.in_call = False
+        self.head = (f"Host: 127.0.0.1:{self.port}\r\nAuthorization: Bearer {token}\r\nAccept: application/json\r\n"
+                     "Content-Type: application/json\r\n").encode()  # fmt: skip
+        self.lock = asyncio.Lock()
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post(self, recorder: Recorder, kind: str, path: str, body: bytes, expected: int) -> None:
+        request = (f"POST {path} HTTP/1.1\r\n".encode() + self.head + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                   + body)  # fmt: skip
+        async with self.lock:
+            started = time.perf_counter()
+            try:
+                status = await self._exchange(request)
+            except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as failure:
+                self.close()
+                recorder.error(kind, f"{type(failure).__name__} {failure}")
+                return
+            except BaseException:  # cancelled half-way: the connection is in no state to be used again
+                self.close()
+                raise
+            if status != expected:
+                recorder.error(kind, f"HTTP {status}")
+                return
+            recorder.ok(kind, started, time.perf_counter())
+
+    async def _exchange(self, request: bytes) -> int:
+        reused = self.streams is not None
+        if self.streams is None:
+            self.streams = await asyncio.open_connection("127.0.0.1", self.port)
+        reader, writer = self.streams
+        try:
+            writer.write(request)
+            first = await reader.readline()
+        except (ConnectionResetError, BrokenPipeError):
+            if not reused:
+                raise
+            first = b""
+        if not first and reused:  # uvicorn closes a connection idle for 5 s; one that crossed our request: again
+            self.close()
+            return await self._exchange(request)
+        status = int(first.split(b" ", 2)[1])
+        length, close = 0, False
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+            elif name.lower() == b"connection" and value.strip().lower() == b"close":
+                close = True
+            elif name.lower() == b"transfer-encoding":
+                raise ValueError("chunked answer")
+        await reader.readexactly(length)
+        if close:
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+class Console:
+    """An officer's call socket; messages are matched against what a call step waits for."""
+
+    def __init__(self, socket: ClientConnection, recorder: Recorder) -> None:
+        self.socket = socket
+        self.recorder = recorder
+        self.waiters: list[tuple[Callable[[Message], bool], asyncio.Future[tuple[Message, float]]]] = []
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            async for text in self.socket:
+                message, at = decode(str(text)), time.perf_counter()
+                if isinstance(message, Error):
+                    self.recorder.error("console socket", f"{message.code}: {message.detail}")
+                for waiter in list(self.waiters):
+                    wanted, future = waiter
+                    if wanted(message) and not future.done():
+                        future.set_result((message, at))
+                        self.waiters.remove(waiter)
+
+    def expect(self, wanted: Callable[[Message], bool]) -> asyncio.Future[tuple[Message, float]]:
+        future: asyncio.Future[tuple[Message, float]] = asyncio.get_running_loop().create_future()
+        self.waiters.append((wanted, future))
+        return future
+
+    async def send(self, message: Message) -> None:
+        await self.socket.send(message.to_json())
+
+
+@dataclass
+class Officer:
+    name: str
+    url: str
+    client: httpx.AsyncClient
+    console: Console | None = None
+    busy: bool = False
+    case_ids: list[str] = field(default_factory=list)
+    pages: int = 0
+
+    async def sign_in(self, recorder: Recorder) -> None:
+        answer = await self.client.post("/api/auth/login", json={"name": self.name, "password": PASSWORD})
+        if answer.status_code != 200:
+            raise RuntimeError(f"login of {self.name}: HTTP {answer.status_code} {answer.text[:200]}")
+        cookie = self.client.cookies[SESSION_COOKIE]
+        socket = await connect(self.url.replace("http://", "ws://") + CONSOLE_CALL_PATH, origin=Origin(self.url),
+                               additional_headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})  # fmt: skip
+        await socket.send(Hello(answer.json()["csrf_token"]).to_json())
+        self.console = Console(socket, recorder)
+
+
+async def kiosk_receives(signalling: WebsocketSignalling, kind: type[M]) -> M:
+    while True:
+        message = await asyncio.wait_for(signalling.receive(), TIMEOUT_S)
+        if isinstance(message, kind):
+            return message
+        if not isinstance(message, QueueStatus):
+            raise RuntimeError(f"the kiosk expected {kind.__name__}, got {message.type}")
+
+
+async def one_call(kiosk: Kiosk, officer: Officer, recorder: Recorder, hold: float) -> None:
+    """Request, ring, accept, offer/answer, connected, hangup; errors are counted under the step that failed."""
+    assert officer.console is not None
+    desk, call_id, step = officer.console, str(uuid.uuid4()), "call ring"
+    kiosk.in_call = officer.busy = True
+    try:
+        signalling = await WebsocketSignalling.open(kiosk.url, kiosk.token, timeout=TIMEOUT_S)
+        try:
+            rings = desk.expect(lambda m: isinstance(m, Ringing) and any(c.call_id == call_id for c in m.calls))
+            asked = time.perf_counter()
+            await signalling.send(CallRequest(call_id, str(uuid.uuid4()), "ar", "bike_theft"))
+            _, rung = await asyncio.wait_for(rings, TIMEOUT_S)
+            recorder.ok("call ring", asked, rung)
+            step = "call accept"
+            taken = desk.expect(lambda m: isinstance(m, Accepted | Refused) and m.call_id == call_id)
+            accepting = time.perf_counter()
+            await desk.send(Accept(call_id))
+            await kiosk_receives(signalling, Accepted)
+            recorder.ok("call accept", accepting, time.perf_counter())
+            answer, _ = await asyncio.wait_for(taken, TIMEOUT_S)
+            if isinstance(answer, Refused):
+                raise RuntimeError(f"the officer's accept was refused: {answer.reason}")
+            step = "call relay"
+            offered = desk.expect(lambda m: isinstance(m, Offer) and m.call_id == call_id)
+            await signalling.send(Offer(call_id, "v=0 bench offer"))
+            await asyncio.wait_for(offered, TIMEOUT_S)
+            await desk.send(Answer(call_id, "v=0 bench answer"))
+            await kiosk_receives(signalling, Answer)
+            await signalling.send(Connected(call_id))
+            await asyncio.sleep(hold)
+            await desk.send(Hangup(call_id, "officer_hangup"))
+            await kiosk_receives(signalling, Hangup)
+        finally:
+            await signalling.close()
+    except Exception as failure:  # any failure of a call is an error of the bench's run, never a crash of it
+        recorder.error(step, f"{type(failure).__name__} {failure}")
+    finally:
+        kiosk.in_call = officer.busy = False
+
+
+@dataclass
+class Plan:
+    heartbeat_s: float
+    session_s: float
+    poll_s: float
+    page_s: float
+    call_s: float
+    hold_s: float
+    senders: int
+
+
+class Load:
+    """The whole load of one run in this process's event loop."""
+
+    def __init__(self, urls: list[str], database: str, tokens: list[str], officers: list[str], cases: Pool,
+                 batches: Pool, plan: Plan) -> None:  # fmt: skip
+        self.database = database
+        self.recorder = Recorder()
+        self.plan = plan
+        self.kiosks = [Kiosk(token, urls[index % len(urls)]) for index, token in enumerate(tokens)]
+        self.officers = [Officer(name, urls[(index + 1) % len(urls)], httpx.AsyncClient(base_url=urls[(index + 1) %
+                         len(urls)], timeout=30)) for index, name in enumerate(officers)]  # fmt: skip
+        self.cases, self.batches = cases, batches
+        self.stop = asyncio.Event()
+        self.lag: list[float] = []
+        self.calls: set[asyncio.Task[None]] = set()
+
+    async def close(self) -> None:
+        for officer in self.officers:
+            if officer.console is not None:
+                await officer.console.socket.close()
+                officer.console.reader.cancel()
+            await officer.client.aclose()
+        for kiosk in self.kiosks:
+            kiosk.close()
+
+    # the kiosks
+    async def heartbeats(self, kiosk: Kiosk) -> None:
+        body = json.dumps(to_jsonable(Heartbeat(outbox_pending=0, app_version="bench", translation_ready=True)))
+        await self._every(self.plan.heartbeat_s,
+                          lambda: kiosk.post(self.recorder, "heartbeat", HEARTBEAT_PATH, body.encode(), 204))
+
+    async def usage(self, kiosk: Kiosk) -> None:
+        await self._every(self.plan.session_s,
+                          lambda: kiosk.post(self.recorder, "usage", EVENTS_PATH, self.batches.take(), 200))
+
+    async def deliver(self, kiosk: Kiosk) -> None:
+        while not self.stop.is_set():
+            await self.deliver_one(kiosk)
+
+    async def deliver_one(self, kiosk: Kiosk) -> None:
+        await kiosk.post(self.recorder, "case delivery", CASES_PATH, self.cases.take(), 201)
+
+    # the officers
+    async def polls(self, officer: Officer) -> None:
+        await self._every(self.plan.poll_s, lambda: self.poll(officer))
+
+    async def poll(self, officer: Officer) -> None:
+        answer = await http(self.recorder, "queue poll", officer.client, "GET", "/api/cases", 200,
+                            params={"view": "new"}, headers={"X-Console-Poll": "1", "Accept": "application/json"})
+        if answer is not None:
+            officer.case_ids = [case["id"] for case in answer.json()["cases"]]
+
+    async def browsing(self, officer: Officer) -> None:
+        await self._every(self.plan.page_s, lambda: self.browse(officer))
+
+    async def browse(self, officer: Officer) -> None:
+        """A console page (the queue or a case page, by turns), then the case the page shows."""
+        case_id = random.choice(officer.case_ids) if officer.case_ids else None
+        officer.pages += 1
+        page = f"/console/cases/{case_id}" if case_id and officer.pages % 2 else "/console/queue"
+        await http(self.recorder, "console page", officer.client, "GET", page, 200)
+        if case_id:
+            await http(self.recorder, "case open", officer.client, "GET", f"/api/cases/{case_id}", 200,
+                       headers={"Accept": "application/json"})  # fmt: skip
+
+    # calls
+    async def place_calls(self) -> None:
+        callers = self.kiosks[self.plan.senders :] or self.kiosks
+        while not self.stop.is_set():
+            await asyncio.sleep(self.plan.call_s)
+            free = [officer for officer in self.officers if not officer.busy]
+            kiosks = [kiosk for kiosk in callers if not kiosk.in_call]
+            if free and kiosks and not self.stop.is_set():
+                task = asyncio.create_task(one_call(random.choice(kiosks), random.choice(free), self.recorder,
+                                                    self.plan.hold_s))  # fmt: skip
+                self.calls.add(task)
+                task.add_done_callback(self.calls.discard)
+
+    async def loop_lag(self) -> None:
+        loop = asyncio.get_running_loop()
+        while not self.stop.is_set():
+            before = loop.time()
+            await asyncio.sleep(0.05)
+            self.lag.append(max(0.0, loop.time() - before - 0.05) * 1000)
+
+    async def _every(self, interval: float, action: Callable[[], Awaitable[object]]) -> None:
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(random.uniform(0, interval))
+        due = loop.time()
+        while not self.stop.is_set():
+            await action()
+            due += interval
+            await asyncio.sleep(max(0.0, due - loop.time()))
+
+
+# ----- one run ------------------------------------------------------------------------------------------------
+@dataclass
+class Cost:
+    """CPU milliseconds per request, each kind sent alone."""
+
+    kind: str
+    count: int
+    worker_ms: float
+    postgres_ms: float
+    load_ms: float
+
+    @property
+    def server_ms(self) -> float:
+        return self.worker_ms + self.postgres_ms
+
+
+@dataclass
+class RunResult:
+    workers: int
+    seconds: float
+    latencies: dict[str, list[float]]
+    errors: dict[str, int]
+    examples: dict[str, str]
+    cpu: Cpu
+    lag: list[float]
+    made_late: int
+    costs: list[Cost]
+
+    def rate(self, kind: str) -> float:
+        return len(self.latencies.get(kind, [])) / self.seconds
+
+
+async def cost_of(kind: str, number: int, concurrency: int, send: Callable[[int], Awaitable[object]],
+                  pids: list[int], postmaster: int) -> Cost:  # fmt: skip
+    """`number` requests made by `send(index)`, `concurrency` at a time, and the CPU they cost."""
+    before = Cpu.now(pids, postmaster)
+    indexes = iter(range(number))
+
+    async def one_at_a_time() -> None:
+        for index in indexes:
+            await send(index)
+
+    await asyncio.gather(*(one_at_a_time() for _ in range(concurrency)))
+    spent = Cpu.now(pids, postmaster).minus(before)
+    return Cost(kind, number, sum(spent.workers) * 1000 / number, spent.postgres * 1000 / number,
+                spent.load * 1000 / number)  # fmt: skip
+
+
+async def calibrate_short_queue(load: Load, args: argparse.Namespace, pids: list[int], postmaster: int) -> Cost:
+    """Before the load: the queue poll's cost with a counter's queue of SHORT_QUEUE new cases."""
+    for index in range(SHORT_QUEUE):
+        await load.deliver_one(load.kiosks[index % len(load.kiosks)])
+    officers = load.officers
+    for officer in officers[:10]:  # the worker's first polls compile and cache what every later one reuses
+        await load.poll(officer)
+    return await cost_of(f"queue poll ({SHORT_QUEUE} cases)", args.calibration // 3, 4,
+                         lambda i: load.poll(officers[i % len(officers)]), pids, postmaster)  # fmt: skip
+
+
+async def calibrate(load: Load, args: argparse.Namespace, pids: list[int], postmaster: int) -> list[Cost]:
+    """After the load, each kind alone, a few at a time: the CPU it costs the worker and PostgreSQL."""
+    count, kiosks, recorder = args.calibration, load.kiosks, load.recorder
+    officers = [officer for officer in load.officers if officer.case_ids] or load.officers
+    heartbeat = json.dumps(to_jsonable(Heartbeat(outbox_pending=0, app_version="bench"))).encode()
+    with psycopg.connect(load.database) as connection:
+        stored = connection.execute("SELECT count(*) FROM cases").fetchone()
+    in_queue = stored[0] if stored else 0
+
+    Send = Callable[[int], Awaitable[object]]
+
+    def kiosk_post(kind: str, path: str, expected: int, body: Callable[[], bytes]) -> Send:
+        return lambda i: kiosks[i % len(kiosks)].post(recorder, kind, path, body(), expected)
+
+    async def login(index: int) -> None:
+        officer = load.officers[index % len(load.officers)]
+        async with httpx.AsyncClient(base_url=officer.url) as client:
+            await http(recorder, "login", client, "POST", "/api/auth/login", 200,
+                       json={"name": officer.name, "password": PASSWORD})  # fmt: skip
+
+    lines = min(4, len(load.officers))  # calls at a time: each with its own officer and kiosk
+
+    async def call(index: int) -> None:
+        await one_call(kiosks[-1 - index % lines], load.officers[index % lines], recorder, 0.0)
+
+    kinds: list[tuple[str, int, int, Send]] = [
+        ("heartbeat", count, 4, kiosk_post("heartbeat", HEARTBEAT_PATH, 204, lambda: heartbeat)),
+        ("usage (one session)", count // 3, 4, kiosk_post("usage", EVENTS_PATH, 200, load.batches.take)),
+        ("case delivery", count, 4, lambda i: load.deliver_one(kiosks[i % len(kiosks)])),
+        (f"queue poll ({in_queue} cases)", count // 3, 4, lambda i: load.poll(officers[i % len(officers)])),
+        ("console page + case open", count // 3, 4, lambda i: load.browse(officers[i % len(officers)])),
+        ("call (whole signalling)", max(4, count // 20), lines, call),
+        ("login (argon2)", max(2, count // 40), 2, login),
+    ]
+    return [await cost_of(kind, number, concurrency, send, pids, postmaster)
+            for kind, number, concurrency, send in kinds]  # fmt: skip
+
+
+async def drive(urls: list[str], database: str, tokens: list[str], officer_names: list[str], cases: Pool, batches: Pool,
+                plan: Plan, args: argparse.Namespace, pids: list[int], postmaster: int,
+                calibrate_after: bool) -> RunResult:  # fmt: skip
+    load = Load(urls, database, tokens, officer_names, cases, batches, plan)
+    try:
+        await asyncio.gather(*(officer.sign_in(load.recorder) for officer in load.officers))
+        short = [await calibrate_short_queue(load, args, pids, postmaster)] if calibrate_after else []
+        background = [
+            *(asyncio.create_task(load.heartbeats(kiosk)) for kiosk in load.kiosks),
+            *(asyncio.create_task(load.usage(kiosk)) for kiosk in load.kiosks),
+            *(asyncio.create_task(load.polls(officer)) for officer in load.officers),
+            *(asyncio.create_task(load.browsing(officer)) for officer in load.officers),
+            asyncio.create_task(load.place_calls()),
+            asyncio.create_task(load.loop_lag()),
+        ]
+        senders = [asyncio.create_task(load.deliver(kiosk)) for kiosk in load.kiosks[: plan.senders]]
+        await asyncio.sleep(args.warmup)
+        before = Cpu.now(pids, postmaster)
+        load.recorder.window = (before.wall, float("inf"))
+        load.lag.clear()
+        await asyncio.sleep(args.seconds)
+        after = Cpu.now(pids, postmaster)
+        load.recorder.window = (before.wall, after.wall)
+        load.stop.set()
+        await asyncio.wait([*senders, *load.calls], timeout=TIMEOUT_S + plan.hold_s)
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        costs = [*short, *await calibrate(load, args, pids, postmaster)] if calibrate_after else []
+        recorder = load.recorder
+        return RunResult(len(urls), after.wall - before.wall, dict(recorder.latencies), dict(recorder.errors),
+                         recorder.examples, after.minus(before), list(load.lag), cases.made_late, costs)  # fmt: skip
+    finally:
+        await load.close()
+
+
+def run(workers: int, postgres: PostgresServer, keys_dir: Path, workdir: Path, cases: Pool, case_bodies: list[bytes],
+        batches: Pool, batch_bodies: list[bytes], plan: Plan, args: argparse.Namespace,
+        calibrate_after: bool) -> RunResult:  # fmt: skip
+    database = postgres.create_database(f"scale_{workers}w")
+    services = Services.start(load_settings({"database_url": database, "keys_dir": keys_dir}, environ={}))
+    try:
+        tokens = [services.kiosks.provision(f"Kiosk {index:03d}", LOCATIONS[index % len(LOCATIONS)], SYSTEM)[1]
+                  for index in range(args.kiosks)]  # fmt: skip
+        names = [f"agent{index:02d}" for index in range(args.officers)]
+        for name in names:
+            services.accounts.create_user(name, Role.OFFICER, PASSWORD)
+    finally:
+        services.close()
+    cases.reset(case_bodies)
+    batches.reset(batch_bodies)
+    processes = [BackendProcess(workdir / f"{workers}w-{index}", database_url=database, keys_dir=keys_dir)
+                 for index in range(workers)]  # fmt: skip
+    try:
+        with ThreadPoolExecutor(workers) as starting:
+            list(starting.map(lambda process: process.start(), processes))
+        pids = [process.process.pid for process in processes if process.process is not None]
+        urls = [process.url for process in processes]
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:  # uvloop: less CPU per request
+            return runner.run(drive(urls, database, tokens, names, cases, batches, plan, args, pids,
+                                    postgres.postmaster_pid, calibrate_after))  # fmt: skip
+    finally:
+        for process in processes:
+            process.stop()
+
+
+# ----- output -------------------------------------------------------------------------------------------------
+def report(result: RunResult, args: argparse.Namespace, plan: Plan) -> None:
+    print(f"\n== {result.workers} worker{'s' if result.workers > 1 else ''}: {args.kiosks} kiosks "
+          f"({plan.senders} delivering cases back to back), {args.officers} officers, {result.seconds:.0f} s measured")
+    print(f"{'kind':16}{'count':>8}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for kind in KINDS:
+        values = result.latencies.get(kind, [])
+        errors = result.errors.get(kind, 0) + (result.errors.get("call relay", 0) if kind == "call accept" else 0)
+        print(f"{kind:16}{len(values):8}{len(values) / result.seconds:9.1f}{percentile(values, 0.5):9.1f}"
+              f"{percentile(values, 0.99):9.1f}{errors:8}")  # fmt: skip
+    others = {kind: count for kind, count in result.errors.items() if kind not in KINDS and kind != "call relay"}
+    total = sum(result.errors.values())
+    print(f"errors (whole run, warm-up included): {total}" + (f"  {others}" if others else ""))
+    for kind, example in result.examples.items():
+        print(f"  first {kind} error: {example[:300]}")
+    cpu = result.cpu
+    share = [f"{100 * seconds / cpu.wall:.0f}%" for seconds in cpu.workers]
+    idle = 100 * (1 - cpu.machine_busy / cpu.machine_all) * (os.cpu_count() or CORES)
+    print(f"CPU over the window, % of one core ({os.cpu_count()} cores = {100 * (os.cpu_count() or CORES)}%): "
+          f"worker{'s' if len(share) > 1 else ''} {' + '.join(share)}, "
+          f"PostgreSQL {100 * cpu.postgres / cpu.wall:.0f}%, "
+          f"load generator {100 * cpu.load / cpu.wall:.0f}%, other processes {100 * cpu.other / cpu.wall:.0f}%, "
+          f"idle {idle:.0f}%")  # fmt: skip
+    worker_cpu = sum(cpu.workers)
+    if worker_cpu:
+        delivered = len(result.latencies.get("case delivery", []))
+        print(f"cases delivered per CPU-second the worker(s) got (all the other requests included): "
+              f"{delivered / worker_cpu:.0f}; PostgreSQL CPU per case delivered: "
+              f"{1000 * cpu.postgres / max(1, delivered):.2f} ms")  # fmt: skip
+    if cpu.other / cpu.wall > 0.1:
+        print(f"WARNING: other processes used {100 * cpu.other / cpu.wall:.0f}% of a core during this run: the "
+              "workers had that much less, and the comparison between runs is disturbed")  # fmt: skip
+    print(f"load generator event-loop lag p50/p99: {percentile(result.lag, 0.5):.1f}/{percentile(result.lag, 0.99):.1f}"
+          f" ms (added to every latency above)" + (f"; {result.made_late} cases sealed during the run (pool ran dry)"
+                                                    if result.made_late else ""))  # fmt: skip
+
+
+def report_costs(costs: list[Cost]) -> None:
+    print("\n== CPU per request, each kind sent alone (1 worker, 4 at a time), ms")
+    print(f"{'kind':28}{'count':>7}{'worker':>9}{'Postgres':>10}{'server':>9}{'load gen':>10}")
+    for cost in costs:
+        print(f"{cost.kind:28}{cost.count:7}{cost.worker_ms:9.2f}{cost.postgres_ms:10.2f}{cost.server_ms:9.2f}"
+              f"{cost.load_ms:10.2f}")  # fmt: skip
+
+
+def intake_cost(keys_dir: Path, bodies: list[bytes]) -> float:
+    """Milliseconds of CPU (this process) to open, parse and validate one sealed case, as receive_case does before
+    it touches the database: the part of a case delivery that is sealed-box decryption and checking."""
+    database = f"sqlite:///{keys_dir.parent / 'intake.sqlite'}"
+    services = Services.start(load_settings({"database_url": database, "keys_dir": keys_dir}, environ={}))
+    try:
+        deliveries = [from_jsonable(CaseDelivery, json.loads(body)) for body in bodies]
+        now = datetime.now(UTC)
+        started = time.process_time()
+        for delivery in deliveries:
+            opened = open_delivery(delivery, services.keys)
+            check_answers(check_metadata(delivery, services.catalog), opened, delivery.created_at, now)
+        return (time.process_time() - started) * 1000 / len(deliveries)
+    finally:
+        services.close()
+
+
+def capacity(costs: list[Cost]) -> None:
+    """Server CPU at a real day's rates from the measured costs (module constants: the assumptions)."""
+    by_kind = {cost.kind.split(" (")[0]: cost.server_ms for cost in costs[1:]}
+    short_poll, long_poll = costs[0], next(cost for cost in costs[1:] if cost.kind.startswith("queue poll"))
+    kiosk = (by_kind["heartbeat"] / REAL_HEARTBEAT_S
+             + (PEAK_SESSIONS_PER_KIOSK_HOUR * by_kind["usage"] + PEAK_CASES_PER_KIOSK_HOUR * by_kind["case delivery"]
+                + PEAK_CALLS_PER_KIOSK_HOUR * by_kind["call"]) / 3600)  # fmt: skip
+    pages = OFFICER_PAGES_PER_MINUTE * by_kind["console page + case open"] / 60
+    officer, officer_long = short_poll.server_ms / REAL_POLL_S + pages, long_poll.server_ms / REAL_POLL_S + pages
+    budget = CORES * 1000 * BUSY_LIMIT
+
+    def share(kiosks: int, officers: int, per_officer: float = officer) -> str:
+        return f"{(kiosks * kiosk + officers * per_officer) / (CORES * 10):.1f}%"
+
+    print(f"\n== capacity on paper: one {CORES}-core server (workers + PostgreSQL, not this load generator), busiest "
+          f"hour, kept under {BUSY_LIMIT:.0%} busy")
+    print(f"a kiosk: heartbeat every {REAL_HEARTBEAT_S:.0f} s, {PEAK_SESSIONS_PER_KIOSK_HOUR:g} sessions, "
+          f"{PEAK_CASES_PER_KIOSK_HOUR:g} case, {PEAK_CALLS_PER_KIOSK_HOUR:g} call an hour = {kiosk:.3f} ms CPU/s")
+    print(f"an officer: a poll every {REAL_POLL_S:.0f} s, {OFFICER_PAGES_PER_MINUTE:g} page + case a minute = "
+          f"{officer:.2f} ms CPU/s with {short_poll.kind[12:-1]} in the queue ({officer_long:.2f} with "
+          f"{long_poll.kind[12:-1]}: 200 listed)")  # fmt: skip
+    for officers in (20, 100, 300):
+        kiosks = (budget - officers * officer) / kiosk
+        print(f"  {officers:3} officers online leave room for {max(0.0, kiosks):,.0f} kiosks")
+    print(f"  30 pilot kiosks + 20 officers: {share(30, 20)} of the server; 400 kiosks + 150 officers: "
+          f"{share(400, 150)} ({share(400, 150, officer_long)} if every poll lists 200 cases)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--kiosks", type=int, help="simulated kiosks (default 200; --quick 40)")
+    parser.add_argument("--officers", type=int, help="officers signed in (default 20; --quick 4)")
+    parser.add_argument("--seconds", type=float, help="measured seconds per worker count (default 40; --quick 4)")
+    parser.add_argument("--workers", default="1,2", help="worker counts to compare, in order (default 1,2)")
+    parser.add_argument("--senders", type=int, help="kiosks delivering cases back to back (default 10; --quick 4)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: a few seconds, fewer kiosks and officers")
+    args = parser.parse_args()
+    counts = [int(part) for part in args.workers.split(",") if part.strip()]
+    defaults = {"kiosks": 40, "officers": 4, "seconds": 4.0, "senders": 4} if args.quick else \
+        {"kiosks": 200, "officers": 20, "seconds": 40.0, "senders": 10}  # fmt: skip
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    args.warmup, args.calibration = (1.0, 40) if args.quick else (WARMUP_S, 300)
+    if args.senders >= args.kiosks or args.officers < 1:
+        parser.error("--senders must be fewer than --kiosks, and there must be an officer")
+    plan = Plan(heartbeat_s=5.0, session_s=20.0, poll_s=REAL_POLL_S, page_s=10.0, call_s=1.0 if args.quick else 2.0,
+                hold_s=2.0, senders=args.senders)  # fmt: skip
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        print("PostgreSQL is not installed (apt-get install postgresql)")
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="politieloket-scale-"))
+    keys_dir = workdir / "keys"
+    outbox_dir = workdir / "outbox"
+    postgres = PostgresServer(bin_dir)
+    postgres.start((REPO / "deploy" / "postgresql" / "politieloket.conf").read_text())
+    try:
+        database = f"sqlite:///{workdir / 'intake.sqlite'}"  # only to make the keys; every run has its own database
+        services = Services.start(load_settings({"database_url": database, "keys_dir": keys_dir}, environ={}))
+        public_key = services.keys.public_key
+        services.close()
+        outbox_dir = Path(tempfile.mkdtemp(prefix="politieloket-scale-outbox-", dir="/dev/shm"))  # tmpfs: quick
+        made = KioskMade(public_key, outbox_dir)
+        case_count = int((args.seconds + args.warmup) * CASES_PER_S_GUESS + args.calibration + SHORT_QUEUE)
+        batch_count = int(args.kiosks * (args.seconds + args.warmup) / plan.session_s + args.calibration)
+        started = time.perf_counter()
+        print(f"making {case_count} sealed cases and {batch_count} usage batches with the kiosk's code ...", flush=True)
+        cases = Pool(made.case, case_count)
+        sessions = iter(range(1_000_000))
+        batches = Pool(lambda: made.usage_batch(next(sessions)), batch_count)
+        case_bodies, batch_bodies = list(cases.bodies), list(batches.bodies)
+        print(f"  {1000 * (time.perf_counter() - started) / (len(case_bodies) + len(batch_bodies)):.2f} ms each; "
+              f"opening, parsing and validating one case as the backend does: "
+              f"{intake_cost(keys_dir, case_bodies[:300]):.2f} ms CPU", flush=True)  # fmt: skip
+        results = []
+        for index, workers in enumerate(counts):
+            print(f"running {workers} worker(s) ...", flush=True)
+            result = run(workers, postgres, keys_dir, workdir, cases, case_bodies, batches, batch_bodies, plan, args,
+                         calibrate_after=index == 0)  # fmt: skip
+            results.append(result)
+            report(result, args, plan)
+            if result.costs:
+                report_costs(result.costs)
+        if results[0].costs:
+            capacity(results[0].costs)
+    finally:
+        postgres.stop()
+        shutil.rmtree(outbox_dir, ignore_errors=True)
+    print(f"\n(logs in {workdir}; load {os.getloadavg()[0]:.1f} now; {os.cpu_count()} cores shared by workers, "
+          "PostgreSQL, this load generator and whatever else runs)")
+    first, last = results[0], results[-1]
+    ratio = last.rate("case delivery") / first.rate("case delivery") if first.rate("case delivery") else float("nan")
+    p99 = percentile(last.latencies.get("case delivery", []), 0.99)
+    met = ratio >= TARGET_RATIO and p99 < TARGET_P99_MS and not any(r.errors for r in results)
+    print(f"case delivery throughput, {last.workers} worker(s) / {first.workers} worker(s): "
+          f"{last.rate('case delivery'):.1f} / {first.rate('case delivery'):.1f} cases/s = {ratio:.2f}x "
+          f"(p99 {p99:.0f} ms; target >= {TARGET_RATIO}x with p99 < {TARGET_P99_MS:.0f} ms and no errors: "
+          f"{'met' if met else 'NOT met'})")  # fmt: skip
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
