@@ -1,8 +1,6 @@
-"""A throw-away PostgreSQL server for benchmarks: initdb in a temporary directory, 127.0.0.1 only.
+"""A throw-away PostgreSQL server for tests and benchmarks: initdb in a temporary directory, 127.0.0.1 only.
 
-The same server as tests/backend/postgres.py (whose copy the tests use: bench/ and tools/ never import tests/, an
-import contract), plus what a benchmark needs to account for its CPU: the postmaster's process id. PostgreSQL
-refuses to run as root, so as root every command runs as the `postgres` user through runuser.
+PostgreSQL refuses to run as root, so as root every command runs as the `postgres` user through runuser.
 """
 
 from __future__ import annotations
@@ -47,31 +45,35 @@ class PostgresServer:
         )  # fmt: skip
 
     def start(self, config: str | None = None) -> None:
-        """initdb, then start. `config` (postgresql.conf lines, e.g. deploy/postgresql's fragment) is included after
-        initdb's own settings; address, port and durability (fsync off: a throw-away server) stay ours."""
+        """initdb, then start. `config` (postgresql.conf lines, e.g. a deployment's fragment) is included after
+        initdb's own settings and then sets max_connections itself; address, port and durability stay the test's."""
         done = self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr[-2000:]}")
         if config is not None:
-            fragment = self.data / "included.conf"
-            fragment.write_text(config)
-            if self.as_root:
-                shutil.chown(fragment, "postgres", "postgres")
-            with (self.data / "postgresql.conf").open("a") as main:
-                main.write("\ninclude 'included.conf'\n")
+            self._include(config)
         options = (
             f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c synchronous_commit=off "
             "-c full_page_writes=off" + ("" if config is not None else " -c max_connections=300")
         )
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
-                         "-o", options, "start")  # fmt: skip
+                         "-o", options, "start")
         if done.returncode != 0:
             log = (self.root / "server.log").read_text(errors="replace") if (self.root / "server.log").exists() else ""
             raise RuntimeError(f"PostgreSQL did not start: {done.stderr[-1000:]} {log[-2000:]}")
 
     @property
     def postmaster_pid(self) -> int:
+        """For a benchmark's CPU accounting."""
         return int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def _include(self, config: str) -> None:
+        fragment = self.data / "included.conf"
+        fragment.write_text(config)
+        if self.as_root:
+            shutil.chown(fragment, "postgres", "postgres")
+        with (self.data / "postgresql.conf").open("a") as main:
+            main.write("\ninclude 'included.conf'\n")
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
@@ -80,7 +82,13 @@ class PostgresServer:
     def url(self, database: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """An empty database, or a copy of `template` (CREATE DATABASE ... TEMPLATE: a file copy, no migrations)."""
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"{copy}')
         return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

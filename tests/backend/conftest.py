@@ -19,8 +19,9 @@ from backend.http.app import create_app
 from backend.settings import Settings, load_settings
 from backend.storage.db import Database
 from backend.wiring import Services
-from tests.backend.postgres import PostgresServer, find_bin_dir, free_port
 from tests.backend.support import Backend, LiveServer
+from tools.backend_process import free_port
+from tools.postgres import PostgresServer, find_bin_dir
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.backend.postgres import free_port
 from tests.backend.support import PASSWORD
+from tools.backend_process import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1", "POLITIELOKET_BACKEND_ARGON2_MEMORY_KIB": "1024"}

@@ -19,8 +19,8 @@ from aiosmtpd.controller import Controller
 from backend.services.schemas import Role
 from backend.settings import Settings
 from tests.backend.conftest import make_settings, running_backend
-from tests.backend.postgres import free_port
 from tests.backend.support import Backend, payload_for
+from tools.backend_process import free_port
 from tools.samples import ANSWERS
 
 ADDRESS = "fatima@example.nl"

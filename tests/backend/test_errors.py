@@ -9,8 +9,8 @@ import pytest
 from backend.http.errors import SERVICE_STATUS
 from backend.services import errors
 from backend.services.schemas import Role
-from tests.backend.postgres import PostgresServer
 from tests.backend.support import Backend, payload_for
+from tools.postgres import PostgresServer
 
 
 def test_unknown_paths_and_methods_answer_json(backend: Backend) -> None:

@@ -22,8 +22,8 @@ from kiosk.delivery.wiring import open_delivery
 from kiosk.session.flow import Screen, SessionFlow, Triage
 from kiosk.settings import load_settings
 from tests.backend.conftest import make_settings
-from tests.backend.postgres import free_port
 from tests.backend.support import Backend, LiveServer
+from tools.backend_process import free_port
 from tools.samples import ANSWERS
 
 

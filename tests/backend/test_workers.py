@@ -43,8 +43,8 @@ from domain.call import (
     decode,
 )
 from domain.wire import HEARTBEAT_PATH
-from tests.backend.postgres import PostgresServer
 from tools.backend_process import BackendProcess
+from tools.postgres import PostgresServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240)]
 

@@ -9,7 +9,7 @@ value it replaces is no longer in the file, so the tests follow the deployment a
         region.turn.url, region.turn.secret # coturn, with the secret the workers hand out credentials for
         region.backend("add-kiosk", ...)    # a technician's command with the workers' environment
 
-Everything listens on 127.0.0.1 only. As root, PostgreSQL runs as `postgres` (tests/backend/postgres.py) and
+Everything listens on 127.0.0.1 only. As root, PostgreSQL runs as `postgres` (tools/postgres.py) and
 nginx's workers as root (the test's files are not readable by nobody).
 """
 
@@ -37,10 +37,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from tests.backend.postgres import PostgresServer, find_bin_dir
 from tools.backend_process import free_port
 from tools.coturn import Coturn, turnserver_path
 from tools.health import wait_until_healthy
+from tools.postgres import PostgresServer, find_bin_dir
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
