@@ -12,10 +12,11 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from backend.services.call_queue import CallQueue, EventRecorder, PeerId
+from backend.services.call_queue import CallQueue, EventRecorder, PeerId, Sender
 from domain.call import IceServer, Message
 
 log = logging.getLogger("politieloket.calls")
@@ -47,6 +48,20 @@ class Calls(Protocol):
     async def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class QueueParts:
+    """What every call queue of this backend is made with, wherever it lives."""
+
+    ice_servers: Callable[[str], tuple[IceServer, ...]]  # per call: TURN credentials are short-lived
+    clock: Callable[[], float]  # unix seconds
+    wall_clock: Callable[[], datetime]
+    grace_s: float  # how long a dropped side may take to rejoin
+    relay_only: bool = False
+
+    def queue(self, send: Sender, record: EventRecorder) -> CallQueue:
+        return CallQueue(send, record, self.ice_servers, self.clock, self.wall_clock, self.grace_s, self.relay_only)
+
+
 class Switchboard:
     """This worker's WebSockets by PeerId, and the delivery of what the queue says to them."""
 
@@ -72,17 +87,9 @@ class Switchboard:
 class LocalCalls(Switchboard):
     """The queue in this process's memory: for SQLite, where the backend runs as one process."""
 
-    def __init__(
-        self,
-        record: EventRecorder,
-        ice_servers: Callable[[str], tuple[IceServer, ...]],
-        clock: Callable[[], float],
-        wall_clock: Callable[[], datetime],
-        grace_s: float,
-        relay_only: bool = False,
-    ) -> None:
+    def __init__(self, record: EventRecorder, parts: QueueParts) -> None:
         super().__init__()
-        self.queue = CallQueue(self.deliver, record, ice_servers, clock, wall_clock, grace_s, relay_only)
+        self.queue = parts.queue(self.deliver, record)
         self._ticker: asyncio.Task[None] | None = None
 
     async def ready(self) -> None:

@@ -26,12 +26,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from backend.services.call_queue import CallQueue, PeerId, worker_of
-from backend.services.calls import TICK_S, Operation, Switchboard
+from backend.services.calls import TICK_S, Operation, QueueParts, Switchboard
 from backend.services.kiosks import KioskIdentity
 from backend.storage import calls as rows
 from backend.storage.db import Database
 from backend.storage.pg_listener import PgListener
-from domain.call import IceServer, Message, ProtocolError, decode
+from domain.call import Message, ProtocolError, decode
 from domain.wire import UsageEvent
 
 log = logging.getLogger("politieloket.calls")
@@ -50,24 +50,11 @@ class _Effects:
 
 
 class SharedCalls(Switchboard):
-    def __init__(
-        self,
-        db: Database,
-        store_event: EventStorer,
-        ice_servers: Callable[[str], tuple[IceServer, ...]],
-        clock: Callable[[], float],
-        wall_clock: Callable[[], datetime],
-        grace_s: float,
-        relay_only: bool = False,
-    ) -> None:
+    def __init__(self, db: Database, store_event: EventStorer, parts: QueueParts) -> None:
         super().__init__()
         self._db = db
         self._store_event = store_event
-        self._ice_servers = ice_servers
-        self._clock = clock
-        self._wall_clock = wall_clock
-        self._grace_s = grace_s
-        self._relay_only = relay_only
+        self._parts = parts
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calls")
         self._listener = PgListener(
             db.url,
@@ -114,10 +101,7 @@ class SharedCalls(Switchboard):
             else:
                 remote.append((worker_of(peer), peer, message.to_json()))
 
-        queue = CallQueue(
-            send, lambda kiosk, event: effects.events.append((kiosk, event)), self._ice_servers, self._clock,
-            self._wall_clock, self._grace_s, self._relay_only,
-        )
+        queue = self._parts.queue(send, lambda kiosk, event: effects.events.append((kiosk, event)))
         with self._db.write() as session:
             state = rows.locked_state(session)
             earlier = _decoded(rows.take(session, self.worker))
@@ -132,7 +116,7 @@ class SharedCalls(Switchboard):
             rows.save_state(session, queue.snapshot())
             rows.post(session, remote)
             for kiosk, event in effects.events:
-                self._store_event(session, kiosk, event, self._wall_clock())
+                self._store_event(session, kiosk, event, self._parts.wall_clock())
         effects.messages[:0] = earlier
         return effects
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -113,16 +113,23 @@ class Workers:
             yield client
 
     def wait_for_empty_queue(self) -> None:
+        self._wait_for_state(lambda calls: not calls, "calls of an earlier test are still in the queue")
+
+    def wait_for_call(self, condition: Callable[[dict[str, Any]], bool]) -> None:
+        """Until the one call in the shared queue's state meets `condition`."""
+        self._wait_for_state(lambda calls: len(calls) == 1 and condition(calls[0]), "the call's state")
+
+    def _wait_for_state(self, condition: Callable[[list[dict[str, Any]]], bool], what: str) -> None:
         query = text("SELECT state FROM call_state")
         deadline = time.monotonic() + GRACE_S + 10
         with self._engine().connect() as connection:
             while time.monotonic() < deadline:
-                states = [json.loads(row[0]) for row in connection.execute(query)]
+                calls = [call for row in connection.execute(query) for call in json.loads(row[0]).get("calls", [])]
                 connection.rollback()
-                if not any(state.get("calls") for state in states):
+                if condition(calls):
                     return
-                time.sleep(0.1)
-        raise AssertionError("calls of an earlier test are still in the queue")
+                time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}")
 
     def _engine(self) -> Engine:
         return create_engine(self.database_url.replace("postgresql://", "postgresql+psycopg://"), poolclass=NullPool)
@@ -200,6 +207,15 @@ def dropped(socket: ClientConnection) -> bool:
     return dropped(socket)
 
 
+def answered(request: CallRequest, counter: ClientConnection, desk: ClientConnection) -> None:
+    """The kiosk asks, the officer accepts, both hear it."""
+    counter.send(request.to_json())
+    receive(counter, QueueStatus)
+    desk.send(Accept(request.call_id).to_json())
+    receive(desk, Accepted)
+    receive(counter, Accepted)
+
+
 def new_call(language: str = "ar") -> CallRequest:
     return CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), language, "bike_theft")
 
@@ -267,18 +283,18 @@ def test_a_call_goes_on_when_the_kiosks_worker_is_killed_and_ends_normally_later
     request = new_call()
     officer = workers.officer(workers.b)
     with workers.console(officer) as desk, workers.kiosk(workers.a, token) as counter:
-        counter.send(request.to_json())
-        receive(counter, QueueStatus)
-        desk.send(Accept(request.call_id).to_json())
-        receive(desk, Accepted)
-        receive(counter, Accepted)
+        answered(request, counter, desk)
         counter.send(Connected(request.call_id).to_json())
         workers.call_events(request.session, 2)
         workers.a.stop(kill=True)
         assert dropped(counter)
         with workers.kiosk(workers.b, token) as again:
             again.send(Rejoin(request.call_id).to_json())
-            time.sleep(GRACE_S + 1.5)  # longer than the grace: the rejoined call must not be ended
+            assert workers.b.process is not None
+            back_on_b = f"{workers.b.process.pid}-"
+            # attached to worker B and no longer counted as lost: the grace cannot end it any more
+            workers.wait_for_call(lambda call: (call["kiosk_peer"] or "").startswith(back_on_b)
+                                  and call["kiosk_lost_at"] is None)  # fmt: skip
             candidate = Candidate(request.call_id, "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0)
             desk.send(candidate.to_json())
             assert receive(again, Candidate) == candidate
@@ -298,11 +314,7 @@ def test_a_kiosk_that_does_not_come_back_after_its_worker_died_ends_the_call_for
     request = new_call()
     officer = workers.officer(workers.b)
     with workers.console(officer) as desk, workers.kiosk(workers.a, token) as counter:
-        counter.send(request.to_json())
-        receive(counter, QueueStatus)
-        desk.send(Accept(request.call_id).to_json())
-        receive(desk, Accepted)
-        receive(counter, Accepted)
+        answered(request, counter, desk)
         workers.a.stop(kill=True)
         assert receive(desk, Hangup, timeout=GRACE_S + 10) == Hangup(request.call_id, "kiosk_lost")
     assert workers.call_events(request.session, 2)[-1] == ("call_ended", "kiosk_lost")

@@ -23,7 +23,7 @@ from backend.http.call_events import CallEventWriter
 from backend.http.state import running
 from backend.services.accounts import SessionUser
 from backend.services.call_queue import CallQueue, OfficerLine, PeerId
-from backend.services.calls import Calls, LocalCalls, Operation
+from backend.services.calls import Calls, LocalCalls, Operation, QueueParts
 from backend.services.ice import IceConfig
 from backend.services.kiosks import KioskIdentity
 from backend.services.schemas import Role
@@ -101,17 +101,16 @@ def install_calls(app: FastAPI, services: Services) -> Calls:
     """Create the call queue for this app (shared through PostgreSQL, or in memory on SQLite) and register the
     call WebSockets."""
     ice = IceConfig.from_settings(services.settings, now=time.time)
-    grace = services.settings.call_rejoin_grace_seconds
+    parts = QueueParts(ice.servers_for, time.time, services.clock, services.settings.call_rejoin_grace_seconds,
+                       ice.relay_only)  # fmt: skip
     state = running(app)
     calls: Calls
     if services.db.is_sqlite:
         writer = CallEventWriter(services)
-        calls = LocalCalls(writer.record, ice.servers_for, time.time, services.clock, grace, ice.relay_only)
+        calls = LocalCalls(writer.record, parts)
         state.call_events = writer
     else:  # each operation stores its usage events in its own transaction
-        calls = SharedCalls(
-            services.db, services.usage.store_in, ice.servers_for, time.time, services.clock, grace, ice.relay_only
-        )
+        calls = SharedCalls(services.db, services.usage.store_in, parts)
     state.calls = calls
     app.include_router(router)
     return calls
