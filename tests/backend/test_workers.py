@@ -340,3 +340,30 @@ def test_failed_logins_on_both_workers_count_together_and_lock_the_account_in_bo
     for worker in (workers.b, workers.a):
         answer = httpx.post(worker.url + "/api/auth/login", json={"name": "agent.devries", "password": PASSWORD})
         assert (answer.status_code, answer.json()["error"]) == (429, "account_locked")
+
+
+def test_a_worker_restarted_politely_hands_its_call_over_to_the_other(workers: Workers) -> None:
+    """SIGTERM, as `systemctl restart` sends: the worker closes its sockets with 1012 (service restart) and the call
+    stays in the shared queue for the kiosk and the console to rejoin elsewhere; nobody is told it ended."""
+    _, token = workers.new_kiosk()
+    request = new_call("uk")
+    officer = workers.officer(workers.a)
+    with workers.kiosk(workers.a, token) as counter, workers.console(officer) as desk:
+        answered(request, counter, desk)
+        counter.send(Connected(request.call_id).to_json())
+        workers.call_events(request.session, 2)
+        workers.a.stop()  # SIGTERM
+        for socket in (counter, desk):
+            with pytest.raises(ConnectionClosed) as closed:
+                receive(socket, Hangup)  # no Hangup comes first: the socket just closes
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012
+    moved = Officer(officer.session, officer.csrf, workers.b)  # the same session, through the other worker
+    with workers.kiosk(workers.b, token) as counter, workers.console(moved) as desk:
+        counter.send(Rejoin(request.call_id).to_json())
+        desk.send(Rejoin(request.call_id).to_json())
+        workers.wait_for_call(lambda call: call["kiosk_lost_at"] is None and call["officer_lost_at"] is None)
+        counter.send(Offer(request.call_id, "v=0 a new offer", 1).to_json())
+        assert receive(desk, Offer).attempt == 1
+        desk.send(Hangup(request.call_id, "officer_hangup").to_json())
+        assert receive(counter, Hangup).reason == "officer_hangup"
+    assert workers.call_events(request.session, 3)[-1] == ("call_ended", "officer_hangup")
