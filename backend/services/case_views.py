@@ -7,12 +7,15 @@ SqlCaseStore.read, which writes the audit row; an export names itself in that ro
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from uuid import UUID
+
+from babel import Locale
 
 from backend.services.accounts import SessionUser
 from backend.services.cases import QueueFilter, SqlCaseStore
@@ -26,8 +29,18 @@ from backend.services.presenter import (
     present,
     sections_json,
 )
-from backend.services.schemas import CaseDetail, CaseQueue, CaseSummary, CaseView, QueueCounts, QueueRow, StatusOption
+from backend.services.schemas import (
+    CaseDetail,
+    CaseQueue,
+    CaseSummary,
+    CaseView,
+    IdentityView,
+    QueueCounts,
+    QueueRow,
+    StatusOption,
+)
 from domain.forms import FormCatalog, SchemaError
+from domain.identity import COUNTRIES, DocumentType
 from domain.status import OPEN_STATUSES, CaseStatus
 
 STATUS_NL = {
@@ -148,6 +161,7 @@ class CaseViews:
             handled_by=detail.claimed_by,
             sections=self._sections(detail),
             notes=[Note(n.author, format_moment(n.created_at.isoformat()), n.text) for n in detail.notes],
+            identity=identity_lines(detail.identity),
             printed_by=officer.name,
             printed_at=printed_now(now),
         )
@@ -164,3 +178,34 @@ class CaseViews:
         translations = {key: asdict(value) for key, value in (detail.translations or {}).items()}
         body = case_json(self._sheet(detail, officer, now), detail.answers or {}, translations)
         return body, f"intake-{detail.reference}.json"
+
+
+DOCUMENT_NL = {
+    DocumentType.PASSPORT: "Paspoort",
+    DocumentType.ID_CARD: "Identiteitskaart",
+    DocumentType.RESIDENCE_DOCUMENT: "Verblijfsdocument",
+    DocumentType.DRIVING_LICENCE: "Rijbewijs",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Every country an identity document can come from (domain/identity.py), by its Dutch name (CLDR), A to Z."""
+    territories = Locale("nl").territories
+    names = {code: territories.get(code, code) for code in COUNTRIES}
+    return dict(sorted(names.items(), key=lambda item: item[1]))
+
+
+def identity_lines(identity: IdentityView | None) -> list[tuple[str, str]]:
+    """The officer's identity check as the PDF prints it; none when no check was made."""
+    if identity is None:
+        return []
+    if identity.document_type is None:
+        return [("Identiteit", "(verwijderd na bewaartermijn)")]
+    country = identity.issuing_country or ""
+    return [
+        ("Document", f"{DOCUMENT_NL[identity.document_type]}, uitgegeven door {country_names().get(country, country)}"),
+        ("Documentnummer", f"eindigt op {identity.number_last4}"),
+        ("Gezicht", "komt overeen met de melder" if identity.face_matches else "komt NIET overeen met de melder"),
+        ("Gecontroleerd door", f"{identity.verified_by or '—'}, {format_moment(identity.verified_at.isoformat())}"),
+    ]

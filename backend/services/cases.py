@@ -17,21 +17,23 @@ from nacl.exceptions import CryptoError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.services.errors import Broken, Conflict, NotAllowed, Unavailable, not_found
+from backend.services.errors import Broken, Conflict, Invalid, NotAllowed, Unavailable, not_found
 from backend.services.intake import OpenedCase
 from backend.services.keys import NaclKeyring
 from backend.services.kiosks import KioskIdentity
 from backend.services.references import new_reference
-from backend.services.schemas import CaseDetail, CaseSummary, NoteView
+from backend.services.schemas import CaseDetail, CaseSummary, IdentityRequest, IdentityView, NoteView
 from backend.storage import cases as rows
 from backend.storage import mail as mails
 from backend.storage.audit import Actor, AuditAction, record
 from backend.storage.cases import QueueFilter
 from backend.storage.db import Database
 from backend.storage.models import Case
+from domain.identity import check_identity, conversion_refusal
 from domain.payload import CasePayload
 from domain.status import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, allowed_targets, can_transition, moves_for
 from domain.translation_check import translation_flag
+from domain.validation import Invalid as FieldInvalid
 from domain.wire import CaseDelivery, CaseReceipt
 
 REFERENCE_ATTEMPTS = 8
@@ -180,12 +182,54 @@ class SqlCaseStore:
             notes = self._notes(session, case_id)
             summary = _summary(case, rows.claimer_name(session, case))
             payload = self._payload(case)
+            identity = self._identity(session, case_id)
         return CaseDetail(
             **summary.model_dump(),
             answers=payload.answers if payload else None,
             translations=dict(payload.translations) if payload else None,
             notes=notes,
+            identity=identity,
         )
+
+    def _identity(self, session: Session, case_id: UUID) -> IdentityView | None:
+        found = rows.identity(session, case_id)
+        if found is None:
+            return None
+        row, officer = found
+        data = json.loads(self._decrypt(row.ciphertext)) if row.ciphertext else {}
+        return IdentityView(
+            document_type=data.get("document_type"), issuing_country=data.get("issuing_country"),
+            number_last4=data.get("number_last4"), face_matches=data.get("face_matches"),
+            verified_by=officer, verified_at=row.verified_at,
+        )  # fmt: skip
+
+    # --- identity ---------------------------------------------------------------------------------------
+
+    def record_identity(self, case_id: UUID, request: IdentityRequest, actor: Actor, now: datetime) -> IdentityView:
+        """The officer who claimed the case writes down the identity document they checked; audited. A new check
+        replaces the last one (a typing error corrected)."""
+        try:
+            check = check_identity(
+                request.document_type, request.issuing_country, request.number_last4, request.face_matches
+            )
+        except FieldInvalid as error:
+            raise Invalid(error.error.code, f"{error.error.code.replace('_', ' ')} is not valid") from None
+        blob = self._keys.encrypt(json.dumps({
+            "document_type": check.document_type.value, "issuing_country": check.issuing_country,
+            "number_last4": check.number_last4, "face_matches": check.face_matches,
+        }).encode())  # fmt: skip
+        with self._db.write() as session:
+            case = self._case(session, case_id)
+            if case.claimed_by != actor.id or CaseStatus(case.status) is not CaseStatus.CLAIMED:
+                raise NotAllowed("not_your_case", "claim the case before checking the resident's identity")
+            if case.purged_at is not None:
+                raise Conflict("purged", "this case's personal data has been removed")
+            rows.set_identity(session, case_id, blob, actor.id, now)
+            subject = "face matches" if check.face_matches else "face does not match"
+            record(session, actor, AuditAction.IDENTITY_CHECKED, case_id=case_id, subject=subject, at=now)
+            view = self._identity(session, case_id)
+        assert view is not None
+        return view
 
     def for_mail(self, case_id: UUID, now: datetime) -> MailSource | None:
         """What a confirmation mail is made of, read (and audited) by the mail sender; None once the case's
@@ -234,16 +278,21 @@ class SqlCaseStore:
 
     # --- officer moves --------------------------------------------------------------------------------
 
-    def move(self, case_id: UUID, target: CaseStatus, actor: Actor, now: datetime) -> CaseSummary:
+    def move(
+        self, case_id: UUID, target: CaseStatus, actor: Actor, now: datetime, reason: str | None = None
+    ) -> CaseSummary:
         """Claim (new -> claimed), release (claimed -> new) or finish a case, per domain.status.
 
         The UPDATE is conditional on the status and claimer just read, so of two officers acting at once
-        exactly one succeeds and the other gets a 409.
+        exactly one succeeds and the other gets a 409. Converting into an aangifte needs a verified identity and a
+        signature, or the officer's reason why not (domain/identity.py), which is kept as a note.
         """
         with self._db.write() as session:
             case = self._case(session, case_id)
             current = CaseStatus(case.status)
             self._check_move(case, current, target, actor)
+            if target is CaseStatus.CONVERTED:
+                self._check_conversion(session, case_id, reason, actor, now)
             changes: dict[str, Any] = {"status": target.value}
             if target is CaseStatus.CLAIMED:
                 changes.update(claimed_by=actor.id, claimed_at=now)
@@ -255,6 +304,22 @@ class SqlCaseStore:
                 raise Conflict("changed_meanwhile", "someone else changed this case just now")
             record(session, actor, AuditAction.CASE_STATUS, case_id=case_id, subject=f"{current}->{target}", at=now)
             return _summary(case, rows.claimer_name(session, case))
+
+    def _check_conversion(
+        self, session: Session, case_id: UUID, reason: str | None, actor: Actor, now: datetime
+    ) -> None:
+        identity = self._identity(session, case_id)
+        verified = identity is not None and identity.face_matches is True
+        signed = False  # the resident's signature on the kiosk comes with the statement to sign (issue 15, part 2)
+        if conversion_refusal(verified, signed, reason) is not None:
+            raise Conflict("identity_and_signature_needed", "an aangifte needs the resident's checked identity and "
+                           "signature; without them, give the reason")  # fmt: skip
+        if reason:
+            missing = "handtekening" if verified else "gecontroleerde identiteit en handtekening"
+            text = f"Omgezet in aangifte zonder {missing}: {reason.strip()}"
+            blob = self._keys.encrypt(json.dumps({"text": text}, ensure_ascii=False).encode())
+            rows.add_note(session, case_id, actor.id, now, blob)
+            record(session, actor, AuditAction.NOTE_ADDED, case_id=case_id, at=now)
 
     @staticmethod
     def _check_move(case: Case, current: CaseStatus, target: CaseStatus, actor: Actor) -> None:

@@ -59,6 +59,7 @@ class CaseSheet:
     handled_by: str | None
     sections: list[Section]
     notes: list[Note]
+    identity: list[tuple[str, str]]  # the officer's identity check, (label, value); empty when none was made
     printed_by: str
     printed_at: str
 
@@ -262,6 +263,10 @@ def case_pdf(sheet: CaseSheet, fonts_dir: Path) -> bytes:
     for section in sheet.sections:
         _heading(pdf, section.title)
         _rows(pdf, section.rows)
+    if sheet.identity:
+        _heading(pdf, "Identiteit van de melder (gecontroleerd door de politie)")
+        for label, value in sheet.identity:
+            _pair(pdf, label, value)
     if sheet.notes:
         _heading(pdf, "Notities van de politie")
         for note in sheet.notes:

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from domain.identity import DocumentType
 from domain.payload import Translation
 from domain.status import CaseStatus
 
@@ -121,12 +122,31 @@ class NoteView(BaseModel):
     text: str | None = Field(description="None once the case's personal data has been purged")
 
 
+class IdentityView(BaseModel):
+    """The officer's check of the resident's identity document (domain/identity.py)."""
+
+    document_type: DocumentType | None = Field(description="None once purged")
+    issuing_country: str | None = Field(description="ISO 3166 alpha-2; None once purged")
+    number_last4: str | None = Field(description="the last four characters of the document number; None once purged")
+    face_matches: bool | None
+    verified_by: str | None
+    verified_at: datetime
+
+
+class IdentityRequest(Strict):
+    document_type: DocumentType
+    issuing_country: str = Field(min_length=2, max_length=2, description="ISO 3166 alpha-2, e.g. NL, SY, UA")
+    number_last4: str = Field(min_length=4, max_length=9, description="the last four letters or digits")
+    face_matches: bool
+
+
 class CaseDetail(CaseSummary):
     """A case with its personal data, decrypted; every read is written to the audit log."""
 
     answers: dict[str, Any] | None = Field(description="None once purged")
     translations: dict[str, Translation] | None
     notes: list[NoteView]
+    identity: IdentityView | None = Field(default=None, description="the officer's identity check, if made")
 
 
 class CaseView(CaseDetail, QueueRow):
@@ -143,6 +163,8 @@ class CaseView(CaseDetail, QueueRow):
 
 class StatusChange(Strict):
     status: CaseStatus
+    # converting without a verified identity and a signature needs the officer's reason (kept as a note)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=NO_NUL)] | None = None
 
 
 class NoteRequest(Strict):

@@ -34,6 +34,7 @@ class AuditAction(StrEnum):
     TOTP_ENROLLED = "totp_enrolled"
     TOTP_RESET = "totp_reset"  # by an admin: the user enrols again
     TOTP_POLICY_CHANGED = "totp_policy_changed"  # subject: "required" or "optional"
+    IDENTITY_CHECKED = "identity_checked"  # the officer checked the resident's document; subject: does the face match
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from backend.storage.models import Case, CaseNote, User
+from backend.storage.models import Case, CaseIdentity, CaseNote, User
 from domain.status import CaseStatus
 
 AnySelect = TypeVar("AnySelect", bound=Select)
@@ -112,3 +112,21 @@ def add_note(session: Session, case_id: UUID, author_id: UUID | None, at: dateti
     session.add(note)
     session.flush()
     return note
+
+
+def identity(session: Session, case_id: UUID) -> tuple[CaseIdentity, str | None] | None:
+    """The case's identity check and the name of the officer who made it."""
+    row = session.execute(
+        select(CaseIdentity, User.name).outerjoin(User, User.id == CaseIdentity.verified_by)
+        .where(CaseIdentity.case_id == case_id)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def set_identity(session: Session, case_id: UUID, ciphertext: bytes, verified_by: UUID | None, at: datetime) -> None:
+    """One check per case: a new one replaces the last (the officer corrects a typing error)."""
+    found = session.get(CaseIdentity, case_id)
+    if found is None:
+        session.add(CaseIdentity(case_id=case_id, ciphertext=ciphertext, verified_by=verified_by, verified_at=at))
+    else:
+        found.ciphertext, found.verified_by, found.verified_at = ciphertext, verified_by, at

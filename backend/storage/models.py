@@ -272,3 +272,16 @@ class MailQueueRow(Base):
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CaseIdentity(Base):
+    """The officer's check of the resident's identity document (domain/identity.py), encrypted with the storage key
+    like the payload: document type, issuing country, last four characters, whether the face matches. Who checked
+    and when stay in clear, as in the audit log."""
+
+    __tablename__ = "case_identities"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)  # None once purged
+    verified_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime] = mapped_column(UtcDateTime)

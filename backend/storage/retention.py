@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.storage.db import Database
-from backend.storage.models import Case, CaseNote
+from backend.storage.models import Case, CaseIdentity, CaseNote
 from domain.status import CaseStatus
 
 
@@ -32,13 +32,18 @@ def due(session: Session, statuses: Iterable[CaseStatus], cutoff: datetime, limi
 
 
 def clear(session: Session, case_ids: list[UUID], now: datetime) -> None:
-    """Remove the payloads and note texts of these cases and mark them purged at `now`; the rows stay."""
+    """Remove the payloads, note texts and identity checks of these cases and mark them purged at `now`; the rows
+    stay."""
     session.execute(
         update(Case).where(Case.id.in_(case_ids)).values(payload_ciphertext=None, purged_at=now)
         .execution_options(synchronize_session=False)
     )
     session.execute(
         update(CaseNote).where(CaseNote.case_id.in_(case_ids)).values(ciphertext=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(CaseIdentity).where(CaseIdentity.case_id.in_(case_ids)).values(ciphertext=None)
         .execution_options(synchronize_session=False)
     )
 

@@ -94,7 +94,7 @@ def test_claim_release_and_finish_follow_the_status_model(backend: Backend) -> N
     assert released.status_code == 200 and released.json()["status"] == "new" and released.json()["claimed_by"] is None
     assert first.post(f"{path}/release").status_code == 409
     assert second.post(f"{path}/claim").status_code == 200
-    finished = second.post(f"{path}/status", json={"status": "converted"})
+    finished = second.post(f"{path}/status", json={"status": "converted", "reason": "melding, geen handtekening nodig"})
     assert finished.status_code == 200
     assert finished.json()["status"] == "converted" and finished.json()["closed_at"] is not None
     assert finished.json()["next_statuses"] == []

@@ -199,8 +199,24 @@ def test_officer_claims_a_case_moves_it_on_and_files_the_pdf(context: BrowserCon
     page.get_by_label("Notitie toevoegen").fill("Melder gebeld; komt morgen langs met aankoopbewijs.")
     page.get_by_role("button", name="Notitie opslaan").click()
     expect(page.locator("#notes")).to_contain_text("Melder gebeld; komt morgen langs met aankoopbewijs.")
+    # the resident holds a passport to the camera: the officer writes down what the identity check needs
+    page.get_by_label("Soort document").select_option(label="Paspoort")
+    page.get_by_label("Land van afgifte").select_option(label="Syrië")
+    page.get_by_label("Laatste 4 tekens van het documentnummer").fill("ab12")
+    page.get_by_label("Het gezicht komt overeen met de foto in het document").check()
+    page.get_by_role("button", name="Identiteit vastleggen").click()
+    expect(page.locator("#identity-record")).to_contain_text("Paspoort, Syrië")
+    expect(page.locator("#identity-record")).to_contain_text("eindigt op AB12")
+    accessible(page)
+    shot(page, "04-case-identity")
     page.get_by_role("button", name="Omgezet in aangifte").click()
+    dialog = page.locator("#convert-dialog")
+    expect(dialog).to_contain_text("nog niet ondertekend")  # the identity is there, the signature is not
+    page.get_by_label("Reden (komt als notitie bij de zaak en in de PDF)").fill("Verklaring aan de balie ondertekend.")
+    shot(page, "04-case-convert-reason")
+    dialog.get_by_role("button", name="Omzetten").click()
     expect(page.locator("#status")).to_have_text("Omgezet in aangifte")
+    expect(page.locator("#notes")).to_contain_text("Omgezet in aangifte zonder handtekening: Verklaring aan de balie")
     expect(page.get_by_role("button", name="Oppakken")).to_have_count(0)
     shot(page, "04-case-converted")
 
@@ -234,7 +250,8 @@ def check_pdf(path: Path, reference: str) -> None:
         pytest.skip("poppler-utils (pdftotext, pdftoppm) not installed: the PDF's text and look were not checked")
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     for expected in (reference, "Omgezet in aangifte", "Melder gebeld", "translate-en_nl 1.9", "سرق شخص",
-                     NL.text("field.bike_brand")):
+                     NL.text("field.bike_brand"), "Paspoort, uitgegeven door Syrië", "eindigt op AB12",
+                     "zonder handtekening: Verklaring aan de balie"):
         assert expected in text, expected
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(path), str(ARTIFACTS / "case-pdf")],
                    check=True)

@@ -41,6 +41,7 @@ def sheet() -> tuple[CaseSheet, dict, dict]:
         kind="aangifte", language="Arabisch", location="Emmen, station", created_at="20-11-2026 18:00",
         received_at="20-11-2026 18:01", status="In behandeling", handled_by="agent.jansen",
         sections=sections, notes=[Note("agent.jansen", "21-11-2026 09:00", "Melder gebeld.")],
+        identity=[("Document", "Paspoort, uitgegeven door Syrië"), ("Documentnummer", "eindigt op AB12")],
         printed_by="agent.jansen", printed_at="21-11-2026 10:00",
     ), values, translations
 
@@ -58,6 +59,7 @@ def test_the_pdf_is_a_pdf_with_the_reference_the_model_and_the_original(tmp_path
     assert "Fietsdiefstal" in text
     assert "Iemand heeft mijn fiets gestolen" in text
     assert "translate-en_nl 1.9" in text
+    assert "Paspoort, uitgegeven door Syrië" in text and "eindigt op AB12" in text
     assert "Melder gebeld." in text
     assert "Zwanenburg-Oukili" in text
     assert "دراجتي" in text  # the Arabic original is real text, in logical order

@@ -17,7 +17,16 @@ from backend.http.errors import describe
 from backend.services.case_views import View
 from backend.services.cases import QueueFilter
 from backend.services.references import normalise_reference
-from backend.services.schemas import CaseQueue, CaseSummary, CaseView, NoteRequest, NoteView, StatusChange
+from backend.services.schemas import (
+    CaseQueue,
+    CaseSummary,
+    CaseView,
+    IdentityRequest,
+    IdentityView,
+    NoteRequest,
+    NoteView,
+    StatusChange,
+)
 from domain.status import CaseStatus
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -103,7 +112,14 @@ def release(case_id: UUID, officer: OfficerChanging, backend: Backend) -> CaseSu
 @router.post("/{case_id}/status", response_model=CaseSummary, responses=describe(401, 403, 404, 409, 422))
 def change_status(case_id: UUID, change: StatusChange, officer: OfficerChanging, backend: Backend) -> CaseSummary:
     """Move a case along domain.status: new -> claimed -> closed / converted / referred (or back to new)."""
-    return backend.cases.move(case_id, change.status, officer.actor, backend.clock())
+    return backend.cases.move(case_id, change.status, officer.actor, backend.clock(), reason=change.reason)
+
+
+@router.put("/{case_id}/identity", response_model=IdentityView, responses=describe(401, 403, 404, 409, 422))
+def record_identity(case_id: UUID, check: IdentityRequest, officer: OfficerChanging, backend: Backend) -> IdentityView:
+    """The identity document the officer checked (through the kiosk camera or at a desk): kind, issuing country,
+    the last four characters of its number, whether the face matches. Never a whole number or a BSN."""
+    return backend.cases.record_identity(case_id, check, officer.actor, backend.clock())
 
 
 @router.post(

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from backend.http.auth import Backend
 from backend.http.console_auth import AnyViewer, EnrollingViewer
 from backend.http.errors import describe
-from backend.services.case_views import STATUS_NL
+from backend.services.case_views import DOCUMENT_NL, STATUS_NL, country_names
 from domain.languages import LANGUAGES
 
 router = APIRouter(prefix="/api/console", tags=["console"])
@@ -32,7 +32,8 @@ def session(viewer: EnrollingViewer, backend: Backend) -> dict[str, Any]:
 
 @router.get("/labels", responses=describe(401))
 def labels(viewer: AnyViewer, backend: Backend) -> dict[str, Any]:
-    """Dutch names for case types, languages and statuses, and the kiosk locations, for filters and headings."""
+    """Dutch names for case types, languages, statuses, identity documents and countries, and the kiosk locations,
+    for filters, headings and the identity check."""
     locations = sorted({kiosk.location for kiosk in backend.kiosks.all()})
     views = backend.case_views
     return {
@@ -40,4 +41,6 @@ def labels(viewer: AnyViewer, backend: Backend) -> dict[str, Any]:
         "languages": {language.code: language.dutch_name for language in LANGUAGES},
         "statuses": {status.value: name for status, name in STATUS_NL.items()},
         "locations": locations,
+        "documents": {kind.value: name for kind, name in DOCUMENT_NL.items()},
+        "countries": country_names(),
     }

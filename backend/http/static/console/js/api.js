@@ -29,6 +29,10 @@ const MESSAGES = {
   not_found: "Niet gevonden.",
   invalid_request: "De invoer is niet geldig.",
   database_unavailable: "De database is tijdelijk niet bereikbaar. Probeer het zo opnieuw.",
+  identity_and_signature_needed: "Een aangifte heeft een gecontroleerde identiteit en een handtekening nodig, of een reden waarom niet.",
+  issuing_country: "Kies het land dat het document heeft uitgegeven.",
+  number_last4: "Vul precies de laatste 4 letters of cijfers van het documentnummer in.",
+  document_type: "Kies de soort document.",
 };
 
 export class ApiError extends Error {

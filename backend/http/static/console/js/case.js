@@ -76,6 +76,12 @@ function meta(c) {
 async function move(target) {
   const path = target === "claimed" ? "claim" : target === "new" ? "release" : "status";
   const body = path === "status" ? { status: target } : undefined;
+  if (target === "converted") {
+    // an aangifte needs the checked identity and the resident's signature; until both are there, a reason
+    const reason = await askConversionReason();
+    if (reason === null) return;
+    body.reason = reason;
+  }
   try {
     await api(`/api/cases/${caseId}/${path}`, { method: "POST", body });
     await load(`Status gewijzigd: ${(caseType === CALLBACK ? CALLBACK_ACTION_NAMES : ACTION_NAMES)[target]}.`);
@@ -110,6 +116,51 @@ function notes(data) {
 }
 
 let caseType = null;
+let identity = null; // the officer's identity check of this case, as the API gave it
+let labels = { documents: {}, countries: {} };
+
+function identityView(data) {
+  const check = data.identity;
+  if (!check) {
+    return [el("p", { class: "note" }, data.mine
+      ? "Nog niet gecontroleerd. Vraag de melder om een identiteitsbewijs."
+      : "Nog niet gecontroleerd.")];
+  }
+  if (!check.document_type) return [el("p", { class: "note" }, "(verwijderd na bewaartermijn)")];
+  const rows = [
+    ["Document", `${labels.documents[check.document_type] || check.document_type}, ${labels.countries[check.issuing_country] || check.issuing_country}`],
+    ["Nummer", `eindigt op ${check.number_last4}`],
+    ["Gezicht", check.face_matches ? "komt overeen" : "komt NIET overeen"],
+    ["Door", `${check.verified_by || "—"}, ${formatTime(check.verified_at)}`],
+  ];
+  return [el("dl", { class: "meta", id: "identity-record" },
+    rows.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, value)]))];
+}
+
+function fillIdentityForm() {
+  const kinds = document.getElementById("document-type");
+  if (kinds.options.length) return;
+  kinds.replaceChildren(...Object.entries(labels.documents).map(([code, name]) => el("option", { value: code }, name)));
+  const countries = document.getElementById("issuing-country");
+  countries.replaceChildren(el("option", { value: "" }, "Kies een land"),
+    ...Object.entries(labels.countries).map(([code, name]) => el("option", { value: code }, name)));
+}
+
+function askConversionReason() {
+  const dialog = document.getElementById("convert-dialog");
+  const verified = identity && identity.face_matches;
+  document.getElementById("convert-why").textContent = verified
+    ? "De identiteit is gecontroleerd, maar de melder heeft nog niet ondertekend. Waarom toch omzetten?"
+    : "De identiteit van de melder is nog niet gecontroleerd en er is geen handtekening. Waarom toch omzetten?";
+  const reason = document.getElementById("convert-reason");
+  reason.value = "";
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "convert" && reason.value.trim() ? reason.value.trim() : null);
+    }, { once: true });
+  });
+}
 
 async function load(message) {
   const data = await api(`/api/cases/${caseId}`);
@@ -127,6 +178,16 @@ async function load(message) {
     : data.sections.map(section);
   document.getElementById("sections").replaceChildren(...parts);
   document.getElementById("notes").replaceChildren(...notes(data));
+  identity = data.identity;
+  document.getElementById("identity").replaceChildren(...identityView(data));
+  const identityForm = document.getElementById("identity-form");
+  const canCheck = c.mine && c.status === "claimed" && !data.purged && ["aangifte", "melding"].includes(c.kind);
+  identityForm.hidden = !canCheck || Boolean(identity); // a check made is shown; "Corrigeren" opens the form again
+  if (canCheck) fillIdentityForm();
+  if (canCheck && identity) {
+    document.getElementById("identity").append(el("button", { type: "button", class: "secondary",
+      onclick: (event) => { identityForm.hidden = false; event.target.remove(); } }, "Corrigeren"));
+  }
   const form = document.getElementById("note-form");
   const canWrite = c.mine && c.status !== "new" && !data.purged;
   for (const control of form.elements) control.disabled = !canWrite;
@@ -137,11 +198,25 @@ async function load(message) {
 document.addEventListener("DOMContentLoaded", async () => {
   await startSession("/console/queue");
   try {
+    labels = await api("/api/console/labels");
     await load();
   } catch (failure) {
     show(document.getElementById("error"), failure.message);
     return;
   }
+  document.getElementById("identity-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target.elements;
+    const body = { document_type: form.document_type.value, issuing_country: form.issuing_country.value,
+      number_last4: form.number_last4.value.trim(), face_matches: form.face_matches.checked };
+    try {
+      await api(`/api/cases/${caseId}/identity`, { method: "PUT", body });
+      event.target.reset();
+      await load("Identiteit vastgelegd.");
+    } catch (failure) {
+      show(document.getElementById("error"), failure.message);
+    }
+  });
   document.getElementById("note-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = event.target.elements.note.value.trim();
