@@ -90,6 +90,10 @@ class IntakeSummary:
     language: str
     case_type: str | None = None
     items: tuple[IntakeItem, ...] = ()
+    # a report already filed in this session (the call was started from its receipt): the officer opens the case
+    # to check the caller's identity; the reference is None while the case still waits in the kiosk's outbox
+    case_id: str | None = None
+    reference: str | None = None
 
 
 @dataclass(frozen=True)

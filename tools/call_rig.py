@@ -84,10 +84,13 @@ async () => {
 
 
 # what the resident filled in before asking for the call: shown to the officer beside the video
+# called from the receipt of the report just filed: the console links the case (its identity check is there)
 INTAKE = IntakeSummary(
     "ar",
     "bike_theft",
     (IntakeItem("description", "Wat is er gebeurd?", "سرقت دراجتي.", "Mijn fiets is gestolen."),),
+    case_id="6a1f0c2e-0000-4000-8000-000000000001",
+    reference="K7M-4QP",
 )
 
 

@@ -9,6 +9,7 @@ from domain.chat import IntakeItem, IntakeSummary
 from domain.forms import FormSchema
 from domain.languages import DUTCH
 from domain.payload import Translation
+from kiosk.session.states import Receipt
 from kiosk.ui.answers import format_answer, is_empty
 from kiosk.ui.strings import UiText
 
@@ -21,10 +22,14 @@ def intake_summary(
     answers: dict[str, Any],
     translations: dict[str, Translation],
     texts: UiText,
+    filed: Receipt | None = None,
 ) -> IntakeSummary:
-    """Every answered field in form order; an empty summary when the resident has not started a form."""
+    """Every answered field in form order; an empty summary when the resident has not started a form. `filed`: the
+    report of this session already sealed, which the call is about (its case id and, once delivered, reference)."""
+    case_id = filed.case_id if filed is not None else None
+    reference = filed.reference if filed is not None else None
     if schema is None:
-        return IntakeSummary(language)
+        return IntakeSummary(language, case_id=case_id, reference=reference)
     items = []
     for step in schema.steps:
         if step.id.startswith(CONSENT_PREFIX):
@@ -43,4 +48,4 @@ def intake_summary(
                     low_confidence=bool(translation and translation.low_confidence),
                 )
             )
-    return IntakeSummary(language, schema.case_type, tuple(items))
+    return IntakeSummary(language, schema.case_type, tuple(items), case_id=case_id, reference=reference)

@@ -84,8 +84,8 @@ class CallScreen(KioskScreen):
             return
         flow = self.flow
         schema = flow.schema if flow.state.case_type else None
-        intake = intake_summary(app.lang, schema, flow.answers(), flow.translations(), app.ui)
         receipt = flow.state.receipt  # a report or call-back filed in this session: a kept transcript belongs to it
+        intake = intake_summary(app.lang, schema, flow.answers(), flow.translations(), app.ui, filed=receipt)
         self.handle = calls.start(app.lang, flow.state.case_type, flow.session_id, intake, self._view_arrived,
                                   linked_case=receipt.case_id if receipt is not None else None)  # fmt: skip
         self.ids.video.attach(self.handle.frames)

@@ -4,8 +4,9 @@ and a printed copy when a CUPS printer is configured."""
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
+from domain.forms import CaseKind
 from kiosk.screens import KioskScreen
 from kiosk.session.flow import FlowState
 from kiosk.session.states import Receipt
@@ -15,13 +16,15 @@ from kiosk.ui.qr import qr_texture
 
 class ReceiptScreen(KioskScreen):
     reference = StringProperty("")
+    official = BooleanProperty(False)  # an aangifte: it becomes official once an officer has seen the ID document
     print_state = StringProperty("")  # "", "printing", "printed", "print_failed"
 
     def render(self, state: FlowState) -> None:
         receipt = state.receipt
         if receipt is None:
             return
-        self.ids.next_steps.key = f"receipt.next.{receipt.kind.value}"
+        self.official = receipt.kind is CaseKind.AANGIFTE  # then its card says what comes next (receipt.kv)
+        self.ids.next_steps.key = "" if self.official else f"receipt.next.{receipt.kind.value}"
         self._show_summary(receipt)
         if receipt.reference and receipt.reference != self.reference:
             self.reference = receipt.reference
@@ -46,6 +49,7 @@ class ReceiptScreen(KioskScreen):
 
     def leave(self) -> None:
         self.reference = ""
+        self.official = False
         self.print_state = ""
         self.ids.qr.texture = None
 
@@ -72,6 +76,9 @@ class ReceiptScreen(KioskScreen):
                 lines.append(app.ui.text("receipt.reference", language, reference=receipt.reference))
             else:
                 lines.append(app.ui.text("receipt.offline", language))
-            lines += [app.ui.text(f"receipt.next.{receipt.kind.value}", language), ""]
+            lines.append(app.ui.text(f"receipt.next.{receipt.kind.value}", language))
+            if receipt.kind is CaseKind.AANGIFTE:
+                lines.append(app.ui.text("receipt.official", language))
+            lines.append("")
         return "\n".join(lines)
 

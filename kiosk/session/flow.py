@@ -153,8 +153,10 @@ class SessionFlow:
         return self._enter_step(0)
 
     def talk_to_officer(self) -> FlowState:
-        """Open a video call from anywhere in the intake; back() from the call returns to where the resident was."""
-        self._expect(Screen.TRIAGE, Screen.NON_URGENT, Screen.SERVICE, Screen.FORM, Screen.REVIEW, Screen.CONSENT)
+        """Open a video call from anywhere in the intake, or from the receipt of a report just filed (the officer
+        checks the resident's identity on it); back() from the call returns to where the resident was."""
+        self._expect(Screen.TRIAGE, Screen.NON_URGENT, Screen.SERVICE, Screen.FORM, Screen.REVIEW, Screen.CONSENT,
+                     Screen.RECEIPT)  # fmt: skip
         self._touch()
         self._before_call = self.state
         return self._go(replace(self.state, screen=Screen.CALL))
@@ -165,7 +167,7 @@ class SessionFlow:
         self._expect(Screen.CALL)
         self._touch()
         before, self._before_call = self._before_call, None
-        if before is not None and before.case_type is not None:
+        if before is not None and before.case_type is not None and before.screen is not Screen.RECEIPT:
             return self._go(replace(before, errors={}))
         self.state = replace(self.state, case_type=CALLBACK_CASE_TYPE)
         self._emit(EventKind.SERVICE)

@@ -73,6 +73,7 @@ def chat(rig: CallRig, handle: Any) -> dict[str, Any]:
         "kiosk_shows_officer": {"text": officer_line.text, "original": officer_line.original,
                                 "translated": officer_line.translated},
         "intake_on_console": rig.officer.inner_text("#call-intake"),
+        "case_link": rig.officer.get_attribute("#call-case-link", "href"),
         "captions_note": rig.officer.inner_text("#call-captions-note"),  # this kiosk has no speech model
     }  # fmt: skip
 

@@ -40,6 +40,9 @@ def test_a_call_connects_translates_survives_a_drop_and_is_recorded(tmp_path: Pa
     assert chat["kiosk_shows_officer"] == {"text": OFFICER_SAYS_IN_ARABIC, "original": OFFICER_SAYS, "translated": True}
     assert f"Getoond aan bewoner: {OFFICER_SAYS_IN_ARABIC}" in chat["officer_sees_own"]
     assert "Wat is er gebeurd?" in chat["intake_on_console"] and "Mijn fiets is gestolen." in chat["intake_on_console"]
+    # the call was started from the receipt: the officer opens the filed case in a new tab to check the identity
+    assert "K7M-4QP (opent in een nieuw tabblad: identiteit controleren)" in chat["intake_on_console"]
+    assert chat["case_link"] == "/console/cases/6a1f0c2e-0000-4000-8000-000000000001"
     assert chat["captions_note"] == "Deze kiosk maakt geen ondertiteling."
 
     # the media path broke for a few seconds: the kiosk noticed, made a new connection, video came back

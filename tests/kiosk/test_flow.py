@@ -352,3 +352,27 @@ def test_a_call_back_during_a_report_returns_to_the_report_with_nothing_lost(kit
     state = flow.request_callback()
     assert (state.screen, state.case_type) == (Screen.REVIEW, "theft")
     assert flow.answer_of("description") == ANSWERS["theft"]["description"]
+
+
+def test_a_call_from_the_receipt_carries_the_filed_report_and_returns_to_the_receipt(kit) -> None:
+    from kiosk.call.intake import intake_summary
+    from kiosk.text import default_fonts
+    from kiosk.ui.strings import UiText
+
+    flow, outbox, *_ = kit
+    walk_to_review(flow, "theft", "ar")
+    flow.confirm_review()
+    fill_step(flow, ANSWERS["theft"])
+    receipt = flow.submit().receipt
+    assert receipt is not None
+    flow.delivered(receipt.case_id, "K7M-4QP")
+    assert flow.talk_to_officer().screen is Screen.CALL  # "talk to an officer now": identity checked in the call
+    texts = UiText(default_assets_dir() / "locale", default_fonts())
+    summary = intake_summary("ar", flow.schema, flow.answers(), flow.translations(), texts, filed=flow.state.receipt)
+    assert (summary.case_id, summary.reference, summary.case_type) == (receipt.case_id, "K7M-4QP", "theft")
+    assert summary.items  # the officer sees what was filed beside the video
+    back = flow.back()
+    assert back.screen is Screen.RECEIPT and back.receipt is not None and back.receipt.reference == "K7M-4QP"
+    flow.talk_to_officer()
+    state = flow.request_callback()  # nobody answered: a call-back is its own short form, the report stays filed
+    assert (state.screen, state.case_type) == (Screen.FORM, "callback") and len(outbox.cases) == 1

@@ -103,6 +103,8 @@ def test_dutch_bike_theft_by_touch(make_app, kiosk_settings, log_lines, tmp_path
         assert d.wait_for(lambda: any(w.source == printed for w in d.shown_now("receipt.print")), 120)
         job = (tmp_path / "job").read_text()
         assert "K7M-4QP" in job and "Oukili" not in job and "Kerkstraat" not in job
+        assert app.ui.text("receipt.official", "nl") in job  # the paper says it too
+        assert d.text_of("receipt.official") == app.ui.text("receipt.official", "nl")
         d.screenshot("nl_09_receipt")
         d.tap("nav.done")
         d.screenshot("nl_10_rating")
@@ -135,6 +137,7 @@ def test_arabic_theft_by_touch_with_machine_translation(make_app, kiosk_settings
         kit.sender.references[kit.cases()[0].case_id] = "K7M-4QP"
         d.call(app.tick)
         assert "K7M-4QP" in d.text_of("receipt.reference")
+        assert d.text_of("receipt.official") == app.ui.text("receipt.official", "ar")
         d.screenshot("ar_09_receipt")
         d.tap("nav.done")
         d.screenshot("ar_10_rating")
@@ -153,3 +156,24 @@ def test_arabic_theft_by_touch_with_machine_translation(make_app, kiosk_settings
     translation = case.translations["description"]
     assert translation.dutch == "Mijn telefoon is gestolen in de bibliotheek" and translation.low_confidence
     assert_nothing_personal(log_lines, THEFT_AR)
+
+
+def test_a_persian_report_is_official_only_after_an_id_check_and_the_receipt_offers_the_call(
+    make_app, kiosk_settings
+) -> None:
+    kit = make_kit(kiosk_settings, translator=KnownTranslator(lambda text: "Mijn telefoon is gestolen"))
+    app = make_app(kiosk_settings, kit.services)
+
+    def steps(d: Driver) -> None:
+        walk_intake(d, "fa", "report", "theft", THEFT_AR)
+        kit.sender.references[kit.cases()[0].case_id] = "K7M-4QP"
+        d.call(app.tick)
+        assert d.text_of("receipt.official") == app.ui.text("receipt.official", "fa")
+        d.screenshot("fa_09_receipt_official")
+        d.tap("nav.talk_to_officer")  # "talk to an officer now": the call is about this report
+        assert d.screen() == "call"
+        d.call(app.touches.back)
+        assert d.screen() == "receipt" and "K7M-4QP" in d.text_of("receipt.reference")
+
+    run_app(app, steps, ARTIFACTS)
+    assert len(kit.cases()) == 1

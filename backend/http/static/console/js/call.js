@@ -396,9 +396,22 @@ function showChat(message) {
   item.scrollIntoView({ block: "nearest" });
 }
 
+const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function filedCase(summary) {
+  // The resident called from the receipt of a report just filed: open it beside the call (a new tab keeps the
+  // call here) to check the identity document the resident holds to the camera.
+  if (!summary.case_id || !CASE_ID.test(summary.case_id)) return null;
+  if (!summary.reference) return "ingediend, nog niet bij de politie binnen";
+  return el("span", {}, el("a", { href: `/console/cases/${summary.case_id}`, target: "_blank", rel: "noopener",
+    id: "call-case-link" }, summary.reference), " (opent in een nieuw tabblad: identiteit controleren)");
+}
+
 function showIntake(summary) {
   const header = [["Taal", state.labels.languages[summary.language] || summary.language]];
   if (summary.case_type) header.push(["Soort", state.labels.services[summary.case_type] || summary.case_type]);
+  const filed = filedCase(summary);
+  if (filed) header.unshift(["Zaak", filed]);
   const rows = [];
   for (const [label, value] of header) rows.push(el("dt", {}, label), el("dd", {}, value));
   for (const item of summary.items) {
