@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.payload import Translation, TranslationHop
+from domain.plain_text import UnclearText
+from domain.statement import InvalidStatement, Statement, check_statement, digest_of, text_of
 from domain.wire_codec import FORBID_UNKNOWN_KEYS, TaggedCodec, WireFormatError
 
 CHANNEL_LABEL = "chat"
@@ -175,8 +177,30 @@ class TranscriptState:
     turns: int  # captioned turns so far
 
 
+@dataclass(frozen=True)
+class StatementToSign:
+    """The officer sends the statement (domain/statement.py) for the resident to read and sign on the kiosk."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
+    statement: Statement
+    digest: str  # the SHA-256 of text_of(statement), as the backend made it: the kiosk checks it before showing
+
+
+@dataclass(frozen=True)
+class StatementAnswer:
+    """The resident signed (or refused); what was signed is sealed through the kiosk's outbox."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
+    statement_id: str
+    digest: str
+    signed: bool
+
+
 DataMessage = (
     ChatMessage | IntakeSummary | Ping | MediaState | Caption | CaptionsSwitch | KeepTranscript | TranscriptState
+    | StatementToSign | StatementAnswer
 )
 KINDS: dict[str, type[DataMessage]] = {
     "chat": ChatMessage,
@@ -187,6 +211,8 @@ KINDS: dict[str, type[DataMessage]] = {
     "captions": CaptionsSwitch,
     "keep_transcript": KeepTranscript,
     "transcript": TranscriptState,
+    "statement": StatementToSign,
+    "statement_answer": StatementAnswer,
 }
 DATA_CHANNEL: TaggedCodec[DataMessage] = TaggedCodec("kind", KINDS, ChatError, MAX_DATA_MESSAGE_CHARS)
 
@@ -203,6 +229,14 @@ def decode(text: str | bytes) -> DataMessage:
             raise ChatError("unknown sender")
         if len(message.original) > MAX_CHAT_CHARS:
             raise ChatError("chat text too long")
+    if isinstance(message, StatementToSign):
+        try:
+            check_statement(message.statement)
+            text = text_of(message.statement)
+        except (InvalidStatement, UnclearText) as error:
+            raise ChatError(str(error)) from None
+        if digest_of(text) != message.digest:
+            raise ChatError("the statement does not match its digest")
     who = {Caption: "speaker", CaptionsSwitch: "by"}.get(type(message))
     if who is not None and getattr(message, who) not in set(Sender):
         raise ChatError("unknown sender")

@@ -34,9 +34,11 @@ class CaseKind(StrEnum):
     MELDING = "melding"  # a tip: information, usually no investigation
     CALLBACK = "callback"  # a request that an officer phones the resident back (nobody could take a video call)
     TRANSCRIPT = "transcript"  # what was said in a video call, kept by the officer: evidence beside a case
+    SIGNATURE = "signature"  # the resident's signature (or refusal) of their statement, on the kiosk's screen
 
 
 CALLBACK_CASE_TYPE = "callback"  # the one form of kind CALLBACK (assets/forms/callback.json)
+SIGNATURE_CASE_TYPE = "signed_statement"  # the one form of kind SIGNATURE, filled in by the kiosk, never shown
 TRANSCRIPT_CASE_TYPE = "call_transcript"  # the one form of kind TRANSCRIPT, filled in by the kiosk, never shown
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.forms import CALLBACK_CASE_TYPE, TRANSCRIPT_CASE_TYPE
+from domain.forms import CALLBACK_CASE_TYPE, SIGNATURE_CASE_TYPE, TRANSCRIPT_CASE_TYPE
 
 
 class CaseStatus(StrEnum):
@@ -52,7 +52,8 @@ _RULES = {Moves.REPORT: _ALLOWED, Moves.CALLBACK: _ALLOWED_CALLBACK, Moves.RECOR
 
 
 def moves_for(case_type: str) -> Moves:
-    return {CALLBACK_CASE_TYPE: Moves.CALLBACK, TRANSCRIPT_CASE_TYPE: Moves.RECORD}.get(case_type, Moves.REPORT)
+    records = {TRANSCRIPT_CASE_TYPE: Moves.RECORD, SIGNATURE_CASE_TYPE: Moves.RECORD}
+    return {CALLBACK_CASE_TYPE: Moves.CALLBACK, **records}.get(case_type, Moves.REPORT)
 
 
 class InvalidTransition(ValueError):

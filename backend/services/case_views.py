@@ -56,6 +56,7 @@ KIND_NL = {
     "melding": "melding",
     "callback": "terugbelverzoek",
     "transcript": "gespreksverslag",
+    "signature": "ondertekening",
 }
 DONE = (CaseStatus.CLOSED, CaseStatus.CONVERTED, CaseStatus.REFERRED)
 

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from domain.call import Candidate, IceServer, Message
 from domain.chat import Caption
+from domain.statement import Statement, Stroke
 
 
 class SignallingClosed(ConnectionError):
@@ -55,6 +56,9 @@ SignallingFactory = Callable[[], Awaitable[Signalling]]
 
 # the turns of a call and who kept them -> the transcript is sealed in the outbox (kiosk/call/transcript.py)
 TranscriptKeeper = Callable[[Sequence[Caption], str], None]
+# (statement, its digest, the strokes or None for a refusal): seals the signature case through the outbox; raises
+# InvalidStatement when there is nothing to seal (a text that is not the one signed, strokes that are no signature)
+StatementSealer = Callable[[Statement, str, "tuple[Stroke, ...] | None"], None]
 
 
 class Captions(Protocol):

@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from domain.call import CallRequest, IceServer
 from domain.chat import Caption, IntakeSummary, Sender
-from domain.forms import TRANSCRIPT_CASE_TYPE, FormCatalog, FormSchema
+from domain.forms import SIGNATURE_CASE_TYPE, TRANSCRIPT_CASE_TYPE, FormCatalog, FormSchema
 from domain.payload import CasePayload
+from domain.statement import Statement, Stroke
 from kiosk.call.chat import ChatTranslation
 from kiosk.call.frames import LatestFrame
-from kiosk.call.ports import Peer, PeerState, Signalling, TranscriptKeeper
+from kiosk.call.ports import Peer, PeerState, Signalling, StatementSealer, TranscriptKeeper
 from kiosk.call.session import CallSession, CallTiming
+from kiosk.call.signature import signature_payload
 from kiosk.call.transcript import transcript_payload
 from kiosk.call.view import CallView
 from kiosk.settings import Settings
@@ -121,6 +123,10 @@ class CallHandle:
     def leave_for_alternative(self) -> None:
         self._loop.submit(self._session.leave_for_alternative())
 
+    def sign_statement(self, strokes: tuple[Stroke, ...] | None) -> concurrent.futures.Future[bool]:
+        """Signed with these finger strokes (0..1 of the pad), or refused (None); True once sealed."""
+        return self._loop.submit(self._session.sign_statement(strokes))
+
 
 class CallService:
     def __init__(
@@ -137,6 +143,7 @@ class CallService:
         self._captions = captions  # loads the speech model on the first call; None: no captions
         self._put_case = put_case  # the outbox: a transcript the officer keeps is sealed and sent like a case
         self._transcript_form: FormSchema | None = None  # read from the forms once, on the first call
+        self._signature_form: FormSchema | None = None
         self._handles: list[CallHandle] = []
 
     @property
@@ -188,6 +195,7 @@ class CallService:
             kiosk_ice=(IceServer(self._settings.call_stun_urls),) if self._settings.call_stun_urls else (),
             captions=captions,
             keep_transcript=self._transcript_keeper(request.call_id, language, linked_case),
+            seal_statement=self._statement_sealer(),
         )
 
         async def run() -> CallView:
@@ -222,6 +230,19 @@ class CallService:
             put_case(transcript_payload(schema, call_id, language, turns, now, linked_case, kept_by))
 
         return keep
+
+    def _statement_sealer(self) -> StatementSealer | None:
+        put_case = self._put_case
+        if put_case is None:
+            return None
+        if self._signature_form is None:
+            self._signature_form = FormCatalog.load(self._settings.forms_dir).get(SIGNATURE_CASE_TYPE)
+        schema = self._signature_form
+
+        def seal(statement: Statement, digest: str, strokes: tuple[Stroke, ...] | None) -> None:  # a worker thread
+            put_case(signature_payload(schema, statement, digest, strokes, datetime.now(UTC)))
+
+        return seal
 
     @staticmethod
     def _call_captions(

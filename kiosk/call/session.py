@@ -43,10 +43,13 @@ from domain.chat import (
     MediaState,
     Ping,
     Sender,
+    StatementAnswer,
+    StatementToSign,
     TranscriptState,
     decode,
     encode,
 )
+from domain.statement import InvalidStatement, Stroke
 from kiosk.call.chat import ChatLine, ChatTranslation, line_for
 from kiosk.call.ports import (
     Captions,
@@ -56,6 +59,7 @@ from kiosk.call.ports import (
     Signalling,
     SignallingClosed,
     SignallingFactory,
+    StatementSealer,
     TranscriptKeeper,
 )
 from kiosk.call.view import KEPT_CAPTIONS, CallPhase, CallView
@@ -93,6 +97,7 @@ class CallSession:
         clock: Callable[[], float] = time.monotonic,
         captions: Captions | None = None,
         keep_transcript: TranscriptKeeper | None = None,
+        seal_statement: StatementSealer | None = None,
     ) -> None:
         self._request = request
         self._intake = intake
@@ -105,6 +110,8 @@ class CallSession:
         self._clock = clock
         self._captions = captions
         self._keep_transcript = keep_transcript
+        self._seal_statement = seal_statement
+        self._statement_digest = ""
         self._turns: list[Caption] = []  # every captioned turn of this call, in memory until it ends
         self._kept_by = ""
         self.view = CallView(request.call_id, captions_available=captions is not None)
@@ -175,6 +182,23 @@ class CallSession:
         self._turns.append(caption)
         self._update(captions=(*self.view.captions, caption)[-KEPT_CAPTIONS:])
         self._send_data(encode(caption))
+
+    async def sign_statement(self, strokes: tuple[Stroke, ...] | None) -> bool:
+        """The resident signed the statement on the screen (strokes), or refused it (None): sealed through the
+        outbox, then the officer is told. False when nothing could be sealed (the screen says so)."""
+        statement, digest = self.view.statement, self._statement_digest
+        if statement is None or self._seal_statement is None or self.view.statement_answer:
+            return False
+        seal = self._seal_statement
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, lambda: seal(statement, digest, strokes))
+        except InvalidStatement as error:
+            log.warning("the signature was not sealed: %s", error)
+            return False
+        signed = strokes is not None
+        self._update(statement_answer="signed" if signed else "refused")
+        self._send_data(encode(StatementAnswer(statement.statement_id, digest, signed)), keep=True)
+        return True
 
     def set_muted(self, muted: bool) -> None:
         self._update(muted=muted)
@@ -311,6 +335,9 @@ class CallSession:
             self._update(officer_muted=message.audio_muted)
         elif isinstance(message, CaptionsSwitch) and message.by == Sender.OFFICER and self.view.captions_available:
             self._update(captions_on=message.on, captions_switched_by=Sender.OFFICER)
+        elif isinstance(message, StatementToSign) and self._seal_statement is not None:
+            self._statement_digest = message.digest
+            self._update(statement=message.statement, statement_answer="")
         elif isinstance(message, KeepTranscript) and self.view.captions_available and self._keep_transcript:
             self._kept_by = message.kept_by
             self._update(transcript_kept=message.keep)

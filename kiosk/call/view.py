@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from domain.call import EndReason
 from domain.chat import Caption, Sender
+from domain.statement import Statement
 from kiosk.call.chat import ChatLine
 
 
@@ -36,6 +37,8 @@ class CallView:
     captions_switched_by: Sender | None = None
     captions: tuple[Caption, ...] = ()  # the latest turns, both speakers, oldest first
     transcript_kept: bool = False  # the officer keeps what was said: the resident is told, it is sealed at the end
+    statement: Statement | None = None  # sent by the officer for the resident to read and sign
+    statement_answer: str = ""  # "", "signed" or "refused": what the resident did with `statement`
 
     @property
     def listening(self) -> bool:

@@ -7,6 +7,7 @@ import pytest
 
 from domain.forms import (
     CALLBACK_CASE_TYPE,
+    SIGNATURE_CASE_TYPE,
     TRANSCRIPT_CASE_TYPE,
     CaseKind,
     FieldType,
@@ -25,12 +26,14 @@ TIPS = ("nuisance_tip", "suspicious_tip", "drugs_tip", "stolen_bike_seen_tip")
 def test_catalog_offers_every_case_type_in_order() -> None:
     catalog = FormCatalog.load(FORMS_DIR)
     assert catalog.case_types() == (
-        "bike_theft", "theft", "vandalism", "online_fraud", *TIPS, CALLBACK_CASE_TYPE, TRANSCRIPT_CASE_TYPE
+        "bike_theft", "theft", "vandalism", "online_fraud", *TIPS, CALLBACK_CASE_TYPE, TRANSCRIPT_CASE_TYPE,
+        SIGNATURE_CASE_TYPE,
     )
     assert {catalog.get(case_type).kind for case_type in TIPS} == {CaseKind.MELDING}
     assert {s.case_type for s in catalog if s.kind is CaseKind.CALLBACK} == {CALLBACK_CASE_TYPE}
     assert {s.case_type for s in catalog if s.kind is CaseKind.TRANSCRIPT} == {TRANSCRIPT_CASE_TYPE}
-    others = (*TIPS, CALLBACK_CASE_TYPE, TRANSCRIPT_CASE_TYPE)
+    assert {s.case_type for s in catalog if s.kind is CaseKind.SIGNATURE} == {SIGNATURE_CASE_TYPE}
+    others = (*TIPS, CALLBACK_CASE_TYPE, TRANSCRIPT_CASE_TYPE, SIGNATURE_CASE_TYPE)
     assert {s.kind for s in catalog if s.case_type not in others} == {CaseKind.AANGIFTE}
 
 
@@ -49,7 +52,8 @@ def test_every_aangifte_asks_contact_and_consent() -> None:
         if schema.kind is CaseKind.AANGIFTE:
             assert step_ids[-2:] == ["contact", "consent"]
             assert {"first_name", "last_name", "phone"} <= personal_field_ids(schema)
-        if schema.kind is not CaseKind.TRANSCRIPT:  # a transcript carries its Dutch in its turns, made in the call
+        # a transcript carries its Dutch in its turns, made in the call; a signature, in the statement it signs
+        if schema.kind not in (CaseKind.TRANSCRIPT, CaseKind.SIGNATURE):
             assert any(f.translate for f in schema.all_fields()), schema.case_type
 
 

@@ -56,7 +56,7 @@ def raised_error_codes(source: Path = VALIDATION_SOURCE) -> dict[str, set[str]]:
 
 
 # The forms a resident sees; a transcript is filled in by the kiosk and read by officers only (officer.po).
-RESIDENT_KINDS = frozenset(CaseKind) - {CaseKind.TRANSCRIPT}
+RESIDENT_KINDS = frozenset(CaseKind) - {CaseKind.TRANSCRIPT, CaseKind.SIGNATURE}
 
 
 def _fields_with_subfields(fields: tuple[Field, ...]) -> list[Field]:
@@ -130,7 +130,8 @@ def catalog(request: pytest.FixtureRequest) -> Catalog:
 def test_the_officers_catalog_labels_every_field_of_a_transcript() -> None:
     forms = FormCatalog.load(ASSETS / "forms")
     officer = load_catalog(ASSETS / "locale", "nl", OFFICER_DOMAIN).messages
-    needed = keys_the_forms_need(forms, frozenset({CaseKind.TRANSCRIPT})) - {"service.call_transcript.description"}
+    needed = keys_the_forms_need(forms, frozenset({CaseKind.TRANSCRIPT, CaseKind.SIGNATURE})) - {
+        "service.call_transcript.description", "service.signed_statement.description"}
     assert {key for key in needed if not key.endswith(".hint")} - set(officer) == set()
 
 

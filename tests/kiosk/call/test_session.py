@@ -25,7 +25,7 @@ from domain.call import (
 )
 from domain.chat import ChatMessage, IntakeItem, IntakeSummary, MediaState
 from kiosk.call.chat import ChatTranslation
-from kiosk.call.ports import Captions, PeerState, SignallingClosed, TranscriptKeeper
+from kiosk.call.ports import Captions, PeerState, SignallingClosed, StatementSealer, TranscriptKeeper
 from kiosk.call.session import CallSession, CallTiming
 from kiosk.call.view import CallPhase, CallView
 from tests.kiosk.call.fakes import FakePeer, FakeSignalling, TaggingTranslator, data_message
@@ -94,6 +94,7 @@ def start_call(
     captions: Captions | None = None,
     keep_transcript: TranscriptKeeper | None = None,
     reachable: list[bool] | None = None,
+    seal_statement: StatementSealer | None = None,
 ) -> Call:
     """A session running on the current loop, with fakes all round (and the captions given). `reachable` says, per
     connection attempt to the call service, whether it succeeds (default: always)."""
@@ -117,6 +118,7 @@ def start_call(
     session = CallSession(
         request, INTAKE, open_signalling, new_peer, ChatTranslation(translator, "ar"), views.append,
         timing=TIMING, kiosk_ice=KIOSK_ICE, clock=clock, captions=captions, keep_transcript=keep_transcript,
+        seal_statement=seal_statement,
     )  # fmt: skip
     task = asyncio.create_task(session.run())
     return Call(session, task, links, clock, translator, peers, views)
