@@ -19,7 +19,8 @@ from babel import Locale
 
 from backend.services.accounts import SessionUser
 from backend.services.cases import QueueFilter, SqlCaseStore
-from backend.services.exports import CaseSheet, Note, case_json, case_pdf, printed_now
+from backend.services.errors import Conflict, NotAllowed
+from backend.services.exports import CaseSheet, Note, SignedStatement, case_json, case_pdf, printed_now
 from backend.services.presenter import (
     Section,
     case_time,
@@ -39,8 +40,11 @@ from backend.services.schemas import (
     QueueRow,
     StatusOption,
 )
+from backend.services.statements import StatementComposer
+from domain.chat import StatementToSign, encode
 from domain.forms import FormCatalog, SchemaError
 from domain.identity import COUNTRIES, DocumentType
+from domain.statement import digest_of, text_of
 from domain.status import OPEN_STATUSES, CaseStatus
 
 STATUS_NL = {
@@ -89,6 +93,7 @@ class CaseViews:
         self._cases = cases
         self._forms = forms
         self._assets_dir = assets_dir
+        self._statements = StatementComposer(assets_dir)
 
     def service_name(self, case_type: str) -> str:
         return dutch_catalog(self._assets_dir).text(f"service.{case_type}")
@@ -163,9 +168,23 @@ class CaseViews:
             sections=self._sections(detail),
             notes=[Note(n.author, format_moment(n.created_at.isoformat()), n.text) for n in detail.notes],
             identity=identity_lines(detail.identity),
+            signatures=[SignedStatement(s.signed, format_moment(s.received_at.isoformat()), s.digest, s.check,
+                                        s.statement_text, s.strokes) for s in detail.signatures],
             printed_by=officer.name,
             printed_at=printed_now(now),
         )
+
+    def statement(self, case_id: UUID, officer: SessionUser, now: datetime) -> str:
+        """The case's statement for the resident to sign on the kiosk, as the data-channel message the console sends
+        (domain/chat.py StatementToSign, with the text's digest). Only for the officer who claimed it; audited."""
+        detail = self._cases.read(case_id, officer.actor, now, purpose="statement")
+        if detail.claimed_by != officer.name or detail.status is not CaseStatus.CLAIMED:
+            raise NotAllowed("not_your_case", "claim the case before sending its statement")
+        if detail.answers is None:
+            raise Conflict("purged", "this case's personal data has been removed")
+        statement = self._statements.compose(self._forms.get(detail.case_type), detail.answers,
+                                             detail.translations or {}, detail.language, detail.id, detail.reference)
+        return encode(StatementToSign(statement, digest_of(text_of(statement))))
 
     def export_pdf(self, case_id: UUID, officer: SessionUser, now: datetime) -> tuple[bytes, str]:
         """The case as a PDF to file with the proces-verbaal, and its file name. Audited as an export."""

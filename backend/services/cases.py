@@ -22,15 +22,24 @@ from backend.services.intake import OpenedCase
 from backend.services.keys import NaclKeyring
 from backend.services.kiosks import KioskIdentity
 from backend.services.references import new_reference
-from backend.services.schemas import CaseDetail, CaseSummary, IdentityRequest, IdentityView, NoteView
+from backend.services.schemas import (
+    CaseDetail,
+    CaseSummary,
+    IdentityRequest,
+    IdentityView,
+    NoteView,
+    SignatureView,
+)
 from backend.storage import cases as rows
 from backend.storage import mail as mails
 from backend.storage.audit import Actor, AuditAction, record
 from backend.storage.cases import QueueFilter
 from backend.storage.db import Database
 from backend.storage.models import Case
+from domain.forms import SIGNATURE_CASE_TYPE
 from domain.identity import check_identity, conversion_refusal
 from domain.payload import CasePayload
+from domain.statement import digest_of
 from domain.status import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, allowed_targets, can_transition, moves_for
 from domain.translation_check import translation_flag
 from domain.validation import Invalid as FieldInvalid
@@ -121,7 +130,7 @@ class SqlCaseStore:
         self, delivery: CaseDelivery, opened: OpenedCase, kiosk: KioskIdentity, now: datetime, mail: bool = False
     ) -> CaseReceipt:
         """A new case; with `mail`, its confirmation mail is queued in the same transaction (none is lost to a
-        worker that stops right after)."""
+        worker that stops right after); a signature is linked to the case it signs in that transaction too."""
         ciphertext = self._keys.encrypt(opened.canonical)
         for _ in range(REFERENCE_ATTEMPTS):
             reference = new_reference()
@@ -132,6 +141,9 @@ class SqlCaseStore:
                     rows.insert_case(session, row)
                     if mail:
                         mails.queue(session, delivery.case_id, now)
+                    link = signature_link(opened.payload, delivery.case_id, now)
+                    if link is not None:
+                        rows.add_signature(session, link)
                 return CaseReceipt(
                     case_id=delivery.case_id, reference=reference, duplicate=False, confirmation_mail=mail
                 )
@@ -183,13 +195,31 @@ class SqlCaseStore:
             summary = _summary(case, rows.claimer_name(session, case))
             payload = self._payload(case)
             identity = self._identity(session, case_id)
+            signatures = self._signatures(session, case_id)
         return CaseDetail(
             **summary.model_dump(),
             answers=payload.answers if payload else None,
             translations=dict(payload.translations) if payload else None,
             notes=notes,
             identity=identity,
+            signatures=signatures,
         )
+
+    def _signatures(self, session: Session, case_id: UUID) -> list[SignatureView]:
+        views = []
+        for signature, holder in rows.signatures(session, case_id):
+            payload = self._payload(holder)
+            text = strokes = None
+            check = "purged"
+            if payload is not None:
+                text = str(payload.answers.get("statement_text", ""))
+                same = digest_of(text) == signature.digest == payload.answers.get("statement_digest")
+                check = "ok" if same else "changed"
+                raw = payload.answers.get("signature_strokes")
+                strokes = json.loads(raw) if isinstance(raw, str) and raw else None
+            views.append(SignatureView(signed=signature.signed, received_at=signature.received_at,
+                                       digest=signature.digest, check=check, statement_text=text, strokes=strokes))
+        return views
 
     def _identity(self, session: Session, case_id: UUID) -> IdentityView | None:
         found = rows.identity(session, case_id)
@@ -310,7 +340,7 @@ class SqlCaseStore:
     ) -> None:
         identity = self._identity(session, case_id)
         verified = identity is not None and identity.face_matches is True
-        signed = False  # the resident's signature on the kiosk comes with the statement to sign (issue 15, part 2)
+        signed = any(s.signed and s.check == "ok" for s in self._signatures(session, case_id))
         if conversion_refusal(verified, signed, reason) is not None:
             raise Conflict("identity_and_signature_needed", "an aangifte needs the resident's checked identity and "
                            "signature; without them, give the reason")  # fmt: skip
@@ -341,3 +371,17 @@ class SqlCaseStore:
             note = rows.add_note(session, case_id, actor.id, now, blob)
             record(session, actor, AuditAction.NOTE_ADDED, case_id=case_id, at=now)
             return NoteView(id=note.id, author=actor.name, created_at=now, text=text)
+
+
+def signature_link(payload: CasePayload, signature_case_id: UUID, now: datetime) -> dict[str, Any] | None:
+    """For a signed_statement case: the row linking it to the case it signs; None for any other case, or one whose
+    case id is not a UUID (it is kept as a case all the same)."""
+    if payload.case_type != SIGNATURE_CASE_TYPE:
+        return None
+    answers = payload.answers
+    try:
+        signed_case = UUID(str(answers.get("statement_case")))
+    except ValueError:
+        return None
+    return dict(case_id=signed_case, signature_case_id=signature_case_id, statement_id=str(answers["statement_id"]),
+                digest=str(answers["statement_digest"]), signed=bool(answers["statement_signed"]), received_at=now)

@@ -8,6 +8,7 @@ of them can draw is never dropped silently: it prints as a visible mark with its
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import re
@@ -44,6 +45,26 @@ class Note:
 
 
 @dataclass(frozen=True)
+class SignedStatement:
+    """A signature (or refusal) of the case's statement, as printed: the check says whether the stored text still
+    has the digest it arrived with."""
+
+    signed: bool
+    received_at: str
+    digest: str
+    check: str  # "ok", "changed" or "purged"
+    text: str | None
+    strokes: list[list[list[float]]] | None
+
+
+CHECK_NL = {
+    "ok": "in orde: de tekst is dezelfde als bij de ondertekening",
+    "changed": "MISLUKT: DE OPGESLAGEN TEKST IS GEWIJZIGD NA DE ONDERTEKENING. Deze verklaring is niet betrouwbaar.",
+    "purged": "niet mogelijk: de tekst is verwijderd na de bewaartermijn",
+}
+
+
+@dataclass(frozen=True)
 class CaseSheet:
     """Everything printed about one case, already in Dutch."""
 
@@ -60,6 +81,7 @@ class CaseSheet:
     sections: list[Section]
     notes: list[Note]
     identity: list[tuple[str, str]]  # the officer's identity check, (label, value); empty when none was made
+    signatures: list[SignedStatement]
     printed_by: str
     printed_at: str
 
@@ -236,6 +258,41 @@ def _signature(pdf: _Sheet) -> None:
     pdf.set_y(y + 18)
 
 
+def _signed_statement(pdf: _Sheet, signature: SignedStatement) -> None:
+    _heading(pdf, "Verklaring, ondertekend op de kiosk" if signature.signed else "Verklaring, NIET ondertekend")
+    _pair(pdf, "Ontvangen", signature.received_at)
+    _pair(pdf, "SHA-256 van de tekst", signature.digest)
+    _pair(pdf, "Controle van de tekst", CHECK_NL.get(signature.check, signature.check))
+    if not signature.signed:
+        _pair(pdf, "Handtekening", "De melder heeft geweigerd te ondertekenen.")
+    if signature.text:
+        pdf.set_font(FONT, "", 8.5)
+        pdf.multi_cell(0, 4.2, signature.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    if signature.strokes:
+        _strokes(pdf, signature.strokes)
+
+
+def _strokes(pdf: _Sheet, strokes: list[list[list[float]]]) -> None:
+    """The signature as drawn on the kiosk's pad (x and y in 0..1 from the top left), in a 80 x 30 mm box."""
+    width, height = 80.0, 30.0
+    if pdf.get_y() + height + 8 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    x0, y0 = pdf.l_margin, pdf.get_y() + 3
+    pdf.set_draw_color(*GREY)
+    pdf.rect(x0, y0, width, height)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.4)
+    for stroke in strokes:
+        points = [(x0 + x * width, y0 + y * height) for x, y in stroke]
+        for (ax, ay), (bx, by) in itertools.pairwise(points):
+            pdf.line(ax, ay, bx, by)
+    pdf.set_line_width(0.2)
+    pdf.set_y(y0 + height + 2)
+    pdf.set_font(FONT, "", 7.5)
+    pdf.cell(width, 4, "Handtekening van de melder (vingerstreken op het scherm van de kiosk)")
+    pdf.ln(6)
+
+
 def case_pdf(sheet: CaseSheet, fonts_dir: Path) -> bytes:
     pdf = _Sheet(sheet, fonts_dir)
     pdf.alias_nb_pages()
@@ -267,6 +324,8 @@ def case_pdf(sheet: CaseSheet, fonts_dir: Path) -> bytes:
         _heading(pdf, "Identiteit van de melder (gecontroleerd door de politie)")
         for label, value in sheet.identity:
             _pair(pdf, label, value)
+    for signature in sheet.signatures:
+        _signed_statement(pdf, signature)
     if sheet.notes:
         _heading(pdf, "Notities van de politie")
         for note in sheet.notes:

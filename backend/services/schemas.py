@@ -140,6 +140,18 @@ class IdentityRequest(Strict):
     face_matches: bool
 
 
+class SignatureView(BaseModel):
+    """The resident's signature (or refusal) of the case's statement, made on the kiosk in a call."""
+
+    signed: bool
+    received_at: datetime
+    digest: str = Field(description="SHA-256 of the signed text, as it arrived")
+    check: str = Field(description='"ok": the stored text still has that digest; "changed": it does not (tampered '
+                       'with after signing); "purged": removed after the retention period')
+    statement_text: str | None
+    strokes: list[list[list[float]]] | None = Field(description="the finger strokes, x and y in 0..1 of the pad")
+
+
 class CaseDetail(CaseSummary):
     """A case with its personal data, decrypted; every read is written to the audit log."""
 
@@ -147,6 +159,7 @@ class CaseDetail(CaseSummary):
     translations: dict[str, Translation] | None
     notes: list[NoteView]
     identity: IdentityView | None = Field(default=None, description="the officer's identity check, if made")
+    signatures: list[SignatureView] = Field(default_factory=list, description="signatures of its statement")
 
 
 class CaseView(CaseDetail, QueueRow):

@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from backend.storage.models import Case, CaseIdentity, CaseNote, User
+from backend.storage.models import Case, CaseIdentity, CaseNote, CaseSignature, User
 from domain.status import CaseStatus
 
 AnySelect = TypeVar("AnySelect", bound=Select)
@@ -130,3 +130,18 @@ def set_identity(session: Session, case_id: UUID, ciphertext: bytes, verified_by
         session.add(CaseIdentity(case_id=case_id, ciphertext=ciphertext, verified_by=verified_by, verified_at=at))
     else:
         found.ciphertext, found.verified_by, found.verified_at = ciphertext, verified_by, at
+
+
+def add_signature(session: Session, row: dict[str, Any]) -> None:
+    session.add(CaseSignature(**row))
+
+
+def signatures(session: Session, case_id: UUID) -> list[tuple[CaseSignature, Case]]:
+    """The signatures of a case with the signed_statement case holding each, oldest first."""
+    return [
+        (signature, case)
+        for signature, case in session.execute(
+            select(CaseSignature, Case).join(Case, Case.id == CaseSignature.signature_case_id)
+            .where(CaseSignature.case_id == case_id).order_by(CaseSignature.id)
+        ).all()
+    ]

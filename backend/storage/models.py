@@ -285,3 +285,19 @@ class CaseIdentity(Base):
     ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)  # None once purged
     verified_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     verified_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CaseSignature(Base):
+    """A resident's signature (or refusal) of the statement of a case, made on the kiosk in a call: the link from the
+    case to the `signed_statement` case that holds the signed text and strokes (encrypted, like any payload), and
+    the text's SHA-256 as it arrived, kept apart so a later change of the stored text shows."""
+
+    __tablename__ = "case_signatures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)  # the case signed (no FK: it may arrive later)
+    signature_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), unique=True)
+    statement_id: Mapped[str] = mapped_column(String(36))
+    digest: Mapped[str] = mapped_column(String(64))
+    signed: Mapped[bool] = mapped_column(Boolean)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)

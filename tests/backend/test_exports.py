@@ -42,6 +42,7 @@ def sheet() -> tuple[CaseSheet, dict, dict]:
         received_at="20-11-2026 18:01", status="In behandeling", handled_by="agent.jansen",
         sections=sections, notes=[Note("agent.jansen", "21-11-2026 09:00", "Melder gebeld.")],
         identity=[("Document", "Paspoort, uitgegeven door Syrië"), ("Documentnummer", "eindigt op AB12")],
+        signatures=[],
         printed_by="agent.jansen", printed_at="21-11-2026 10:00",
     ), values, translations
 

@@ -122,6 +122,14 @@ def record_identity(case_id: UUID, check: IdentityRequest, officer: OfficerChang
     return backend.cases.record_identity(case_id, check, officer.actor, backend.clock())
 
 
+@router.post("/{case_id}/statement", responses=describe(401, 403, 404, 409, 422))
+def make_statement(case_id: UUID, officer: OfficerChanging, backend: Backend) -> Response:
+    """The statement for the resident to read and sign on the kiosk during the call: the data-channel message the
+    console sends as it is (domain/chat.py `StatementToSign`: the lines in Dutch and the resident's language, with
+    the SHA-256 of the exact text signed). For the officer who claimed the case; audited as a read."""
+    return Response(backend.case_views.statement(case_id, officer, backend.clock()), media_type="application/json")
+
+
 @router.post(
     "/{case_id}/notes", response_model=NoteView, status_code=201, responses=describe(401, 403, 404, 409, 422)
 )

@@ -148,6 +148,8 @@ function startCall(message) {
   ui.chat.replaceChildren();
   showCaptionsState();
   ui.intake.replaceChildren(el("p", { class: "note" }, "Nog geen gegevens ontvangen."));
+  ui.statement.hidden = true;
+  ui.statementNote.textContent = "";
   ui.panel.hidden = false;
   delete ui.panel.dataset.ended;
   ui.remote.dataset.frames = "0";
@@ -231,6 +233,35 @@ function onData(message) {
   else if (message.kind === "caption") showCaption(message);
   else if (message.kind === "captions") captionsSwitched(message);
   else if (message.kind === "transcript") transcriptState(message);
+  else if (message.kind === "statement_answer") statementAnswered(message);
+}
+
+// ----- the statement to sign (the case filed before the call) -------------------------------------------------
+async function sendStatement() {
+  const call = state.call;
+  const filed = call && call.filed;
+  if (!filed || !call.channel || call.channel.readyState !== "open") return;
+  ui.statementNote.textContent = "Verklaring wordt klaargemaakt…";
+  try {
+    // the backend composes it from the stored case, with the digest of the exact text; sent to the kiosk as it is
+    const response = await fetch(`/api/cases/${filed}/statement`, { method: "POST", credentials: "same-origin",
+      headers: { "X-CSRF-Token": state.csrf } });
+    if (response.status === 403) {
+      ui.statementNote.textContent = "Pak de zaak eerst op (open de zaak hierboven) en probeer het dan opnieuw.";
+      return;
+    }
+    if (!response.ok) { ui.statementNote.textContent = "De verklaring kon niet worden gemaakt."; return; }
+    call.channel.send(await response.text());
+    ui.statementNote.textContent = "Verklaring verstuurd. De bewoner leest haar op de kiosk en ondertekent (of weigert).";
+  } catch {
+    ui.statementNote.textContent = "De verklaring kon niet worden verstuurd.";
+  }
+}
+
+function statementAnswered(message) {
+  ui.statementNote.textContent = message.signed
+    ? "De bewoner heeft ondertekend. De handtekening komt via de kiosk bij de zaak (ververs de zaak)."
+    : "De bewoner heeft NIET ondertekend. Dit wordt bij de zaak vastgelegd.";
 }
 
 function endCall(reason) {
@@ -243,6 +274,7 @@ function endCall(reason) {
   ui.remote.srcObject = null;
   ui.local.srcObject = null;
   state.call = null;
+  ui.statement.hidden = true;
   showCaptionsState();
   callStatus(ENDED[reason] || "Het gesprek is beëindigd.");
   ui.panel.dataset.ended = reason;
@@ -412,6 +444,8 @@ function showIntake(summary) {
   if (summary.case_type) header.push(["Soort", state.labels.services[summary.case_type] || summary.case_type]);
   const filed = filedCase(summary);
   if (filed) header.unshift(["Zaak", filed]);
+  state.call.filed = summary.reference && CASE_ID.test(summary.case_id || "") ? summary.case_id : null;
+  ui.statement.hidden = !state.call.filed;
   const rows = [];
   for (const [label, value] of header) rows.push(el("dt", {}, label), el("dd", {}, value));
   for (const item of summary.items) {
@@ -455,14 +489,17 @@ function build() {
   ui.captionsNote = el("p", { id: "call-captions-note", class: "note" });
   ui.transcript = el("button", { type: "button", id: "call-transcript", hidden: true, onclick: toggleTranscript }, "Verslag bewaren");
   ui.transcriptNote = el("p", { id: "call-transcript-note", class: "note", role: "status" });
+  ui.statement = el("button", { type: "button", id: "call-statement", hidden: true, onclick: sendStatement },
+    "Verklaring laten ondertekenen");
+  ui.statementNote = el("p", { id: "call-statement-note", class: "note", role: "status" });
   ui.callStatus = el("p", { id: "call-status", role: "status" });
   ui.chat = el("ol", { id: "call-chat", class: "call-chat", "aria-live": "polite" });
   ui.input = el("input", { id: "call-input", maxlength: "500", autocomplete: "off", lang: "nl" });
   ui.intake = el("div", { id: "call-intake" });
   ui.panel = el("div", { id: "call-panel", class: "call-panel", hidden: true },
     el("div", { class: "call-media" }, ui.remote, ui.local, ui.callStatus,
-      ui.captionsNote, ui.transcriptNote,
-      el("div", { class: "actions" }, ui.mute, ui.captions, ui.transcript,
+      ui.captionsNote, ui.transcriptNote, ui.statementNote,
+      el("div", { class: "actions" }, ui.mute, ui.captions, ui.transcript, ui.statement,
         el("button", { type: "button", id: "call-hangup", class: "danger", onclick: hangUp }, "Ophangen"))),
     el("section", { class: "call-side", "aria-labelledby": "call-intake-title" },
       el("h3", { id: "call-intake-title" }, "Intake tot nu toe"), ui.intake),
