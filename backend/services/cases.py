@@ -344,8 +344,9 @@ class SqlCaseStore:
         if conversion_refusal(verified, signed, reason) is not None:
             raise Conflict("identity_and_signature_needed", "an aangifte needs the resident's checked identity and "
                            "signature; without them, give the reason")  # fmt: skip
-        if reason:
-            missing = "handtekening" if verified else "gecontroleerde identiteit en handtekening"
+        if reason and not (verified and signed):
+            missing = " en ".join(part for part, there in (("gecontroleerde identiteit", verified),
+                                                          ("handtekening", signed)) if not there)  # fmt: skip
             text = f"Omgezet in aangifte zonder {missing}: {reason.strip()}"
             blob = self._keys.encrypt(json.dumps({"text": text}, ensure_ascii=False).encode())
             rows.add_note(session, case_id, actor.id, now, blob)

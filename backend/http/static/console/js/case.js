@@ -76,7 +76,7 @@ function meta(c) {
 async function move(target) {
   const path = target === "claimed" ? "claim" : target === "new" ? "release" : "status";
   const body = path === "status" ? { status: target } : undefined;
-  if (target === "converted") {
+  if (target === "converted" && !(identity && identity.face_matches && signedOk())) {
     // an aangifte needs the checked identity and the resident's signature; until both are there, a reason
     const reason = await askConversionReason();
     if (reason === null) return;
@@ -118,6 +118,24 @@ function notes(data) {
 let caseType = null;
 let identity = null; // the officer's identity check of this case, as the API gave it
 let labels = { documents: {}, countries: {} };
+let signatures = []; // the resident's signatures (or refusals) of this case's statement, made on the kiosk
+
+function signedOk() {
+  return signatures.some((s) => s.signed && s.check === "ok");
+}
+
+const CHECK_TEXT = {
+  ok: "tekst ongewijzigd sinds de ondertekening",
+  changed: "LET OP: de opgeslagen tekst is gewijzigd na de ondertekening; deze handtekening telt niet",
+  purged: "tekst verwijderd na de bewaartermijn",
+};
+
+function signatureView() {
+  if (!signatures.length) return [el("p", { class: "note" }, "Nog geen verklaring ondertekend op de kiosk.")];
+  return signatures.map((s) => el("p", { class: s.check === "changed" ? "message error" : "note",
+    "data-signature": s.check },
+    `${s.signed ? "Ondertekend" : "NIET ondertekend (geweigerd)"} op ${formatTime(s.received_at)}: ${CHECK_TEXT[s.check] || s.check}.`));
+}
 
 function identityView(data) {
   const check = data.identity;
@@ -149,9 +167,11 @@ function fillIdentityForm() {
 function askConversionReason() {
   const dialog = document.getElementById("convert-dialog");
   const verified = identity && identity.face_matches;
+  const signed = signedOk();
   document.getElementById("convert-why").textContent = verified
     ? "De identiteit is gecontroleerd, maar de melder heeft nog niet ondertekend. Waarom toch omzetten?"
-    : "De identiteit van de melder is nog niet gecontroleerd en er is geen handtekening. Waarom toch omzetten?";
+    : signed ? "De melder heeft ondertekend, maar de identiteit is nog niet gecontroleerd. Waarom toch omzetten?"
+      : "De identiteit van de melder is nog niet gecontroleerd en er is geen handtekening. Waarom toch omzetten?";
   const reason = document.getElementById("convert-reason");
   reason.value = "";
   dialog.showModal();
@@ -179,7 +199,9 @@ async function load(message) {
   document.getElementById("sections").replaceChildren(...parts);
   document.getElementById("notes").replaceChildren(...notes(data));
   identity = data.identity;
+  signatures = data.signatures || [];
   document.getElementById("identity").replaceChildren(...identityView(data));
+  document.getElementById("signatures").replaceChildren(...signatureView());
   const identityForm = document.getElementById("identity-form");
   const canCheck = c.mine && c.status === "claimed" && !data.purged && ["aangifte", "melding"].includes(c.kind);
   identityForm.hidden = !canCheck || Boolean(identity); // a check made is shown; "Corrigeren" opens the form again
