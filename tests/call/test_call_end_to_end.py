@@ -151,3 +151,18 @@ def test_a_call_through_the_deployed_region_goes_on_when_the_kiosks_worker_is_ki
     assert result["end_reason"] == "officer_hangup"
     # recorded once each, whichever worker did it (the killed one stored its events with its queue changes)
     assert result["events"] == [["call_requested", None], ["call_connected", None], ["call_ended", "officer_hangup"]]
+
+
+def test_an_aangifte_is_signed_on_the_kiosk_in_the_call_and_converted_with_the_checked_identity(tmp_path: Path) -> None:
+    require_namespaces()
+    result = run_in_namespace("tests.call.call_scenario", tmp_path, "signing")
+
+    assert result["statement_lines"] and any("سرقت دراجتي" in line[1] for line in result["statement_lines"])
+    assert result["sealed"] is True and result["kiosk_answer"] == "signed"
+    assert "De bewoner heeft ondertekend" in result["console_note"]
+    assert "Ondertekend op" in result["case_signature"] and "tekst ongewijzigd" in result["case_signature"]
+    pdf = " ".join(result["pdf"].split())
+    assert "Omgezet in aangifte" in pdf and "Paspoort, uitgegeven door Syrië" in pdf and "eindigt op AB12" in pdf
+    assert "Verklaring, ondertekend op de kiosk" in pdf and "in orde: de tekst is dezelfde" in pdf
+    assert "سرقت دراجتي" in result["pdf"] or "Mijn fiets" in pdf  # the statement itself is printed
+    assert result["end_reason"] == "kiosk_hangup"
