@@ -17,6 +17,7 @@ from nacl.exceptions import CryptoError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend.services.conversions import Conversion, conversion_figures
 from backend.services.errors import Broken, Conflict, Invalid, NotAllowed, Unavailable, not_found
 from backend.services.intake import OpenedCase
 from backend.services.keys import NaclKeyring
@@ -232,6 +233,15 @@ class SqlCaseStore:
             number_last4=data.get("number_last4"), face_matches=data.get("face_matches"),
             verified_by=officer, verified_at=row.verified_at,
         )  # fmt: skip
+
+    # --- pilot figures --------------------------------------------------------------------------------
+
+    def conversions(self, start: datetime, end: datetime) -> dict[str, Any]:
+        """The week's conversions into aangiftes and signatures, anonymised (services/conversions.py)."""
+        with self._db.read() as session:
+            converted = rows.conversions_between(session, start, end)
+            signed, refused = rows.signature_answers_between(session, start, end)
+        return conversion_figures([Conversion(*row) for row in converted], signed, refused)
 
     # --- identity ---------------------------------------------------------------------------------------
 

@@ -145,3 +145,23 @@ def signatures(session: Session, case_id: UUID) -> list[tuple[CaseSignature, Cas
             .where(CaseSignature.case_id == case_id).order_by(CaseSignature.id)
         ).all()
     ]
+
+
+def conversions_between(session: Session, start: datetime, end: datetime) -> list[tuple[datetime, datetime, bool]]:
+    """(received, converted, signed on the kiosk) of every case converted in [start, end)."""
+    signed = select(CaseSignature.id).where(CaseSignature.case_id == Case.id, CaseSignature.signed.is_(True)).exists()
+    rows = session.execute(
+        select(Case.received_at, Case.closed_at, signed)
+        .where(Case.status == CaseStatus.CONVERTED.value, Case.closed_at >= start, Case.closed_at < end)
+    ).all()
+    return [(received, closed, bool(was_signed)) for received, closed, was_signed in rows if closed is not None]
+
+
+def signature_answers_between(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
+    """(signed, refused) statements that arrived in [start, end)."""
+    rows = session.execute(
+        select(CaseSignature.signed, func.count()).where(CaseSignature.received_at >= start,
+                                                        CaseSignature.received_at < end).group_by(CaseSignature.signed)
+    ).all()
+    counts = {bool(flag): int(count) for flag, count in rows}
+    return counts.get(True, 0), counts.get(False, 0)

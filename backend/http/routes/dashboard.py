@@ -90,6 +90,7 @@ def dashboard_data(
         "trend": _trend(backend, week, service_steps, location, kiosk_key),
         "by_kiosk": [{"kiosk": names.get(UUID(row["kiosk"]), "?"), "sessions": row["sessions"]}
                      for row in figures.by_kiosk],
+        "conversions": backend.cases.conversions(week.start, week.end),  # the whole region, whatever the filter
         "uptime": [{"kiosk": k.name, "location": k.location, "uptime": uptime[k.id],
                     "last_heartbeat_at": k.last_heartbeat_at, "revoked": k.revoked_at is not None} for k in kiosks],
     }

@@ -97,6 +97,16 @@ function draw(data) {
     ...[["Wachttijd tot verbinding", data.calls.wait_ms], ["Duur van het gesprek", data.calls.duration_ms]].map(
       ([what, spread]) => el("tr", {}, el("th", { scope: "row" }, what), el("td", {}, seconds(spread?.p50)),
         el("td", {}, seconds(spread?.p90)), el("td", {}, suppressed(spread?.n)))));
+  const c = data.conversions;
+  const hours = c.median_hours_to_conversion === null ? "verborgen" : `${c.median_hours_to_conversion.toLocaleString("nl-NL")} uur`;
+  document.querySelector("#conversions tbody").replaceChildren(...[
+    ["Omgezet in aangifte", suppressed(c.converted)],
+    ["… met handtekening op de kiosk", suppressed(c.with_signature)],
+    ["… met een reden van de agent (geen handtekening op de kiosk)", suppressed(c.with_reason)],
+    ["Verklaringen ondertekend op de kiosk", suppressed(c.signed)],
+    ["Ondertekenen geweigerd", suppressed(c.refused)],
+    ["Mediane tijd van ontvangst tot omzetting", hours],
+  ].map(([what, value]) => el("tr", {}, el("th", { scope: "row" }, what), el("td", {}, value))));
   document.querySelector("#uptime tbody").replaceChildren(...data.uptime.map((k) => el("tr", {},
     el("th", { scope: "row" }, k.kiosk + (k.revoked ? " (ingetrokken)" : "")), el("td", {}, k.location),
     el("td", {}, k.uptime === null ? "onbekend" : `${(k.uptime * 100).toFixed(1).replace(".", ",")}%`),
