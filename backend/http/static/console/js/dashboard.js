@@ -98,7 +98,8 @@ function draw(data) {
       ([what, spread]) => el("tr", {}, el("th", { scope: "row" }, what), el("td", {}, seconds(spread?.p50)),
         el("td", {}, seconds(spread?.p90)), el("td", {}, suppressed(spread?.n)))));
   const c = data.conversions;
-  const hours = c.median_hours_to_conversion === null ? "verborgen" : `${c.median_hours_to_conversion.toLocaleString("nl-NL")} uur`;
+  const hours = c.converted === 0 ? "geen omzettingen"
+    : c.median_hours_to_conversion === null ? "verborgen" : `${c.median_hours_to_conversion.toLocaleString("nl-NL")} uur`;
   document.querySelector("#conversions tbody").replaceChildren(...[
     ["Omgezet in aangifte", suppressed(c.converted)],
     ["… met handtekening op de kiosk", suppressed(c.with_signature)],
