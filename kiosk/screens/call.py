@@ -1,6 +1,7 @@
 """Talk to an officer: ask for a video call, wait with the queue place and expected wait, then video, mute,
 end and a chat the kiosk translates both ways. When nobody answers in time (Settings.call_no_answer_seconds)
 or no officer is online, the resident is offered a call-back (leave an intake) or the number 0900-8844.
+When the officer sends the resident's statement to sign, it takes the chat's place (kiosk/screens/signing.py).
 
 The call runs on its own thread (kiosk.call.service); its views hop to the main thread through the Clock.
 While a call is live the session's inactivity timer is held off: talking is not touching the screen.
@@ -17,12 +18,14 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from domain.call import EndReason
 from domain.chat import Caption, Sender
 from domain.forms import FieldType
+from domain.statement import Statement
 from kiosk.call.chat import ChatLine
 from kiosk.call.intake import intake_summary
 from kiosk.call.service import CallHandle
 from kiosk.call.view import CallPhase, CallView
 from kiosk.keyboard import keyboard_for_field
 from kiosk.screens import KioskScreen
+from kiosk.screens.signing import SigningPanel
 from kiosk.session.flow import FlowState
 from kiosk.ui.widgets import KButton, KLabel, Spacer
 
@@ -36,6 +39,7 @@ STATUS_KEYS = {
     CallPhase.RECONNECTING: "call.connecting",
     CallPhase.CONNECTED: "call.connected",
 }
+SIGN_NOTES = {"signed": "sign.sent", "refused": "sign.refused"}  # CallView.statement_answer -> what the screen says
 
 
 class CallScreen(KioskScreen):
@@ -55,6 +59,8 @@ class CallScreen(KioskScreen):
     captions_available = BooleanProperty(False)
     captions_on = BooleanProperty(True)
     transcript_kept = BooleanProperty(False)  # the officer keeps the text of this conversation
+    signing = BooleanProperty(False)  # a statement to sign takes the chat's place; the video shrinks
+    sign_note = StringProperty("")  # what became of the statement: signed and sent, or not signed
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -62,6 +68,10 @@ class CallScreen(KioskScreen):
         self._keep: ClockEvent | None = None
         self._shown_lines: tuple[ChatLine, ...] = ()
         self._shown_captions: tuple[Caption, ...] = ()
+        self._panel = SigningPanel()
+        # held here: `ids` are weak, and the chat column is out of the tree while the panel takes its place
+        self._chat_column = self.ids.chat_column.__self__
+        self._answered_statement = ""  # the id of the statement this screen saw sealed: never shown again
 
     # ----- the flow and the app -----------------------------------------------------------------------
     def render(self, state: FlowState) -> None:
@@ -154,6 +164,7 @@ class CallScreen(KioskScreen):
         self.wait_minutes = 0 if wait is None else max(1, math.ceil(wait / 60))
         self.alternatives = nobody or (self.failed and view.phase is CallPhase.ENDED)
         self._show_captions(view)
+        self._show_statement(view)
         if view.chat != self._shown_lines or view.captions != self._shown_captions:
             self._show_chat(view.chat, view.captions)
 
@@ -183,6 +194,50 @@ class CallScreen(KioskScreen):
         same = last is None or last.source_language == last.target_language
         translated = "call.caption_note" if self.caption_translated else "call.caption_untranslated"
         self.caption_note = "" if same else translated
+
+    def _show_statement(self, view: CallView) -> None:
+        """The statement to sign while the resident has not answered it and the call goes on; then what came of
+        it (the officer's console hears it from the call)."""
+        statement = view.statement
+        if statement is not None and view.statement_answer in SIGN_NOTES:
+            self.sign_note = SIGN_NOTES[view.statement_answer]
+            self._answered_statement = statement.statement_id
+        if (statement is None or view.statement_answer or view.phase is CallPhase.ENDED or self.handle is None
+                or statement.statement_id == self._answered_statement):
+            self._close_signing()
+        elif statement != self._panel.statement:
+            self._open_signing(statement)
+
+    def _open_signing(self, statement: Statement) -> None:
+        assert self.handle is not None
+        body, panel = self.ids.body, self._panel
+        if panel.parent is None:
+            body.remove_widget(self._chat_column)  # out of the tree: not read aloud, not touchable
+            body.add_widget(panel)
+        self.ids.keyboard.detach()
+        self.sign_note = ""
+        panel.open(statement, self.app.lang, self.handle.sign_statement, self._signed)
+        self.signing = True
+
+    def _signed(self, answer: str) -> None:
+        """Sealed and on its way to the officer: the panel closes, the chat comes back with a note."""
+        if self._panel.statement is not None:
+            self._answered_statement = self._panel.statement.statement_id
+        self.sign_note = SIGN_NOTES[answer]
+        self._close_signing()
+
+    def _close_signing(self) -> None:
+        body, panel = self.ids.body, self._panel
+        if panel.parent is None and panel.statement is None:
+            return  # not open: every view of the call comes by here
+        if panel.parent is not None:
+            body.remove_widget(panel)
+            body.add_widget(self._chat_column)
+        panel.close()
+        self.signing = False
+
+    def spoken(self) -> str:
+        return self._panel.spoken() if self.signing else super().spoken()
 
     def _show_chat(self, lines: tuple[ChatLine, ...], captions: tuple[Caption, ...] = ()) -> None:
         """Typed lines, then what was said (the resident's own turns as the kiosk understood them)."""
@@ -244,6 +299,10 @@ class CallScreen(KioskScreen):
 
             nav.add_widget(Spacer())
             nav.add_widget(self._button("call.end", "danger", "cross", self.end_call))
+        # the space between takes what the buttons leave, so that each button keeps its third of the bar
+        taken = sum(w.size_hint_x for w in nav.children if isinstance(w, KButton))
+        for spacer in (w for w in nav.children if isinstance(w, Spacer)):
+            spacer.size_hint_x = max(0.0, 1 - taken)
 
     def _button(self, key: str, role: str, icon: str, action: Any, tag: str | None = None) -> KButton:
         button = KButton(key=key, tag=tag or key, lang=self.app.lang, role=role, icon=icon, size_hint_x=0.34)
@@ -271,6 +330,8 @@ class CallScreen(KioskScreen):
         self.alternatives, self.failed, self.muted, self.chat_text = False, False, False, ""
         self.caption_text, self.captions_key, self.captions_available, self.captions_on = "", "", False, True
         self.transcript_kept = False
+        self._close_signing()
+        self.sign_note, self._answered_statement = "", ""
         self.ids.video.detach()
         self.ids.own_picture.detach()
         self.ids.keyboard.detach()

@@ -9,7 +9,7 @@ from domain.payload import Translation
 from kiosk.screens import KioskScreen
 from kiosk.session.flow import FlowState
 from kiosk.ui.answers import format_answer
-from kiosk.ui.widgets import Card, Column, KButton, KLabel, MutedLabel, Row, WarningLabel
+from kiosk.ui.widgets import Card, Column, KButton, KLabel, MachineLabel, MutedLabel, Row, WarningLabel
 
 
 class ReviewScreen(KioskScreen):
@@ -77,8 +77,3 @@ class ReviewScreen(KioskScreen):
             box.add_widget(WarningLabel(key="review.low_confidence", lang=language,
                                         tag=f"review.low_confidence.{field_id}"))
         return box
-
-
-class MachineLabel(KLabel):
-    """Marks text a computer translated."""
-

@@ -198,3 +198,7 @@ class Card(BoxLayout):
 class WarningLabel(KLabel):
     """A doubt the resident and the officer should see: a low-confidence or missing translation (drawn in the
     theme's warning colour, kiosk/screens/review.kv)."""
+
+
+class MachineLabel(KLabel):
+    """Marks text a computer translated (drawn in the theme's machine colour, kiosk/screens/review.kv)."""

@@ -204,6 +204,19 @@ class Driver:
         self.call(finger)
         self.frames(2)
 
+    def stroke(self, points: list[tuple[float, float]]) -> None:
+        """A finger put down on the first point (window coordinates), moved through the others and lifted there:
+        a line drawn, as on a signature pad. Each move is its own motion event, as a finger's are."""
+        from kivy.tests.common import UnitTestTouch
+
+        (x, y), *rest = points
+        touch = self.call(lambda: UnitTestTouch(x, y))
+        self.call(touch.touch_down)
+        for px, py in rest:
+            self.call(lambda px=px, py=py: touch.touch_move(px, py))
+        self.call(touch.touch_up)
+        self.frames(2)
+
     @staticmethod
     def _touch(x: float, y: float) -> Any:
         from kivy.tests.common import UnitTestTouch

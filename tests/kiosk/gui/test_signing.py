@@ -1,0 +1,221 @@
+"""Signing the statement during a call, on the real app under Xvfb: the officer's statement takes the chat's place,
+the resident reads it (and has it read aloud), signs on the pad with a finger, or refuses with one more touch.
+
+The call is a stand-in handle (the call itself, the data channel and the sealing are tested in
+tests/kiosk/call/test_signature.py): the screen is shown the CallViews a session makes, and what the resident
+answered is recorded as `CallHandle.sign_statement` would receive it."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import uuid
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from domain.statement import Statement, StatementLine, Stroke, check_strokes
+from kiosk.call.view import CallPhase, CallView
+from tests.kiosk.gui.conftest import ARTIFACTS, languages
+from tests.kiosk.gui.driver import Driver, run_app
+from tests.kiosk.gui.support import RecordingSpeaker, make_kit
+from tests.kiosk.gui.test_screens import go
+
+pytestmark = pytest.mark.gui
+
+DUTCH = (
+    ("Wat is er gebeurd?", "Mijn fiets is gestolen bij het station. Het slot was doorgeknipt.", True),
+    ("Soort fiets", "Stadsfiets", False),
+    ("Merk", "Gazelle", False),
+    ("Wanneer was het?", "28 november 2026, 18:00 – 19:30", False),
+    ("Waar was het?", "Stationsplein 1, 3511 CE Utrecht", False),
+    ("Wat is de waarde?", "€ 450", False),
+)
+DECLARATION_NL = ("Ik verklaar dat ik dit naar waarheid heb verteld. Ik weet dat een valse aangifte strafbaar is. "
+                  "Ik heb deze verklaring gelezen (of laten voorlezen) en onderteken haar.")  # fmt: skip
+# The same statement in the resident's language, as the backend composes it: their own words, the questions and
+# choices from the catalog; a brand, an address and an amount stay as they are.
+RESIDENT = {
+    "ar": ((("ماذا حدث؟", "سرقت دراجتي عند المحطة. القفل كان مقطوعا."), ("نوع الدراجة", "دراجة للمدينة"),
+            ("الماركة", "Gazelle"), ("متى حدث ذلك؟", "28 نوفمبر 2026، 18:00 – 19:30"),
+            ("أين حدث ذلك؟", "Stationsplein 1, 3511 CE Utrecht"), ("ما قيمتها؟", "€ 450")),
+           "أقر بأنني قلت الحقيقة. أعرف أن البلاغ الكاذب يعاقب عليه القانون. "
+           "قرأت هذه الإفادة (أو قرئت لي) وأوقع عليها."),
+    "fa": ((("چه اتفاقی افتاد؟", "دوچرخه‌ام را کنار ایستگاه دزدیدند. قفل را بریده بودند."),
+            ("نوع دوچرخه", "دوچرخه شهری"), ("مارک", "Gazelle"), ("کی اتفاق افتاد؟", "28 نوامبر 2026، 18:00 – 19:30"),
+            ("کجا اتفاق افتاد؟", "Stationsplein 1, 3511 CE Utrecht"), ("ارزش آن چقدر است؟", "€ 450")),
+           "اعلام می‌کنم که حقیقت را گفته‌ام. می‌دانم که گزارش دروغ جرم است. "
+           "این اظهارات را خوانده‌ام (یا برایم خوانده شده) و آن را امضا می‌کنم."),
+    "uk": ((("Що сталося?", "Мій велосипед вкрали біля вокзалу. Замок був перерізаний."),
+            ("Тип велосипеда", "Міський велосипед"), ("Марка", "Gazelle"),
+            ("Коли це сталося?", "28 листопада 2026, 18:00 – 19:30"),
+            ("Де це сталося?", "Stationsplein 1, 3511 CE Utrecht"), ("Яка вартість?", "€ 450")),
+           "Я заявляю, що сказав правду. Я знаю, що неправдива заява карається законом. Я прочитав цю заяву "
+           "(або мені її прочитали) і підписую її."),
+}  # fmt: skip
+
+
+def statement_in(language: str) -> Statement:
+    own, declaration = RESIDENT.get(language, ([(label, value) for label, value, _ in DUTCH], DECLARATION_NL))
+    lines = tuple(StatementLine(label_nl, value_nl, label, value, machine and language != "nl")
+                  for (label_nl, value_nl, machine), (label, value) in zip(DUTCH, own, strict=True))  # fmt: skip
+    return Statement(str(uuid.uuid4()), str(uuid.uuid4()), "K7M-4QP", language, lines, DECLARATION_NL, declaration)
+
+
+class SigningHandle:
+    """The screen's grip on a call that stays where the test puts it. `sign_statement` records what it is given
+    and answers with the next of `sealed`; once sealed, the screen is shown the view the session then makes."""
+
+    def __init__(self, screen: Any, sealed: list[bool]) -> None:
+        self.call_id = "c1"
+        self.screen = screen
+        self.sealed = sealed
+        self.asked: list[tuple[Stroke, ...] | None] = []
+        self.view = CallView("c1", CallPhase.CONNECTED)
+
+    def sign_statement(self, strokes: tuple[Stroke, ...] | None) -> concurrent.futures.Future[bool]:
+        self.asked.append(strokes)
+        future: concurrent.futures.Future[bool] = concurrent.futures.Future()
+        ok = self.sealed.pop(0)
+        if ok:  # as CallSession does: the view says what became of it, then the call answers True
+            self.view = replace(self.view, statement_answer="signed" if strokes is not None else "refused")
+            self.screen._view_arrived(self.view)
+        future.set_result(ok)
+        return future
+
+    def hang_up(self) -> None:
+        pass
+
+    def show(self, d: Driver, **changes: Any) -> None:
+        self.view = replace(self.view, **changes)
+        d.call(lambda: self.screen._show(self.view))
+        d.frames(3)
+
+
+def start(d: Driver, app: Any, language: str, sealed: list[bool]) -> tuple[Any, SigningHandle, Statement]:
+    """On the call screen with an officer on the line, who sends the statement."""
+    go(d, ("start",), ("choose_language", language), ("choose_triage", "call"))
+    screen = d.call(lambda: app.screen("call"))
+    handle = SigningHandle(screen, sealed)
+    d.call(lambda: setattr(screen, "handle", handle))
+    handle.show(d)
+    assert d.has("call.chat") and not d.has("sign.panel")
+    statement = statement_in(language)
+    handle.show(d, statement=statement)
+    assert d.has("sign.panel") and not d.has("call.chat")
+    assert d.has("call.end")  # the resident can still end the call
+    return screen, handle, statement
+
+
+def on_pad(d: Driver, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Points given in 0..1 of the pad (y from the top) as window coordinates."""
+    pad = d.find("sign.pad")
+    (x, y), (width, height) = d.call(lambda: (pad.to_window(pad.x, pad.y), tuple(pad.size)))
+    return [(x + fx * width, y + (1 - fy) * height) for fx, fy in points]
+
+
+WAVE = [(0.12 + 0.05 * i, 0.55 - 0.15 * (-1) ** i) for i in range(10)]  # a scribble, left to right
+UNDERLINE = [(0.2, 0.8), (0.4, 0.78), (0.6, 0.8), (0.8, 0.79)]
+
+
+@pytest.mark.parametrize("language", languages("ar"))  # nl, fa and uk too when pictures are wanted
+def test_the_resident_reads_the_statement_and_signs_it_by_touch(make_app, kiosk_settings, language: str) -> None:
+    speaker = RecordingSpeaker()
+    kit = make_kit(kiosk_settings, speaker=speaker)
+    app = make_app(kiosk_settings, kit.services)
+    texts = lambda key: app.ui.text(key, language)  # noqa: E731
+
+    def steps(d: Driver) -> None:
+        screen, handle, statement = start(d, app, language, sealed=[False, True])
+        assert d.text_of("call.title") == texts("sign.title")
+        for number, line in enumerate(statement.lines):
+            assert d.text_of(f"sign.value.{number}") == line.value
+        assert d.text_of("sign.declaration") == statement.declaration
+        if language == "nl":  # the Dutch is what they read: not twice
+            assert not d.has("sign.dutch.0") and not d.has("sign.machine.0")
+        else:  # under their words the Dutch the police files, the machine translation marked
+            assert d.text_of("sign.dutch.0") == f"{DUTCH[0][0]} {DUTCH[0][1]}"  # a question: no colon after it
+            assert d.has("sign.machine.0") and not d.has("sign.machine.1")
+        assert not d.has("sign.sign") and not d.has("sign.clear")  # nothing drawn: nothing to sign or wipe
+        d.screenshot(f"sign_01_statement_{language}")
+        d.tap("tool.large_text")  # larger text: the declaration grows, the pad keeps room to sign on
+        pad = d.find("sign.pad")
+        d.screenshot(f"sign_01b_large_text_{language}")
+        assert d.call(lambda: pad.height) >= 90, d.call(lambda: pad.height)  # 800 px high: the declaration scrolls
+        d.tap("tool.large_text")
+
+        d.tap("tool.read_aloud")
+        said, spoken_in = speaker.said[-1]
+        assert spoken_in == language and said.startswith(texts("sign.title"))
+        assert statement.lines[0].value in said and statement.declaration in said
+        assert texts("sign.pad_hint") in said
+        if language != "nl":
+            assert DUTCH[0][1] not in said  # the Dutch is for the police, not read in the resident's voice
+
+        d.stroke(on_pad(d, [(0.5, 0.2), (0.6, 0.3), (0.7, 0.2)]))  # a slip of the finger, wiped
+        assert d.has("sign.sign")
+        d.tap("sign.clear")
+        assert not d.has("sign.sign") and not d.has("sign.clear")
+
+        d.stroke(on_pad(d, WAVE))
+        d.stroke(on_pad(d, UNDERLINE))
+        shot = d.screenshot(f"sign_02_signed_{language}")
+        if shot is not None:  # the ink is on the pad where the finger went
+            (x, y), = on_pad(d, [WAVE[3]])
+            with Image.open(shot) as image:
+                rgb = image.convert("RGB")
+                assert sum(rgb.getpixel((round(x), rgb.height - 1 - round(y)))) < 200, "no ink under the finger"
+
+        d.tap("sign.sign")  # the first time sealing fails: the panel says so and keeps the signature
+        assert d.wait_for(lambda: screen._panel.message_key == "sign.failed")
+        assert d.text_of("sign.message") == texts("sign.failed") and d.has("sign.sign")
+        d.screenshot(f"sign_03_failed_{language}")
+        d.tap("sign.sign")
+        assert d.wait_for(lambda: not d.shown_now("sign.panel")), "the panel stays after signing"
+        assert d.text_of("call.sign_note") == texts("sign.sent") and d.has("call.chat")
+        assert d.text_of("call.title") == texts("call.title")
+        d.screenshot(f"sign_04_sent_{language}")
+
+        first, second = handle.asked
+        assert first == second, "signing again sends the same signature"
+        assert second is not None and check_strokes(second) == second
+        wave, underline = second
+        assert len(wave) >= len(WAVE) - 1 and len(underline) >= 3  # the finger's points, in drawing order
+        for (fx, fy), (gx, gy) in ((wave[0], WAVE[0]), (wave[-1], WAVE[-1]), (underline[-1], UNDERLINE[-1])):
+            assert abs(fx - gx) < 0.02 and abs(fy - gy) < 0.02, ((fx, fy), (gx, gy))  # y from the top
+
+        handle.show(d, statement_answer="")  # a late view of the same statement does not bring it back
+        assert not d.has("sign.panel")
+
+    run_app(app, steps, ARTIFACTS)
+
+
+@pytest.mark.parametrize("language", languages("fa"))
+def test_refusing_to_sign_takes_one_more_touch(make_app, kiosk_settings, language: str) -> None:
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services)
+    texts = lambda key: app.ui.text(key, language)  # noqa: E731
+
+    def steps(d: Driver) -> None:
+        _screen, handle, _statement = start(d, app, language, sealed=[True])
+        d.tap("sign.refuse")
+        assert handle.asked == []  # not yet: asked whether they are sure
+        assert d.text_of("sign.message") == texts("sign.refuse_confirm")
+        assert d.has("sign.refuse_yes") and d.has("sign.refuse_no") and not d.has("sign.refuse")
+        d.screenshot(f"sign_05_refuse_confirm_{language}")
+        d.tap("sign.refuse_no")
+        assert handle.asked == [] and d.has("sign.refuse") and not d.has("sign.refuse_yes")
+        d.tap("sign.refuse")
+        d.tap("sign.refuse_yes")
+        assert handle.asked == [None]
+        assert d.wait_for(lambda: not d.shown_now("sign.panel")), "the panel stays after refusing"
+        assert d.text_of("call.sign_note") == texts("sign.refused")
+        d.screenshot(f"sign_06_refused_{language}")
+
+        handle.show(d, statement=statement_in(language), statement_answer="")  # the officer sends a new one
+        assert d.has("sign.panel") and not d.has("call.sign_note")
+        handle.show(d, phase=CallPhase.ENDED)  # the call ends before it is signed: the statement goes
+        assert not d.has("sign.panel")
+
+    run_app(app, steps, ARTIFACTS)
