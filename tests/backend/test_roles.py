@@ -40,6 +40,8 @@ ADMITTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/cases/{case_id}/release"): frozenset({OFFICER}),
     ("POST", "/api/cases/{case_id}/status"): frozenset({OFFICER}),
     ("POST", "/api/cases/{case_id}/notes"): frozenset({OFFICER}),
+    ("PUT", "/api/cases/{case_id}/identity"): frozenset({OFFICER}),
+    ("POST", "/api/cases/{case_id}/statement"): frozenset({OFFICER}),
 
     ("GET", "/api/admin/kiosks"): frozenset({ADMIN}),
     ("POST", "/api/admin/kiosks"): frozenset({ADMIN}),

@@ -19,7 +19,7 @@ from tests.backend.support import Backend, SignedIn
 
 pytestmark = pytest.mark.both_databases  # about SQL semantics: SQLite and PostgreSQL
 
-EXAMPLES = 15  # per operation and mode: keeps the run to about a minute per database
+EXAMPLES = 10  # per operation and mode: keeps the run to about half a minute per database
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 

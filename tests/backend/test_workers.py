@@ -23,6 +23,9 @@ from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Origin
 
 from backend.http.auth import SESSION_COOKIE
+from backend.services.schemas import Role
+from backend.settings import load_settings
+from backend.wiring import Services
 from domain.call import (
     CONSOLE_CALL_PATH,
     KIOSK_CALL_PATH,
@@ -159,8 +162,13 @@ def two_workers(
     root = tmp_path_factory.mktemp("workers")
     a = BackendProcess(root / "a", env=ENV, database_url=url, keys_dir=root / "keys")
     b = BackendProcess(root / "b", env=ENV, database_url=url, keys_dir=root / "keys")
-    for name, role in (*((officer, "officer") for officer in OFFICERS), ("beheer", "admin")):
-        a.command("add-user", name, "--role", role, stdin=PASSWORD + "\n")
+    # the accounts, made in this process (a command per user would start Python four times)
+    services = Services.start(load_settings({"database_url": url, "keys_dir": root / "keys"}, environ=ENV))
+    try:
+        for name, role in (*((officer, Role.OFFICER) for officer in OFFICERS), ("beheer", Role.ADMIN)):
+            services.accounts.create_user(name, role, PASSWORD)
+    finally:
+        services.close()
     try:
         a.start()
         b.start()
