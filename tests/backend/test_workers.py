@@ -199,6 +199,13 @@ def receive(socket: ClientConnection, kind: type[M], timeout: float = 10) -> M:
     raise AssertionError(f"no {kind.__name__}")
 
 
+def answer(socket: ClientConnection) -> Message:
+    """The first message that is not a queue or ringing update."""
+    while isinstance(message := decode(socket.recv(timeout=10)), QueueStatus | Ringing):
+        pass
+    return message
+
+
 def ringing_ids(socket: ClientConnection, expected: int) -> list[str]:
     """The ringing list once it holds `expected` calls."""
     while True:
@@ -228,7 +235,7 @@ def new_call(language: str = "ar") -> CallRequest:
     return CallRequest(str(uuid.uuid4()), str(uuid.uuid4()), language, "bike_theft")
 
 
-def test_a_call_rings_in_every_worker_one_accept_wins_and_signalling_crosses_between_them(workers: Workers) -> None:
+def test_a_call_rings_in_every_worker_and_its_signalling_crosses_between_them(workers: Workers) -> None:
     _, token = workers.new_kiosk()
     request = new_call()
     one, two = workers.officer(workers.a, "agent.jansen"), workers.officer(workers.b, "agent.bakker")
@@ -239,28 +246,44 @@ def test_a_call_rings_in_every_worker_one_accept_wins_and_signalling_crosses_bet
         assert receive(counter, QueueStatus).officers_online == 2  # both workers' officers count
         assert ringing_ids(desk_b, 1) == [request.call_id]  # the officer on the other worker hears it ring
         desk_b.send(Accept(request.call_id).to_json())
-        desk_a.send(Accept(request.call_id).to_json())
         assert receive(desk_b, Accepted).call_id == request.call_id
-        assert receive(desk_a, Refused).reason == "taken"
+        desk = desk_b  # the officer on worker B, the kiosk on worker A: everything below crosses between them
         assert receive(counter, Accepted).call_id == request.call_id
         counter.send(Offer(request.call_id, "v=0 kiosk offer").to_json())
-        assert receive(desk_b, Offer).sdp == "v=0 kiosk offer"  # worker A to worker B
-        desk_b.send(Answer(request.call_id, "v=0 officer answer").to_json())
+        assert receive(desk, Offer).sdp == "v=0 kiosk offer"  # worker A to worker B
+        desk.send(Answer(request.call_id, "v=0 officer answer").to_json())
         assert receive(counter, Answer).sdp == "v=0 officer answer"  # and back
         candidates = [Candidate(request.call_id, f"candidate:{n} 1 udp 1 127.0.0.1 {9000 + n} typ host", "0", 0)
                       for n in range(5)]  # fmt: skip
         for candidate in candidates:
-            desk_b.send(candidate.to_json())
+            desk.send(candidate.to_json())
         assert [receive(counter, Candidate) for _ in candidates] == candidates  # in the order sent
         counter.send(Connected(request.call_id).to_json())
         workers.call_events(request.session, 2)  # through worker A, while the officer is on B: wait for it
-        desk_b.send(Hangup(request.call_id, "officer_hangup").to_json())
+        desk.send(Hangup(request.call_id, "officer_hangup").to_json())
         assert receive(counter, Hangup).reason == "officer_hangup"
     assert workers.call_events(request.session, 3) == [
         ("call_requested", None),
         ("call_connected", None),
         ("call_ended", "officer_hangup"),
     ]  # each once: recorded by the worker that made it happen, not by both
+
+
+def test_two_officers_on_two_workers_accepting_at_once_exactly_one_wins(workers: Workers) -> None:
+    _, token = workers.new_kiosk()
+    request = new_call("pl")
+    one, two = workers.officer(workers.a, "agent.jansen"), workers.officer(workers.b, "agent.bakker")
+    with workers.console(one) as desk_a, workers.console(two) as desk_b, workers.kiosk(workers.a, token) as counter:
+        counter.send(request.to_json())
+        receive(counter, QueueStatus)
+        assert ringing_ids(desk_a, 1) == ringing_ids(desk_b, 1) == [request.call_id]
+        desk_b.send(Accept(request.call_id).to_json())
+        desk_a.send(Accept(request.call_id).to_json())  # at once, through the other worker: whichever is first wins
+        answers = [answer(desk) for desk in (desk_a, desk_b)]
+        assert sorted(type(said).__name__ for said in answers) == ["Accepted", "Refused"], answers
+        assert next(said for said in answers if isinstance(said, Refused)).reason == "taken"
+        assert receive(counter, Accepted).call_id == request.call_id
+        counter.send(Hangup(request.call_id, "kiosk_hangup").to_json())
 
 
 def test_kiosks_waiting_on_a_killed_worker_rejoin_through_the_other_and_keep_their_places(workers: Workers) -> None:
