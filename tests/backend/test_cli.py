@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.backend.support import PASSWORD
+from tests.kiosk.delivery_support import wait_until
 from tools.backend_process import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -112,11 +113,11 @@ def test_serve_with_two_workers_on_postgresql_runs_two_processes_that_answer(cli
         process = subprocess.Popen(cli.command("serve", "--port", str(port), "--workers", "2"), cwd=REPO, env=ENV,
                                    stdout=output, stderr=subprocess.STDOUT)  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while log.read_text().count("Application startup complete") < 2:
+        def both_started() -> bool:
             assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+            return log.read_text().count("Application startup complete") >= 2
+
+        wait_until(both_started, timeout=60, what="two started workers")
         assert all(httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200 for _ in range(4))
     finally:
         process.terminate()

@@ -7,7 +7,6 @@ reconnecting code is tested in tests/kiosk/call/test_session.py and, through ngi
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -46,6 +45,7 @@ from domain.call import (
     decode,
 )
 from domain.wire import HEARTBEAT_PATH
+from tests.kiosk.delivery_support import wait_until
 from tools.backend_process import BackendProcess
 from tools.postgres import PostgresServer
 
@@ -124,15 +124,14 @@ class Workers:
 
     def _wait_for_state(self, condition: Callable[[list[dict[str, Any]]], bool], what: str) -> None:
         query = text("SELECT state FROM call_state")
-        deadline = time.monotonic() + GRACE_S + 10
         with self._engine().connect() as connection:
-            while time.monotonic() < deadline:
-                calls = [call for row in connection.execute(query) for call in json.loads(row[0]).get("calls", [])]
+
+            def calls() -> list[dict[str, Any]]:
+                found = [call for row in connection.execute(query) for call in json.loads(row[0]).get("calls", [])]
                 connection.rollback()
-                if condition(calls):
-                    return
-                time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {what}")
+                return found
+
+            wait_until(lambda: condition(calls()), timeout=GRACE_S + 10, what=what)
 
     def _engine(self) -> Engine:
         return create_engine(self.database_url.replace("postgresql://", "postgresql+psycopg://"), poolclass=NullPool)
@@ -141,14 +140,14 @@ class Workers:
         """The call's usage events once `count` are stored (each is written once, by one worker)."""
         engine = self._engine()
         query = text("SELECT kind, reason FROM usage_events WHERE session = :session ORDER BY id")
+
+        def stored() -> list[tuple[str, str | None]]:
+            with engine.connect() as connection:
+                return [(row[0], row[1]) for row in connection.execute(query, {"session": uuid.UUID(session)})]
+
         try:
-            deadline = time.monotonic() + 15
-            while True:
-                with engine.connect() as connection:
-                    rows = [(row[0], row[1]) for row in connection.execute(query, {"session": uuid.UUID(session)})]
-                if len(rows) >= count or time.monotonic() > deadline:
-                    return rows
-                time.sleep(0.05)
+            wait_until(lambda: len(stored()) >= count, timeout=15, what=f"{count} call events")
+            return stored()
         finally:
             engine.dispose()
 
