@@ -113,7 +113,9 @@ class SharedCalls(Switchboard):
                     queue.workers_gone(gone)
                     rows.drop_for(session, gone)
             operation(queue)
-            rows.save_state(session, queue.snapshot())
+            after = queue.snapshot()
+            if after != state:  # most ticks change nothing: no write, no new row version every second
+                rows.save_state(session, after)
             rows.post(session, remote)
             for kiosk, event in effects.events:
                 self._store_event(session, kiosk, event, self._parts.wall_clock())
