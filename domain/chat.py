@@ -198,9 +198,25 @@ class StatementAnswer:
     signed: bool
 
 
+class PhotoState(StrEnum):
+    TAKEN = "taken"  # the officer froze a frame of the video; it is not stored yet
+    SAVED = "saved"  # cropped and kept in the case file
+    DISCARDED = "discarded"  # thrown away, nothing kept
+
+
+@dataclass(frozen=True)
+class DocumentPhoto:
+    """The officer took a still of the identity document the resident holds to the camera, and then kept or
+    discarded it: the kiosk tells the resident each time, in their language."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
+    state: str  # a PhotoState value
+
+
 DataMessage = (
     ChatMessage | IntakeSummary | Ping | MediaState | Caption | CaptionsSwitch | KeepTranscript | TranscriptState
-    | StatementToSign | StatementAnswer
+    | StatementToSign | StatementAnswer | DocumentPhoto
 )
 KINDS: dict[str, type[DataMessage]] = {
     "chat": ChatMessage,
@@ -213,6 +229,7 @@ KINDS: dict[str, type[DataMessage]] = {
     "transcript": TranscriptState,
     "statement": StatementToSign,
     "statement_answer": StatementAnswer,
+    "document_photo": DocumentPhoto,
 }
 DATA_CHANNEL: TaggedCodec[DataMessage] = TaggedCodec("kind", KINDS, ChatError, MAX_DATA_MESSAGE_CHARS)
 
@@ -237,6 +254,8 @@ def decode(text: str | bytes) -> DataMessage:
             raise ChatError(str(error)) from None
         if digest_of(text) != message.digest:
             raise ChatError("the statement does not match its digest")
+    if isinstance(message, DocumentPhoto) and message.state not in set(PhotoState):
+        raise ChatError("unknown photo state")
     who = {Caption: "speaker", CaptionsSwitch: "by"}.get(type(message))
     if who is not None and getattr(message, who) not in set(Sender):
         raise ChatError("unknown sender")

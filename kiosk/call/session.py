@@ -39,17 +39,13 @@ from domain.chat import (
     ChatError,
     ChatMessage,
     IntakeSummary,
-    KeepTranscript,
     MediaState,
     Ping,
     Sender,
-    StatementAnswer,
-    StatementToSign,
-    TranscriptState,
     decode,
     encode,
 )
-from domain.statement import InvalidStatement, Stroke
+from domain.statement import Stroke
 from kiosk.call.chat import ChatLine, ChatTranslation, line_for
 from kiosk.call.ports import (
     Captions,
@@ -62,6 +58,7 @@ from kiosk.call.ports import (
     StatementSealer,
     TranscriptKeeper,
 )
+from kiosk.call.records import CallRecords
 from kiosk.call.view import KEPT_CAPTIONS, CallPhase, CallView
 
 log = logging.getLogger(__name__)
@@ -79,8 +76,6 @@ class CallTiming:
     # waits before each try to reach the call service again after its connection dropped: 10 s in all, inside
     # the backend's grace for a call whose kiosk is away (call_rejoin_grace_seconds, 12 s)
     rejoin_delays_s: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 2.25, 2.5)
-
-
 
 
 class CallSession:
@@ -109,12 +104,8 @@ class CallSession:
         self._kiosk_ice = kiosk_ice
         self._clock = clock
         self._captions = captions
-        self._keep_transcript = keep_transcript
-        self._seal_statement = seal_statement
-        self._statement_digest = ""
-        self._turns: list[Caption] = []  # every captioned turn of this call, in memory until it ends
-        self._kept_by = ""
         self.view = CallView(request.call_id, captions_available=captions is not None)
+        self._records = CallRecords(lambda: self.view, self._update, self._send_data, keep_transcript, seal_statement)
         self._link: Signalling | None = None
         self._peer: Peer | None = None
         self._attempt = 0
@@ -179,26 +170,13 @@ class CallSession:
         """A turn was heard and translated (on the call loop): on the kiosk's screen and to the officer."""
         if not self.view.listening:
             return  # switched off, reconnecting or ended while the turn was being transcribed
-        self._turns.append(caption)
+        self._records.heard(caption)
         self._update(captions=(*self.view.captions, caption)[-KEPT_CAPTIONS:])
         self._send_data(encode(caption))
 
     async def sign_statement(self, strokes: tuple[Stroke, ...] | None) -> bool:
-        """The resident signed the statement on the screen (strokes), or refused it (None): sealed through the
-        outbox, then the officer is told. False when nothing could be sealed (the screen says so)."""
-        statement, digest = self.view.statement, self._statement_digest
-        if statement is None or self._seal_statement is None or self.view.statement_answer:
-            return False
-        seal = self._seal_statement
-        try:
-            await asyncio.get_running_loop().run_in_executor(None, lambda: seal(statement, digest, strokes))
-        except InvalidStatement as error:
-            log.warning("the signature was not sealed: %s", error)
-            return False
-        signed = strokes is not None
-        self._update(statement_answer="signed" if signed else "refused")
-        self._send_data(encode(StatementAnswer(statement.statement_id, digest, signed)), keep=True)
-        return True
+        """The resident signed the statement (strokes) or refused it (None): see CallRecords.sign_statement."""
+        return await self._records.sign_statement(strokes)
 
     def set_muted(self, muted: bool) -> None:
         self._update(muted=muted)
@@ -246,11 +224,8 @@ class CallSession:
 
     async def _handle(self, message: Message) -> None:
         if isinstance(message, QueueStatus) and self.view.phase is CallPhase.WAITING:
-            self._update(
-                position=message.position,
-                expected_wait_s=message.expected_wait_s,
-                officers_online=message.officers_online,
-            )
+            self._update(position=message.position, expected_wait_s=message.expected_wait_s,
+                         officers_online=message.officers_online)  # fmt: skip
         elif isinstance(message, Accepted) and self.view.phase is CallPhase.WAITING:
             self._ice, self._relay_only = (*message.ice_servers, *self._kiosk_ice), message.relay_only
             self._update(phase=CallPhase.CONNECTING, no_answer=False)
@@ -335,13 +310,8 @@ class CallSession:
             self._update(officer_muted=message.audio_muted)
         elif isinstance(message, CaptionsSwitch) and message.by == Sender.OFFICER and self.view.captions_available:
             self._update(captions_on=message.on, captions_switched_by=Sender.OFFICER)
-        elif isinstance(message, StatementToSign) and self._seal_statement is not None:
-            self._statement_digest = message.digest
-            self._update(statement=message.statement, statement_answer="")
-        elif isinstance(message, KeepTranscript) and self.view.captions_available and self._keep_transcript:
-            self._kept_by = message.kept_by
-            self._update(transcript_kept=message.keep)
-            self._send_data(encode(TranscriptState(keep=message.keep, turns=len(self._turns))))
+        else:
+            self._records.received(message)  # the statement, the transcript, the document photo
 
     async def _translate_for_resident(self, message: ChatMessage) -> None:
         translated = await self._chat.for_resident(message)
@@ -396,22 +366,11 @@ class CallSession:
                 task.cancel()
         if self._captions is not None:
             await self._captions.close()
-        await self._seal_transcript()
+        await self._records.seal_transcript()
         if self._peer is not None:
             await self._peer.close()
         if self._link is not None:
             await self._link.close()
-
-    async def _seal_transcript(self) -> None:
-        """The officer kept the transcript: every turn, sealed through the outbox; then nothing stays in memory."""
-        turns, self._turns = self._turns, []
-        if not (self.view.transcript_kept and turns and self._keep_transcript):
-            return
-        keep, kept_by = self._keep_transcript, self._kept_by
-        try:
-            await asyncio.get_running_loop().run_in_executor(None, keep, turns, kept_by)
-        except Exception as error:  # the call is over either way; the officer still has the captions on screen
-            log.error("the call's transcript could not be kept: %s", type(error).__name__)
 
     # ----- view ----------------------------------------------------------------------------------------------
     def _update(self, **changes: Any) -> None:

@@ -39,6 +39,7 @@ class CallView:
     transcript_kept: bool = False  # the officer keeps what was said: the resident is told, it is sealed at the end
     statement: Statement | None = None  # sent by the officer for the resident to read and sign
     statement_answer: str = ""  # "", "signed" or "refused": what the resident did with `statement`
+    document_photo: str = ""  # "" or a PhotoState value: the officer took, kept or discarded a still of the ID
 
     @property
     def listening(self) -> bool:

@@ -40,6 +40,7 @@ STATUS_KEYS = {
     CallPhase.CONNECTED: "call.connected",
 }
 SIGN_NOTES = {"signed": "sign.sent", "refused": "sign.refused"}  # CallView.statement_answer -> what the screen says
+PHOTO_NOTES = {"taken": "call.photo_taken", "saved": "call.photo_saved", "discarded": "call.photo_discarded"}
 
 
 class CallScreen(KioskScreen):
@@ -59,6 +60,7 @@ class CallScreen(KioskScreen):
     captions_available = BooleanProperty(False)
     captions_on = BooleanProperty(True)
     transcript_kept = BooleanProperty(False)  # the officer keeps the text of this conversation
+    photo_key = StringProperty("")  # the officer took, kept or threw away a photo of the identity document
     signing = BooleanProperty(False)  # a statement to sign takes the chat's place; the video shrinks
     sign_note = StringProperty("")  # what became of the statement: signed and sent, or not signed
 
@@ -179,6 +181,7 @@ class CallScreen(KioskScreen):
     def _show_captions(self, view: CallView) -> None:
         self.captions_available, self.captions_on = view.captions_available, view.captions_on
         self.transcript_kept = view.transcript_kept
+        self.photo_key = PHOTO_NOTES.get(view.document_photo, "")
         if view.listening:
             self.captions_key = "call.listening"
         elif view.captions_available and not view.captions_on and view.captions_switched_by is Sender.OFFICER:
@@ -329,7 +332,7 @@ class CallScreen(KioskScreen):
         self.position, self.wait_minutes = 0, 0
         self.alternatives, self.failed, self.muted, self.chat_text = False, False, False, ""
         self.caption_text, self.captions_key, self.captions_available, self.captions_on = "", "", False, True
-        self.transcript_kept = False
+        self.transcript_kept, self.photo_key = False, ""
         self._close_signing()
         self.sign_note, self._answered_statement = "", ""
         self.ids.video.detach()

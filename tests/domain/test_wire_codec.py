@@ -68,6 +68,8 @@ DATA_MESSAGES = st.one_of(
     st.builds(chat.Caption, speaker=st.sampled_from(list(chat.Sender)).map(str), hops=HOPS,
               spoken_s=st.floats(0, 60)),
     st.builds(chat.CaptionsSwitch, by=st.sampled_from(list(chat.Sender)).map(str)),
+    st.builds(chat.KeepTranscript), st.builds(chat.TranscriptState), st.builds(chat.StatementAnswer),
+    st.builds(chat.DocumentPhoto, state=st.sampled_from(list(chat.PhotoState)).map(str)),
 )  # fmt: skip
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),

@@ -219,3 +219,29 @@ def test_refusing_to_sign_takes_one_more_touch(make_app, kiosk_settings, languag
         assert not d.has("sign.panel")
 
     run_app(app, steps, ARTIFACTS)
+
+
+@pytest.mark.parametrize("language", languages("ar"))  # nl, fa and uk too when pictures are wanted
+def test_the_resident_is_told_when_the_officer_photographs_the_id_and_whether_it_is_kept(
+    make_app, kiosk_settings, language: str
+) -> None:
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services)
+    texts = lambda key: app.ui.text(key, language)  # noqa: E731
+
+    def steps(d: Driver) -> None:
+        go(d, ("start",), ("choose_language", language), ("choose_triage", "call"))
+        screen = d.call(lambda: app.screen("call"))
+        handle = SigningHandle(screen, [])
+        d.call(lambda: setattr(screen, "handle", handle))
+        handle.show(d)
+        assert not d.has("call.photo")
+        for state, key in (("taken", "call.photo_taken"), ("discarded", "call.photo_discarded"),
+                           ("taken", "call.photo_taken"), ("saved", "call.photo_saved")):  # fmt: skip
+            handle.show(d, document_photo=state)
+            assert d.text_of("call.photo") == texts(key) and d.has("call.chat")
+            d.screenshot(f"call_photo_{state}_{language}")
+        handle.show(d, statement=statement_in(language))  # the statement takes the chat's place, notes and all
+        assert d.has("sign.panel") and not d.has("call.photo")
+
+    run_app(app, steps, ARTIFACTS)
