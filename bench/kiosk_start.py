@@ -28,6 +28,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tools.xvfb import start_xvfb  # noqa: E402  (after the path: this file also runs as a script)
+
 SIZE = (1280, 800)
 READY = "READY"
 
@@ -121,17 +123,6 @@ def finish(app: Any, extra: dict[str, Any]) -> None:
 # ----- the parent ----------------------------------------------------------------------------------------
 
 
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        return server, ":" + pipe.readline().strip()
-
-
 def measure(mode: str, display: str, idle: float, work_dir: Path, models_dir: Path | None) -> dict[str, float]:
     data_dir = Path(tempfile.mkdtemp(dir=work_dir, prefix=f"{mode}-"))
     command = [sys.executable, __file__, "--child", mode, "--idle", str(idle), "--work-dir", str(data_dir)]
@@ -187,7 +178,7 @@ def main() -> None:
         from bench.translation import build  # builds the real-size packages once, cached in work_dir
 
         models_dir = build(args.work_dir)[0].models_dir
-    server, display = start_xvfb()
+    server, display = start_xvfb(SIZE)
     try:
         modes: list[tuple[str, Path | None]] = [("baseline", None), ("kiosk", None)]
         if models_dir is not None:

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 from kiosk.settings import Settings
+from tools import xvfb
 from tools.backend_process import REPO
 
-SCREEN_SIZE = (1280, 800)
+SCREEN_SIZE = xvfb.SCREEN_SIZE
 # Every changed screen is looked at in these languages (POLITIELOKET_SCREENSHOTS=1 runs them all); the everyday
 # suite checks each screen's logic in the two a test names, so that it stays quick.
 LOOKED_AT = ("nl", "ar", "fa", "uk")
@@ -37,22 +38,9 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    """Xvfb on a free display: -displayfd makes the server pick one and write its number to a pipe."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed")
-    read_end, write_end = os.pipe()
-    width, height = SCREEN_SIZE
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        server.kill()
-        raise RuntimeError("Xvfb did not report a display")
-    return server, f":{number}"
+    return xvfb.start_xvfb(SCREEN_SIZE)
 
 
 @pytest.fixture(scope="session")
