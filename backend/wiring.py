@@ -11,6 +11,7 @@ from backend.services.case_views import CaseViews
 from backend.services.cases import SqlCaseStore
 from backend.services.confirmations import Confirmations, SmtpServer
 from backend.services.heartbeats import SqlHeartbeatLog
+from backend.services.identity_checks import IdentityChecks
 from backend.services.keys import NaclKeyring
 from backend.services.kiosks import AUTH_CACHE_SECONDS, SqlKioskStore
 from backend.services.retention import SqlRetention
@@ -30,6 +31,7 @@ class Services:
     keys: NaclKeyring
     catalog: FormCatalog
     cases: SqlCaseStore
+    identities: IdentityChecks
     case_views: CaseViews
     kiosks: SqlKioskStore
     accounts: SqlAccountStore
@@ -51,14 +53,16 @@ class Services:
         throttle = SqlLoginThrottle(db, keys.digest, Limits.from_settings(settings))
         totp = SqlTotpStore(db, keys)
         catalog = FormCatalog.load(settings.forms_dir)
-        cases = SqlCaseStore(db, keys)
+        identities = IdentityChecks(db, keys)
+        cases = SqlCaseStore(db, keys, identities)
         return cls(
             settings=settings,
             db=db,
             keys=keys,
             catalog=catalog,
             cases=cases,
-            case_views=CaseViews(cases, catalog, settings.assets_dir),
+            identities=identities,
+            case_views=CaseViews(cases, catalog, settings.assets_dir, identities),
             kiosks=SqlKioskStore(db, cache_seconds=AUTH_CACHE_SECONDS if db.is_sqlite else 0.0),
             accounts=SqlAccountStore(
                 db,

@@ -31,6 +31,7 @@ from tools.backend_process import BackendProcess
 T = TypeVar("T")
 OFFICER = "agent.jansen"
 PASSWORD = "correct horse battery staple"
+TIMEZONE = "Europe/Amsterdam"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -153,6 +154,61 @@ class BackendSide(Protocol):
     def stop(self) -> None: ...
 
 
+class OfficerBrowser:
+    """The officer: Debian's Chromium with a fake camera and microphone, signed in to the console's queue (where
+    calls ring). Its sync Playwright belongs to the thread that opens it."""
+
+    def __init__(self, backend: BackendSide, log: LogCapture, chromium_args: tuple[str, ...] = ()) -> None:
+        self.backend = backend
+        self.log = log
+        self.chromium_args = chromium_args
+        self._playwright: Playwright | None = None
+        self.browser: Browser | None = None
+        self.page: Page | None = None
+
+    def open(self) -> Page:
+        self._playwright = sync_playwright().start()
+        self.browser = self._playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, *self.chromium_args]
+        )
+        # the officer's clock is Dutch, as the case file's is; the kiosk checks the backend's certificate itself
+        self.page = self.browser.new_page(ignore_https_errors=bool(self.backend.ca_file), timezone_id=TIMEZONE)
+        self.page.add_init_script(WATCH_PEERS)
+        self.page.on("console", lambda message: self.log.lines.append(f"browser {message.type}: {message.text}"))
+        self.sign_in(self.page)
+        return self.page
+
+    def sign_in(self, page: Page) -> None:
+        page.goto(self.backend.officer_url + "/console/")
+        page.fill("#name", OFFICER)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/console/queue")
+        page.wait_for_selector("#call-service:has-text('Klaar voor videogesprekken')")
+
+    def case_page(self, href: str) -> Page:
+        """The officer opens a case beside the call (another tab: the call stays in the first)."""
+        assert self.browser is not None
+        page = self.browser.new_context(ignore_https_errors=bool(self.backend.ca_file), timezone_id=TIMEZONE).new_page()
+        self.sign_in(page)
+        page.goto(self.backend.officer_url + href)
+        return page
+
+    def keep_evidence(self, evidence: Path) -> None:
+        if self.page is not None:
+            try:
+                (evidence / "url.txt").write_text(self.page.url)
+                self.page.screenshot(path=str(evidence / "officer.png"), full_page=True)
+            except Exception as error:  # the browser itself may be what broke
+                (evidence / "browser-error.txt").write_text(repr(error))
+
+    def close(self) -> None:
+        if self.browser is not None:
+            self.browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+
+
 class CallRig:
     def __init__(
         self,
@@ -167,7 +223,6 @@ class CallRig:
     ) -> None:
         self.workdir = workdir
         self.translator = translator
-        self.chromium_args = chromium_args  # e.g. the officer's voice from a file
         self.captions = captions  # the kiosk captions with the speech model in its models directory
         self.deliver = deliver  # a provisioned kiosk with its outbox and sender: a kept transcript reaches the backend
         self.delivery: Any = None
@@ -178,9 +233,7 @@ class CallRig:
         self.view_times: list[float] = []  # time.time() of each view, for the benchmark's split per hop
         self.changed = threading.Condition()  # notified on every new view of the call
         self.log = LogCapture()
-        self._playwright: Playwright | None = None
-        self.browser: Browser | None = None
-        self.page: Page | None = None
+        self.officer_browser = OfficerBrowser(self.backend, self.log, chromium_args)  # e.g. its voice from a file
         self.calls: CallService | None = None
 
     def __enter__(self) -> CallRig:
@@ -210,31 +263,21 @@ class CallRig:
         engines = CaptionEnginesLoader(self.settings, self.translator) if self.captions else None
         put_case = self.delivery.outbox.put_case if self.delivery is not None else None
         self.calls = CallService(self.settings, self.translator, captions=engines, put_case=put_case)
-        self._playwright = sync_playwright().start()
-        self.browser = self._playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, *self.chromium_args]
-        )
-        self.page = self.browser.new_page(ignore_https_errors=bool(self.backend.ca_file))  # the kiosk checks it
-        self.page.add_init_script(WATCH_PEERS)
-        self.page.on("console", lambda message: self.log.lines.append(f"browser {message.type}: {message.text}"))
-        self.sign_in(self.page)
+        self.officer_browser.open()
         return self
 
-    def sign_in(self, page: Page) -> None:
-        page.goto(self.backend.officer_url + "/console/")
-        page.fill("#name", OFFICER)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/console/queue")
-        page.wait_for_selector("#call-service:has-text('Klaar voor videogesprekken')")
+    @property
+    def browser(self) -> Browser | None:
+        return self.officer_browser.browser
+
+    @property
+    def page(self) -> Page | None:
+        return self.officer_browser.page
 
     def __exit__(self, error_type: object, *_exc: object) -> None:
         if error_type is not None:
             self.keep_evidence()
-        if self.browser is not None:
-            self.browser.close()
-        if self._playwright is not None:
-            self._playwright.stop()
+        self.officer_browser.close()
         if self.calls is not None:
             self.calls.close()
         if self.delivery is not None:
@@ -247,12 +290,7 @@ class CallRig:
         evidence = self.workdir / "evidence"
         evidence.mkdir(exist_ok=True)
         (evidence / "call.log").write_text("\n".join(self.log.lines))
-        if self.page is not None:
-            try:
-                (evidence / "url.txt").write_text(self.page.url)
-                self.page.screenshot(path=str(evidence / "officer.png"), full_page=True)
-            except Exception as error:  # the browser itself may be what broke
-                (evidence / "browser-error.txt").write_text(repr(error))
+        self.officer_browser.keep_evidence(evidence)
 
     # ----- the kiosk ---------------------------------------------------------------------------------------
     def start_call(self, language: str, service: str | None, intake: IntakeSummary) -> CallHandle:

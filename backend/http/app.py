@@ -82,7 +82,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     install_console(app)  # web console pages, assets, console and dashboard APIs (routes/console_pages.py)
     install_calls(app, backend)  # video call signalling WebSockets and the call queue (routes/signalling.py)
     app.add_middleware(SecurityHeaders, behind_tls=settings.secure_cookies)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, allowances=(cases.PHOTO_UPLOAD,))
     return app
 
 

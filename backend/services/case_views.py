@@ -2,7 +2,8 @@
 
 The one officer API (backend/http/routes/cases.py) and the console pages read through here, so the queue, the
 case page, the PDF and the JSON export name things the same way. Every read of personal data goes through
-SqlCaseStore.read, which writes the audit row; an export names itself in that row ("export:pdf").
+SqlCaseStore.read, which writes the audit row; an export names itself in that row ("export:pdf"). The case file
+PDF of the officer who handled the case also prints the still of the identity document (audited once more).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from babel import Locale
 from backend.services.accounts import SessionUser
 from backend.services.cases import QueueFilter, SqlCaseStore
 from backend.services.errors import Conflict, NotAllowed
-from backend.services.exports import CaseSheet, Note, SignedStatement, case_json, case_pdf, printed_now
+from backend.services.exports import CaseSheet, Note, PhotoPrint, SignedStatement, case_json, case_pdf, printed_now
+from backend.services.identity_checks import IdentityChecks
 from backend.services.presenter import (
     Section,
     case_time,
@@ -35,6 +37,7 @@ from backend.services.schemas import (
     CaseQueue,
     CaseSummary,
     CaseView,
+    DocumentPhotoView,
     IdentityView,
     QueueCounts,
     QueueRow,
@@ -89,8 +92,9 @@ def in_view(wanted: QueueFilter, view: View, officer_id: UUID) -> QueueFilter:
 
 
 class CaseViews:
-    def __init__(self, cases: SqlCaseStore, forms: FormCatalog, assets_dir: Path) -> None:
+    def __init__(self, cases: SqlCaseStore, forms: FormCatalog, assets_dir: Path, identities: IdentityChecks) -> None:
         self._cases = cases
+        self._identities = identities
         self._forms = forms
         self._assets_dir = assets_dir
         self._statements = StatementComposer(assets_dir)
@@ -189,7 +193,13 @@ class CaseViews:
     def export_pdf(self, case_id: UUID, officer: SessionUser, now: datetime) -> tuple[bytes, str]:
         """The case as a PDF to file with the proces-verbaal, and its file name. Audited as an export."""
         detail = self._cases.read(case_id, officer.actor, now, purpose="export:pdf")
-        pdf = case_pdf(self._sheet(detail, officer, now), self._assets_dir / "fonts")
+        sheet = self._sheet(detail, officer, now)
+        found = self._identities.for_case_file(case_id, officer.actor, now) if detail.document_photo else None
+        if found is not None:
+            sheet = replace(sheet, document_photo=photo_print(*found))
+        elif detail.document_photo is not None:
+            sheet = replace(sheet, identity=[*sheet.identity, PHOTO_WITHHELD])
+        pdf = case_pdf(sheet, self._assets_dir / "fonts")
         return pdf, f"intake-{detail.reference}.pdf"
 
     def export_json(self, case_id: UUID, officer: SessionUser, now: datetime) -> tuple[bytes, str]:
@@ -206,6 +216,16 @@ DOCUMENT_NL = {
     DocumentType.RESIDENCE_DOCUMENT: "Verblijfsdocument",
     DocumentType.DRIVING_LICENCE: "Rijbewijs",
 }
+
+
+PHOTO_WITHHELD = ("Foto van het document", "Er is een foto; alleen de behandelaar van de zaak kan haar afdrukken.")
+
+
+def photo_print(jpeg: bytes, view: DocumentPhotoView) -> PhotoPrint:
+    moment = format_moment(view.taken_at.isoformat())
+    caption = (f"Foto van het identiteitsbewijs (bijgesneden door de agent), vastgelegd door {view.taken_by or '—'} "
+               f"op {moment}")
+    return PhotoPrint(jpeg, view.width, view.height, caption)
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,7 +2,8 @@
 
 Personal data (payload, notes) is encrypted with the storage key before it reaches the database.
 Every read of a case's personal data writes an audit row in the same transaction.
-The rules live here; the SQL is in backend/storage/cases.py.
+The rules live here; the SQL is in backend/storage/cases.py. The identity check and the document photo have their
+own service (services/identity_checks.py); a case read here shows them through it.
 """
 
 from __future__ import annotations
@@ -18,19 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.services.conversions import Conversion, conversion_figures
-from backend.services.errors import Broken, Conflict, Invalid, NotAllowed, Unavailable, not_found
+from backend.services.errors import Broken, Conflict, NotAllowed, Unavailable, not_found
+from backend.services.identity_checks import IdentityChecks
 from backend.services.intake import OpenedCase
 from backend.services.keys import NaclKeyring
 from backend.services.kiosks import KioskIdentity
 from backend.services.references import new_reference
-from backend.services.schemas import (
-    CaseDetail,
-    CaseSummary,
-    IdentityRequest,
-    IdentityView,
-    NoteView,
-    SignatureView,
-)
+from backend.services.schemas import CaseDetail, CaseSummary, NoteView, SignatureView
 from backend.storage import cases as rows
 from backend.storage import mail as mails
 from backend.storage.audit import Actor, AuditAction, record
@@ -38,12 +33,11 @@ from backend.storage.cases import QueueFilter
 from backend.storage.db import Database
 from backend.storage.models import Case
 from domain.forms import SIGNATURE_CASE_TYPE
-from domain.identity import check_identity, conversion_refusal
+from domain.identity import conversion_refusal
 from domain.payload import CasePayload
 from domain.statement import digest_of
 from domain.status import FINAL_STATUSES, OPEN_STATUSES, CaseStatus, allowed_targets, can_transition, moves_for
 from domain.translation_check import translation_flag
-from domain.validation import Invalid as FieldInvalid
 from domain.wire import CaseDelivery, CaseReceipt
 
 REFERENCE_ATTEMPTS = 8
@@ -101,9 +95,10 @@ def clock_flag(created_at: datetime, received_at: datetime) -> str | None:
 
 
 class SqlCaseStore:
-    def __init__(self, db: Database, keys: NaclKeyring) -> None:
+    def __init__(self, db: Database, keys: NaclKeyring, identities: IdentityChecks | None = None) -> None:
         self._db = db
         self._keys = keys
+        self._identities = identities or IdentityChecks(db, keys)
 
     # --- delivery -------------------------------------------------------------------------------------
 
@@ -195,7 +190,8 @@ class SqlCaseStore:
             notes = self._notes(session, case_id)
             summary = _summary(case, rows.claimer_name(session, case))
             payload = self._payload(case)
-            identity = self._identity(session, case_id)
+            identity = self._identities.view(session, case_id)
+            photo = self._identities.photo_view(session, case_id)
             signatures = self._signatures(session, case_id)
         return CaseDetail(
             **summary.model_dump(),
@@ -203,6 +199,7 @@ class SqlCaseStore:
             translations=dict(payload.translations) if payload else None,
             notes=notes,
             identity=identity,
+            document_photo=photo,
             signatures=signatures,
         )
 
@@ -222,18 +219,6 @@ class SqlCaseStore:
                                        digest=signature.digest, check=check, statement_text=text, strokes=strokes))
         return views
 
-    def _identity(self, session: Session, case_id: UUID) -> IdentityView | None:
-        found = rows.identity(session, case_id)
-        if found is None:
-            return None
-        row, officer = found
-        data = json.loads(self._decrypt(row.ciphertext)) if row.ciphertext else {}
-        return IdentityView(
-            document_type=data.get("document_type"), issuing_country=data.get("issuing_country"),
-            number_last4=data.get("number_last4"), face_matches=data.get("face_matches"),
-            verified_by=officer, verified_at=row.verified_at,
-        )  # fmt: skip
-
     # --- pilot figures --------------------------------------------------------------------------------
 
     def conversions(self, start: datetime, end: datetime) -> dict[str, Any]:
@@ -242,34 +227,6 @@ class SqlCaseStore:
             converted = rows.conversions_between(session, start, end)
             signed, refused = rows.signature_answers_between(session, start, end)
         return conversion_figures([Conversion(*row) for row in converted], signed, refused)
-
-    # --- identity ---------------------------------------------------------------------------------------
-
-    def record_identity(self, case_id: UUID, request: IdentityRequest, actor: Actor, now: datetime) -> IdentityView:
-        """The officer who claimed the case writes down the identity document they checked; audited. A new check
-        replaces the last one (a typing error corrected)."""
-        try:
-            check = check_identity(
-                request.document_type, request.issuing_country, request.number_last4, request.face_matches
-            )
-        except FieldInvalid as error:
-            raise Invalid(error.error.code, f"{error.error.code.replace('_', ' ')} is not valid") from None
-        blob = self._keys.encrypt(json.dumps({
-            "document_type": check.document_type.value, "issuing_country": check.issuing_country,
-            "number_last4": check.number_last4, "face_matches": check.face_matches,
-        }).encode())  # fmt: skip
-        with self._db.write() as session:
-            case = self._case(session, case_id)
-            if case.claimed_by != actor.id or CaseStatus(case.status) is not CaseStatus.CLAIMED:
-                raise NotAllowed("not_your_case", "claim the case before checking the resident's identity")
-            if case.purged_at is not None:
-                raise Conflict("purged", "this case's personal data has been removed")
-            rows.set_identity(session, case_id, blob, actor.id, now)
-            subject = "face matches" if check.face_matches else "face does not match"
-            record(session, actor, AuditAction.IDENTITY_CHECKED, case_id=case_id, subject=subject, at=now)
-            view = self._identity(session, case_id)
-        assert view is not None
-        return view
 
     def for_mail(self, case_id: UUID, now: datetime) -> MailSource | None:
         """What a confirmation mail is made of, read (and audited) by the mail sender; None once the case's
@@ -348,7 +305,7 @@ class SqlCaseStore:
     def _check_conversion(
         self, session: Session, case_id: UUID, reason: str | None, actor: Actor, now: datetime
     ) -> None:
-        identity = self._identity(session, case_id)
+        identity = self._identities.view(session, case_id)
         verified = identity is not None and identity.face_matches is True
         signed = any(s.signed and s.check == "ok" for s in self._signatures(session, case_id))
         if conversion_refusal(verified, signed, reason) is not None:

@@ -1,5 +1,8 @@
 """Exports of one case an officer can file: a PDF laid out like a proces-verbaal, and JSON.
 
+The PDF (the case file) is the one export that may hold the still of the resident's identity document; the JSON
+export never does.
+
 The PDF embeds Noto fonts from assets/fonts so Arabic, Persian and Cyrillic originals print as written
 (shaped and right to left through HarfBuzz), with Symbola as the fallback for symbols and emoji. A character none
 of them can draw is never dropped silently: it prints as a visible mark with its code point, e.g. [U+1FAE0].
@@ -8,6 +11,7 @@ of them can draw is never dropped silently: it prints as a visible mark with its
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 import json
 import logging
@@ -57,6 +61,16 @@ class SignedStatement:
     strokes: list[list[list[float]]] | None
 
 
+@dataclass(frozen=True)
+class PhotoPrint:
+    """The still of the identity document as the case file prints it: a JPEG without metadata, and its caption."""
+
+    jpeg: bytes
+    width: int
+    height: int
+    caption: str
+
+
 CHECK_NL = {
     "ok": "in orde: de tekst is dezelfde als bij de ondertekening",
     "changed": "MISLUKT: DE OPGESLAGEN TEKST IS GEWIJZIGD NA DE ONDERTEKENING. Deze verklaring is niet betrouwbaar.",
@@ -84,6 +98,7 @@ class CaseSheet:
     signatures: list[SignedStatement]
     printed_by: str
     printed_at: str
+    document_photo: PhotoPrint | None = None  # the case file PDF only; never in the JSON export
 
 
 @functools.lru_cache(maxsize=2)
@@ -293,6 +308,23 @@ def _strokes(pdf: _Sheet, strokes: list[list[list[float]]]) -> None:
     pdf.ln(6)
 
 
+def _document_photo(pdf: _Sheet, photo: PhotoPrint) -> None:
+    """The still, at most 100 x 65 mm with its proportions, framed, with the caption under it."""
+    scale = min(100.0 / photo.width, 65.0 / photo.height)
+    width, height = photo.width * scale, photo.height * scale
+    if pdf.get_y() + height + 14 > pdf.page_break_trigger:
+        pdf.add_page()
+    x0, y0 = pdf.l_margin, pdf.get_y() + 2
+    pdf.image(io.BytesIO(photo.jpeg), x=x0, y=y0, w=width, h=height)
+    pdf.set_draw_color(*GREY)
+    pdf.rect(x0, y0, width, height)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_xy(x0, y0 + height + 1)
+    pdf.set_font(FONT, "", 7.5)
+    pdf.multi_cell(0, 4, photo.caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.ln(2)
+
+
 def case_pdf(sheet: CaseSheet, fonts_dir: Path) -> bytes:
     pdf = _Sheet(sheet, fonts_dir)
     pdf.alias_nb_pages()
@@ -320,10 +352,12 @@ def case_pdf(sheet: CaseSheet, fonts_dir: Path) -> bytes:
     for section in sheet.sections:
         _heading(pdf, section.title)
         _rows(pdf, section.rows)
-    if sheet.identity:
+    if sheet.identity or sheet.document_photo:
         _heading(pdf, "Identiteit van de melder (gecontroleerd door de politie)")
         for label, value in sheet.identity:
             _pair(pdf, label, value)
+        if sheet.document_photo:
+            _document_photo(pdf, sheet.document_photo)
     for signature in sheet.signatures:
         _signed_statement(pdf, signature)
     if sheet.notes:
@@ -338,7 +372,7 @@ def case_json(sheet: CaseSheet, answers: dict[str, Any], translations: dict[str,
     """The machine-readable export: the metadata, the raw answers and translations, and the Dutch view."""
     document = {
         "format": "politieloket.case-export/1",
-        **{key: value for key, value in asdict(sheet).items() if key != "sections"},
+        **{key: value for key, value in asdict(sheet).items() if key not in ("sections", "document_photo")},
         "answers": answers,
         "translations": translations,
         "dutch_view": [asdict(section) for section in sheet.sections],

@@ -140,6 +140,16 @@ class IdentityRequest(Strict):
     face_matches: bool
 
 
+class DocumentPhotoView(BaseModel):
+    """That the officer kept a still of the resident's identity document: who, when, how large. Never the image: only
+    the officer holding the case fetches it (GET /api/cases/{id}/identity/photo)."""
+
+    taken_at: datetime
+    taken_by: str | None = Field(description="the officer who saved it")
+    width: int = Field(description="pixels, as stored (re-encoded as JPEG)")
+    height: int
+
+
 class SignatureView(BaseModel):
     """The resident's signature (or refusal) of the case's statement, made on the kiosk in a call."""
 
@@ -159,6 +169,9 @@ class CaseDetail(CaseSummary):
     translations: dict[str, Translation] | None
     notes: list[NoteView]
     identity: IdentityView | None = Field(default=None, description="the officer's identity check, if made")
+    document_photo: DocumentPhotoView | None = Field(
+        default=None, description="the still of the identity document, if one was kept (None once purged)"
+    )
     signatures: list[SignatureView] = Field(default_factory=list, description="signatures of its statement")
 
 

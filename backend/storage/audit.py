@@ -35,6 +35,8 @@ class AuditAction(StrEnum):
     TOTP_RESET = "totp_reset"  # by an admin: the user enrols again
     TOTP_POLICY_CHANGED = "totp_policy_changed"  # subject: "required" or "optional"
     IDENTITY_CHECKED = "identity_checked"  # the officer checked the resident's document; subject: does the face match
+    DOCUMENT_PHOTO_SAVED = "document_photo_saved"  # a still of the document kept; subject "new" or "replaced"
+    DOCUMENT_PHOTO_DELETED = "document_photo_deleted"  # by the officer holding the case
 
 
 @dataclass(frozen=True)

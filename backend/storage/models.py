@@ -1,4 +1,5 @@
-"""Database tables (SQLAlchemy 2). Personal data exists only as ciphertext: cases.payload_ciphertext, case_notes."""
+"""Database tables (SQLAlchemy 2). Personal data exists only as ciphertext: cases.payload_ciphertext, case_notes,
+case_identities, case_document_photos."""
 
 from __future__ import annotations
 
@@ -285,6 +286,21 @@ class CaseIdentity(Base):
     ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)  # None once purged
     verified_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     verified_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CaseDocumentPhoto(Base):
+    """The one still of the resident's identity document an officer may keep (services/identity_checks.py): a JPEG
+    re-encoded without metadata, cropped by the officer, encrypted with the storage key like the payload. Its size,
+    who took it and when stay in clear, as in the audit log."""
+
+    __tablename__ = "case_document_photos"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)  # None once purged
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    taken_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    taken_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class CaseSignature(Base):

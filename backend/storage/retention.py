@@ -1,4 +1,4 @@
-"""The SQL of the retention purge: which finished cases are due, the UPDATEs that clear their payload and notes,
+"""The SQL of the retention purge: which finished cases are due, the UPDATEs that clear their personal data,
 and SQLite's WAL checkpoint afterwards.
 
 Plain functions over a Session opened by the caller (backend/services/retention.py), which owns the
@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.storage.db import Database
-from backend.storage.models import Case, CaseIdentity, CaseNote
+from backend.storage.models import Case, CaseDocumentPhoto, CaseIdentity, CaseNote
 from domain.status import CaseStatus
 
 
@@ -32,8 +32,8 @@ def due(session: Session, statuses: Iterable[CaseStatus], cutoff: datetime, limi
 
 
 def clear(session: Session, case_ids: list[UUID], now: datetime) -> None:
-    """Remove the payloads, note texts and identity checks of these cases and mark them purged at `now`; the rows
-    stay."""
+    """Remove the payloads, note texts, identity checks and document photos of these cases and mark them purged at
+    `now`; the rows stay."""
     session.execute(
         update(Case).where(Case.id.in_(case_ids)).values(payload_ciphertext=None, purged_at=now)
         .execution_options(synchronize_session=False)
@@ -44,6 +44,10 @@ def clear(session: Session, case_ids: list[UUID], now: datetime) -> None:
     )
     session.execute(
         update(CaseIdentity).where(CaseIdentity.case_id.in_(case_ids)).values(ciphertext=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(CaseDocumentPhoto).where(CaseDocumentPhoto.case_id.in_(case_ids)).values(ciphertext=None)
         .execution_options(synchronize_session=False)
     )
 

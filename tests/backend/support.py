@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import threading
 import time
 import uuid
@@ -14,6 +15,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from PIL import Image, ImageDraw, ImageFont
 
 from backend.http.auth import CSRF_HEADER
 from backend.services.schemas import Role
@@ -63,6 +65,9 @@ class SignedIn:
     def put(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("PUT", path, **kwargs)
 
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)
+
 
 FORMS = FormCatalog.load(default_assets_dir() / "forms")
 
@@ -98,6 +103,25 @@ def payload_for(
         case_id=str(case_id), case_type=case_type, schema_version=1, language=language, created_at=CREATED_AT,
         answers=answers, translations=translations,
     )  # fmt: skip
+
+
+def document_still(width: int = 480, height: int = 300, image_format: str = "JPEG", **save: Any) -> bytes:
+    """A made-up identity card as the officer's browser sends it after cropping the call's video: a specimen, no
+    real person's data. `save` goes to Pillow (exif=..., comment=..., pnginfo=...)."""
+    card = Image.new("RGB", (width, height), (214, 228, 240))
+    draw = ImageDraw.Draw(card)
+    unit = max(1, height // 10)
+    bold = ImageFont.truetype(str(default_assets_dir() / "fonts" / "NotoSans-Bold.ttf"), max(1, unit * 4 // 5))
+    plain = ImageFont.truetype(str(default_assets_dir() / "fonts" / "NotoSans-Regular.ttf"), max(1, unit * 3 // 4))
+    draw.rectangle((0, 0, width, unit * 2), fill=(21, 41, 90))
+    draw.text((unit // 2, unit // 2), "IDENTITEITSKAART — SPECIMEN", font=bold, fill="white")
+    draw.rectangle((unit // 2, unit * 3, unit // 2 + width // 4, height - unit), fill=(150, 160, 172))
+    draw.ellipse((unit + width // 16, unit * 4, width // 4 - unit // 2, unit * 6), fill=(110, 118, 128))
+    for row, line in enumerate(("Naam: VOORBEELD", "Voornamen: Sam", "Geboren: 01 01 1990", "Nr: XX00AB12")):
+        draw.text((width // 4 + unit, unit * 3 + row * unit * 3 // 2), line, font=plain, fill=(20, 20, 20))
+    out = io.BytesIO()
+    card.save(out, image_format, **save)
+    return out.getvalue()
 
 
 KEPT_SESSIONS_ADDRESS = "198.51.100.250"  # TEST-NET-2 (RFC 5737)

@@ -1,6 +1,6 @@
 """The end-to-end call, run inside a private network namespace (see tests/call/netns.py):
 
-    python -m tests.call.call_scenario WORKDIR [happy|lost|captions|relay|worker_killed|signing]
+    python -m tests.call.call_scenario WORKDIR [happy|lost|captions|relay|worker_killed]
 
 happy: a resident at the (headless) kiosk asks for a call, the officer's console rings in Chromium, the officer
 accepts, video flows both ways, chat is translated both ways by the real ArgosTranslator on the kiosk, the
@@ -14,8 +14,7 @@ the call (video, chat) goes through the relay; what getStats, the kiosk's log an
 worker_killed: the region of deploy/ (PostgreSQL, two backend workers, nginx with TLS, coturn); the call goes
 through nginx; the worker holding the kiosk's signalling is killed mid-call; the kiosk and, if it was there too, the
 console rejoin through the other worker; video and chat go on; the officer hangs up.
-signing: an Arabic report filed through the kiosk's outbox, a call from its receipt; the officer checks the ID
-beside the call, sends the statement, the kiosk signs it and seals it; the officer converts and files the PDF.
+(The official aangifte, with the kiosk app itself under Xvfb, is tests/call/kiosk_app_scenario.py.)
 Findings go to WORKDIR/result.json; the outer test asserts on them.
 """
 
@@ -24,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -305,70 +303,6 @@ def call_event_rows(database_url: str) -> list[list[Any]]:
         return [list(row) for row in rows.fetchall()]
 
 
-SIGNATURE = (((0.05, 0.6), (0.2, 0.3), (0.35, 0.7), (0.5, 0.4)), ((0.6, 0.5), (0.95, 0.45)))
-PASSPORT = {"document_type": "Paspoort", "issuing_country": "Syrië", "number_last4": "ab12"}
-
-
-def signing(workdir: Path) -> dict[str, Any]:
-    """The resident files an Arabic report through the kiosk's outbox and calls from its receipt; the officer opens
-    the case beside the call, checks the passport held to the camera, sends the statement; the kiosk signs it (the
-    strokes as the pad gives them) and seals it through the outbox; the officer converts and files the PDF."""
-    import dataclasses
-    import uuid
-
-    from tools.samples import make_payload
-
-    translator = phrase_book_translator(workdir)
-    try:
-        with CallRig(workdir, translator, deliver=True) as rig:
-            payload = make_payload("bike_theft", 0, language="ar", namespace=f"signing-{uuid.uuid4()}",
-                                   description="سرقت دراجتي أمام المحطة.")  # fmt: skip
-            rig.delivery.outbox.put_case(payload)
-            case_id = uuid.UUID(payload.case_id)
-            reference = wait_for(lambda: dict(rig.delivery.sender.status().references).get(case_id), "the receipt")
-            intake = dataclasses.replace(INTAKE, case_id=payload.case_id, reference=reference)
-            handle, _seen = connect(rig, intake)
-            result: dict[str, Any] = {"reference": reference}
-            # the officer opens the filed case beside the call (another tab: the call stays), claims it, checks the ID
-            assert rig.browser is not None
-            case_page = rig.browser.new_context().new_page()
-            rig.sign_in(case_page)
-            case_page.goto(rig.backend.officer_url + (rig.officer.get_attribute("#call-case-link", "href") or ""))
-            case_page.click("button:has-text('Oppakken')")
-            case_page.select_option("#document-type", label=PASSPORT["document_type"])
-            case_page.select_option("#issuing-country", label=PASSPORT["issuing_country"])
-            case_page.fill("#number-last4", PASSPORT["number_last4"])
-            case_page.check("#face-matches")
-            case_page.click("button:has-text('Identiteit vastleggen')")
-            case_page.wait_for_selector("#identity-record", timeout=30_000)
-            # back in the call: the statement goes to the kiosk, which checks its digest before showing it
-            rig.officer.click("#call-statement")
-            statement = wait_for(lambda: handle.view.statement, "the statement at the kiosk")
-            result["statement_lines"] = [[line.label, line.value, line.value_nl] for line in statement.lines]
-            result["sealed"] = handle.sign_statement(SIGNATURE).result(timeout=30)
-            rig.officer.wait_for_selector("#call-statement-note:has-text('heeft ondertekend')", timeout=30_000)
-            result["console_note"] = rig.officer.inner_text("#call-statement-note")
-            result["kiosk_answer"] = handle.view.statement_answer
-            # the signature reaches the backend through the kiosk's outbox; the case shows it, checked
-            wait_for(lambda: ["signed_statement", "ar"] in [list(row) for row in rig.case_types()], "the signature")
-            case_page.reload()
-            case_page.wait_for_selector("[data-signature=ok]", timeout=30_000)
-            result["case_signature"] = case_page.inner_text("#signatures")
-            case_page.click("button:has-text('Omgezet in aangifte')")  # identity and signature: no reason asked
-            case_page.wait_for_selector("#status:has-text('Omgezet in aangifte')", timeout=30_000)
-            case_page.screenshot(path=str(workdir / "signed_case.png"), full_page=True)
-            with case_page.expect_download() as download:
-                case_page.click("a:has-text('Exporteer PDF')")
-            download.value.save_as(workdir / "signed_case.pdf")
-            result["pdf"] = subprocess.run(["pdftotext", str(workdir / "signed_case.pdf"), "-"], capture_output=True,
-                                           text=True, check=True).stdout  # fmt: skip
-            handle.hang_up()
-            result["end_reason"] = handle.finished.result(timeout=30).end_reason.value
-            return result
-    finally:
-        translator.close()
-
-
 def candidate_types(sdp: str) -> list[str]:
     """The type of every a=candidate line of an SDP ("host", "srflx", "relay"...), in order."""
     return [line.split()[7] for line in sdp.splitlines() if line.startswith("a=candidate:")]
@@ -385,8 +319,7 @@ def _ended(events: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
 def main() -> None:
     workdir = Path(sys.argv[1])
     scenario = sys.argv[2] if len(sys.argv) > 2 else "happy"
-    scenarios = {"happy": happy, "lost": lost, "captions": captions, "relay": relay, "worker_killed": worker_killed,
-                 "signing": signing}  # fmt: skip
+    scenarios = {"happy": happy, "lost": lost, "captions": captions, "relay": relay, "worker_killed": worker_killed}
     result = scenarios[scenario](workdir)
     write_result(workdir, result)
 

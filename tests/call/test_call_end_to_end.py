@@ -4,6 +4,7 @@ relay-only call adds a real TURN relay (coturn) in the namespace."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -153,16 +154,33 @@ def test_a_call_through_the_deployed_region_goes_on_when_the_kiosks_worker_is_ki
     assert result["events"] == [["call_requested", None], ["call_connected", None], ["call_ended", "officer_hangup"]]
 
 
-def test_an_aangifte_is_signed_on_the_kiosk_in_the_call_and_converted_with_the_checked_identity(tmp_path: Path) -> None:
+def test_an_arabic_aangifte_is_filed_by_touch_checked_photographed_signed_on_the_screen_and_converted(
+    tmp_path: Path,
+) -> None:
+    """The kiosk app itself under Xvfb (tests/call/kiosk_app_scenario.py): filed by touch, a call from the receipt,
+    the officer's identity check and still of the document, the statement signed with a finger, the conversion."""
     require_namespaces()
-    result = run_in_namespace("tests.call.call_scenario", tmp_path, "signing")
-
-    assert result["statement_lines"] and any("سرقت دراجتي" in line[1] for line in result["statement_lines"])
-    assert result["sealed"] is True and result["kiosk_answer"] == "signed"
-    assert "De bewoner heeft ondertekend" in result["console_note"]
-    assert "Ondertekend op" in result["case_signature"] and "tekst ongewijzigd" in result["case_signature"]
+    result = run_in_namespace("tests.call.kiosk_app_scenario", tmp_path)
+    assert result["interfaces"] == ["lo"]
+    assert result["reference"]
+    # the resident was told on the kiosk, in Arabic, that a photo was taken and then that it was kept
+    assert result["kiosk_photo_taken"] == "التقط الشرطي صورة لوثيقة هويتك من أجل ملفك."
+    assert result["kiosk_photo_note"] == "حُفظت صورة وثيقة هويتك في ملفك. الشرطة فقط يمكنها رؤيتها."
+    # the officer kept the part of the 640×480 frame they dragged over (a quarter: 320×240, to a pixel)
+    width, height = (int(n) for n in re.findall(r"\d+", result["photo_selection"]))
+    assert abs(width - 320) <= 2 and abs(height - 240) <= 2, result["photo_selection"]
+    # the statement on the kiosk held the resident's own words; signed by touch, the officer heard it
+    assert RESIDENT_SAYS in result["statement_values"]
+    assert result["kiosk_sign_note"] == "تم إرسال توقيعك إلى الشرطي."
+    assert "De bewoner heeft ondertekend" in result["console_statement_note"]
+    assert "tekst ongewijzigd" in result["case_signature"] and result["case_photo_width"] == width
     pdf = " ".join(result["pdf"].split())
     assert "Omgezet in aangifte" in pdf and "Paspoort, uitgegeven door Syrië" in pdf and "eindigt op AB12" in pdf
     assert "Verklaring, ondertekend op de kiosk" in pdf and "in orde: de tekst is dezelfde" in pdf
-    assert "سرقت دراجتي" in result["pdf"] or "Mijn fiets" in pdf  # the statement itself is printed
-    assert result["end_reason"] == "kiosk_hangup"
+    assert RESIDENT_SAYS_IN_DUTCH in pdf and "Foto van het identiteitsbewijs" in pdf
+    listed = [line.split()[3:5] for line in result["pdf_images"]]  # pdfimages -list: page num type width height
+    assert [str(width), str(height)] in listed, result["pdf_images"]  # the cropped still is in the case file
+    # the stored signed text changed afterwards: the case and the PDF say the check failed
+    assert "tekst ongewijzigd" not in result["altered_signature"]
+    assert "MISLUKT: DE OPGESLAGEN TEKST IS GEWIJZIGD NA DE ONDERTEKENING" in " ".join(result["altered_pdf"].split())
+    assert ["signed_statement", "ar"] in result["cases"] and ["bike_theft", "ar"] in result["cases"]

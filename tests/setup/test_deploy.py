@@ -32,6 +32,7 @@ from websockets.typing import Origin
 
 from backend.http.auth import SESSION_COOKIE
 from backend.services.ice import turn_credentials
+from backend.services.photos import MAX_PHOTO_BYTES
 from backend.settings import Settings as BackendSettings
 from backend.settings import load_settings as load_backend_settings
 from backend.storage.db import Database
@@ -66,8 +67,9 @@ def test_the_environment_file_names_only_real_settings_and_agrees_with_nginx() -
     assert all(key.startswith(ENV_PREFIX) and key.removeprefix(ENV_PREFIX).lower() in names for key in values)
     settings = load_backend_settings(environ=values)
     assert settings.secure_cookies and settings.database_url.startswith("postgresql://")
-    (limit,) = re.findall(r"client_max_body_size (\d+)m;", SITE.read_text())
+    limit, photo_limit = re.findall(r"client_max_body_size (\d+)m;", SITE.read_text())
     assert int(limit) * 1024 * 1024 == settings.max_body_bytes == BackendSettings().max_body_bytes
+    assert int(photo_limit) * 1024 * 1024 == MAX_PHOTO_BYTES  # the one larger body: a still of an identity document
     site = SITE.read_text()
     assert f"location = {KIOSK_CALL_PATH} {{" in site and f"location = {CONSOLE_CALL_PATH} {{" in site
     assert len(upstream_ports(site)) == 2

@@ -1,26 +1,31 @@
 """The officers' case API, used by the console pages and by any other client: the queue (routing metadata only),
-a case (audited), exports (audited as exports), claim, release, status, notes.
+a case (audited), exports (audited as exports), claim, release, status, notes, the identity check and the still of
+the identity document (the raw image as the body, the one request allowed more than max_body_bytes).
 
 Only the officer role is admitted; pilots and admins get 403. A GET with `X-Console-Poll: 1` checks the session
 without extending its idle timeout (the queue page polls every few seconds).
 (No `from __future__ import annotations`: FastAPI must see the Annotated dependencies at run time.)
 """
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from backend.http.auth import Backend, OfficerChanging
 from backend.http.console_auth import OfficerViewer
-from backend.http.errors import describe
+from backend.http.errors import ApiError, describe
+from backend.http.limits import Allowance
 from backend.services.case_views import View
 from backend.services.cases import QueueFilter
+from backend.services.photos import MAX_PHOTO_BYTES, MAX_SIDE, MIN_SIDE
 from backend.services.references import normalise_reference
 from backend.services.schemas import (
     CaseQueue,
     CaseSummary,
     CaseView,
+    DocumentPhotoView,
     IdentityRequest,
     IdentityView,
     NoteRequest,
@@ -34,6 +39,15 @@ router = APIRouter(prefix="/api/cases", tags=["cases"])
 MAX_AGE_MINUTES = 10 * 366 * 24 * 60
 Age = Annotated[int | None, Query(ge=0, le=MAX_AGE_MINUTES, description="counted from the case time")]
 Filter = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
+PHOTO_TYPES = ("image/jpeg", "image/png")
+PHOTO_UPLOAD = Allowance("PUT", re.compile(r"/api/cases/[^/]+/identity/photo"), MAX_PHOTO_BYTES)
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+PHOTO_BODY: dict[str, Any] = {"requestBody": {
+    "required": True,
+    "description": f"the cropped still as a JPEG or PNG file, at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB, each "
+                   f"side {MIN_SIDE} to {MAX_SIDE} pixels",
+    "content": {media_type: _BINARY for media_type in PHOTO_TYPES},
+}}  # fmt: skip
 
 
 @router.get("", response_model=CaseQueue, responses=describe(401, 403, 422))
@@ -119,7 +133,55 @@ def change_status(case_id: UUID, change: StatusChange, officer: OfficerChanging,
 def record_identity(case_id: UUID, check: IdentityRequest, officer: OfficerChanging, backend: Backend) -> IdentityView:
     """The identity document the officer checked (through the kiosk camera or at a desk): kind, issuing country,
     the last four characters of its number, whether the face matches. Never a whole number or a BSN."""
-    return backend.cases.record_identity(case_id, check, officer.actor, backend.clock())
+    return backend.identities.record(case_id, check, officer.actor, backend.clock())
+
+
+async def photo_body(request: Request) -> bytes:
+    """The raw body of a photo upload; 415 unless it says it is a JPEG or PNG (what it is, Pillow decides)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in PHOTO_TYPES:
+        raise ApiError(415, "unsupported_media_type", "send the photo as image/jpeg or image/png")
+    return await request.body()  # BodySizeLimit has counted it already: at most MAX_PHOTO_BYTES
+
+
+@router.put(
+    "/{case_id}/identity/photo",
+    response_model=DocumentPhotoView,
+    openapi_extra=PHOTO_BODY,
+    responses=describe(401, 403, 404, 409, 413, 415, 422),
+)
+def save_document_photo(
+    case_id: UUID, officer: OfficerChanging, backend: Backend, photo: Annotated[bytes, Depends(photo_body)]
+) -> DocumentPhotoView:
+    """Keep a still of the identity document the resident held to the camera, cropped by the officer (never a BSN
+    on it). It is decoded, checked and stored re-encoded as a JPEG without metadata, encrypted; a new one replaces
+    the last. For the officer holding the case; audited. Errors: photo_unreadable, photo_size (422), too_large (413)."""
+    return backend.identities.save_photo(case_id, photo, officer.actor, backend.clock())
+
+
+@router.get(
+    "/{case_id}/identity/photo",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": _BINARY}, "description": "the photo as a JPEG"},
+               **describe(401, 403, 404, 422)},
+)  # fmt: skip
+def document_photo(case_id: UUID, officer: OfficerViewer, backend: Backend) -> Response:
+    """The still of the identity document, for the officer holding the case only; audited as a read. 404 when
+    there is none (never kept, deleted, or removed after the retention period)."""
+    jpeg = backend.identities.photo(case_id, officer.actor, backend.clock())
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@router.delete(
+    "/{case_id}/identity/photo",
+    status_code=204,
+    response_class=Response,
+    responses=describe(401, 403, 404, 409, 422),
+)
+def delete_document_photo(case_id: UUID, officer: OfficerChanging, backend: Backend) -> Response:
+    """Remove the still of the identity document; for the officer holding the case, audited. 404 when there is none."""
+    backend.identities.delete_photo(case_id, officer.actor, backend.clock())
+    return Response(status_code=204)
 
 
 @router.post("/{case_id}/statement", responses=describe(401, 403, 404, 409, 422))

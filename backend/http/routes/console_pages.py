@@ -28,7 +28,8 @@ HOME = {Role.OFFICER: "/console/queue", Role.PILOT: "/console/dashboard", Role.A
 ENROLMENT = "/console/totp"  # the only page of a session that must set up TOTP first
 PAGE_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        # blob: the still of an identity document, fetched with the session and shown from memory (case.js)
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Frame-Options": "DENY",

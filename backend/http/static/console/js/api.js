@@ -33,6 +33,12 @@ const MESSAGES = {
   issuing_country: "Kies het land dat het document heeft uitgegeven.",
   number_last4: "Vul precies de laatste 4 letters of cijfers van het documentnummer in.",
   document_type: "Kies de soort document.",
+  no_photo: "Er is geen foto (meer) van het identiteitsbewijs.",
+  photo_unreadable: "De foto is geen volledig JPEG- of PNG-bestand.",
+  photo_size: "De foto is te klein of te groot (elke kant 32 tot 4096 pixels).",
+  photo_too_large: "Het bestand van de foto is te groot (meer dan 4 MB).",
+  too_large: "Wat u stuurt is te groot.",
+  unsupported_media_type: "Stuur de foto als JPEG of PNG.",
 };
 
 export class ApiError extends Error {

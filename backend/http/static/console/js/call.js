@@ -4,6 +4,7 @@
 // The kiosk always makes the offer; an offer with a higher attempt number replaces the peer connection.
 
 import { api, el } from "./api.js";
+import { callRecords } from "./call_records.js";
 import { noteIdleDeadline } from "./session.js";
 
 const SOCKET_PATH = "/api/console/call";
@@ -35,6 +36,7 @@ const state = {
   call: null, // { id, ice, policy, pc, attempt, channel, local, muted, heardAt, pinger, messages: Map }
 };
 const ui = {};
+let records = null; // the statement and the document photo (call_records.js)
 
 // ----- signalling ----------------------------------------------------------------------------------------
 function connect() {
@@ -148,8 +150,8 @@ function startCall(message) {
   ui.chat.replaceChildren();
   showCaptionsState();
   ui.intake.replaceChildren(el("p", { class: "note" }, "Nog geen gegevens ontvangen."));
-  ui.statement.hidden = true;
-  ui.statementNote.textContent = "";
+  records.start({ filed: null, sendText: (text) => sendData(call, text),
+    send: (message) => sendData(call, JSON.stringify(message)) });
   ui.panel.hidden = false;
   delete ui.panel.dataset.ended;
   ui.remote.dataset.frames = "0";
@@ -233,35 +235,14 @@ function onData(message) {
   else if (message.kind === "caption") showCaption(message);
   else if (message.kind === "captions") captionsSwitched(message);
   else if (message.kind === "transcript") transcriptState(message);
-  else if (message.kind === "statement_answer") statementAnswered(message);
+  else records.received(message);
 }
 
-// ----- the statement to sign (the case filed before the call) -------------------------------------------------
-async function sendStatement() {
-  const call = state.call;
-  const filed = call && call.filed;
-  if (!filed || !call.channel || call.channel.readyState !== "open") return;
-  ui.statementNote.textContent = "Verklaring wordt klaargemaakt…";
-  try {
-    // the backend composes it from the stored case, with the digest of the exact text; sent to the kiosk as it is
-    const response = await fetch(`/api/cases/${filed}/statement`, { method: "POST", credentials: "same-origin",
-      headers: { "X-CSRF-Token": state.csrf } });
-    if (response.status === 403) {
-      ui.statementNote.textContent = "Pak de zaak eerst op (open de zaak hierboven) en probeer het dan opnieuw.";
-      return;
-    }
-    if (!response.ok) { ui.statementNote.textContent = "De verklaring kon niet worden gemaakt."; return; }
-    call.channel.send(await response.text());
-    ui.statementNote.textContent = "Verklaring verstuurd. De bewoner leest haar op de kiosk en ondertekent (of weigert).";
-  } catch {
-    ui.statementNote.textContent = "De verklaring kon niet worden verstuurd.";
-  }
-}
-
-function statementAnswered(message) {
-  ui.statementNote.textContent = message.signed
-    ? "De bewoner heeft ondertekend. De handtekening komt via de kiosk bij de zaak (ververs de zaak)."
-    : "De bewoner heeft NIET ondertekend. Dit wordt bij de zaak vastgelegd.";
+function sendData(call, text) {
+  // over the call's data channel to the kiosk; false when it is not open
+  if (!call.channel || call.channel.readyState !== "open") return false;
+  call.channel.send(text);
+  return true;
 }
 
 function endCall(reason) {
@@ -274,7 +255,7 @@ function endCall(reason) {
   ui.remote.srcObject = null;
   ui.local.srcObject = null;
   state.call = null;
-  ui.statement.hidden = true;
+  records.end();
   showCaptionsState();
   callStatus(ENDED[reason] || "Het gesprek is beëindigd.");
   ui.panel.dataset.ended = reason;
@@ -444,8 +425,7 @@ function showIntake(summary) {
   if (summary.case_type) header.push(["Soort", state.labels.services[summary.case_type] || summary.case_type]);
   const filed = filedCase(summary);
   if (filed) header.unshift(["Zaak", filed]);
-  state.call.filed = summary.reference && CASE_ID.test(summary.case_id || "") ? summary.case_id : null;
-  ui.statement.hidden = !state.call.filed;
+  records.filed(summary.reference && CASE_ID.test(summary.case_id || "") ? summary.case_id : null);
   const rows = [];
   for (const [label, value] of header) rows.push(el("dt", {}, label), el("dd", {}, value));
   for (const item of summary.items) {
@@ -489,18 +469,17 @@ function build() {
   ui.captionsNote = el("p", { id: "call-captions-note", class: "note" });
   ui.transcript = el("button", { type: "button", id: "call-transcript", hidden: true, onclick: toggleTranscript }, "Verslag bewaren");
   ui.transcriptNote = el("p", { id: "call-transcript-note", class: "note", role: "status" });
-  ui.statement = el("button", { type: "button", id: "call-statement", hidden: true, onclick: sendStatement },
-    "Verklaring laten ondertekenen");
-  ui.statementNote = el("p", { id: "call-statement-note", class: "note", role: "status" });
+  records = callRecords({ video: ui.remote, csrf: () => state.csrf });
   ui.callStatus = el("p", { id: "call-status", role: "status" });
   ui.chat = el("ol", { id: "call-chat", class: "call-chat", "aria-live": "polite" });
   ui.input = el("input", { id: "call-input", maxlength: "500", autocomplete: "off", lang: "nl" });
   ui.intake = el("div", { id: "call-intake" });
   ui.panel = el("div", { id: "call-panel", class: "call-panel", hidden: true },
     el("div", { class: "call-media" }, ui.remote, ui.local, ui.callStatus,
-      ui.captionsNote, ui.transcriptNote, ui.statementNote,
-      el("div", { class: "actions" }, ui.mute, ui.captions, ui.transcript, ui.statement,
-        el("button", { type: "button", id: "call-hangup", class: "danger", onclick: hangUp }, "Ophangen"))),
+      ui.captionsNote, ui.transcriptNote, ...records.notes,
+      el("div", { class: "actions" }, ui.mute, ui.captions, ui.transcript, ...records.buttons,
+        el("button", { type: "button", id: "call-hangup", class: "danger", onclick: hangUp }, "Ophangen")),
+      records.editor),
     el("section", { class: "call-side", "aria-labelledby": "call-intake-title" },
       el("h3", { id: "call-intake-title" }, "Intake tot nu toe"), ui.intake),
     el("section", { class: "call-side", "aria-labelledby": "call-chat-title" },

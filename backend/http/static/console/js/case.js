@@ -1,7 +1,9 @@
 // One case: the answers in Dutch, each machine translation beside the resident's original with its model,
 // and the officer's moves (claim, release, status, notes, exports). Opening the page is an audited read.
+// The still of the resident's identity document is fetched (an audited read too) only by the officer holding the
+// case, kept in memory as an object URL and let go when it changes or the page closes.
 
-import { api, el, formatAge, formatTime, show } from "./api.js";
+import { api, el, formatAge, formatTime, show, toLogin } from "./api.js";
 import { startSession } from "./session.js";
 
 const caseId = location.pathname.split("/").pop();
@@ -155,6 +157,74 @@ function identityView(data) {
     rows.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, value)]))];
 }
 
+const PHOTO_PATH = `/api/cases/${caseId}/identity/photo`;
+let photo = { key: null, url: null }; // the document photo on show, as an object URL
+
+function forgetPhoto() {
+  if (photo.url) URL.revokeObjectURL(photo.url);
+  photo = { key: null, url: null };
+}
+
+async function photoUrl(details) {
+  const key = `${details.taken_at} ${details.width}x${details.height}`;
+  if (photo.key === key) return photo.url; // the same photo: no second download, no second audit entry
+  forgetPhoto();
+  let response;
+  try {
+    response = await fetch(PHOTO_PATH, { credentials: "same-origin", cache: "no-store", headers: { Accept: "image/jpeg" } });
+  } catch {
+    return null;
+  }
+  if (response.status === 401) toLogin("expired");
+  if (!response.ok) return null;
+  photo = { key, url: URL.createObjectURL(await response.blob()) };
+  return photo.url;
+}
+
+async function photoView(data) {
+  const details = data.document_photo;
+  if (!details || (data.mine && data.status !== "claimed")) forgetPhoto();
+  if (!details) return [];
+  if (!data.mine) {
+    return [el("p", { class: "note", id: "document-photo-note" },
+      "Er is een foto van het identiteitsbewijs; alleen de agent die de zaak heeft opgepakt ziet haar.")];
+  }
+  if (data.status !== "claimed") {
+    return [el("p", { class: "note", id: "document-photo-note" },
+      "Er is een foto van het identiteitsbewijs. Zij staat in de PDF-export van deze zaak.")];
+  }
+  const url = await photoUrl(details);
+  if (!url) {
+    return [el("p", { class: "message error" }, "De foto van het identiteitsbewijs kon niet worden geladen. Laad de pagina opnieuw.")];
+  }
+  return [
+    el("figure", { class: "document-photo" },
+      el("img", { id: "document-photo", src: url, width: details.width, height: details.height,
+        alt: "Foto van het identiteitsbewijs van de melder, bijgesneden door de agent" }),
+      el("figcaption", {},
+        `Foto van het identiteitsbewijs, vastgelegd door ${details.taken_by || "—"} op ${formatTime(details.taken_at)}.`)),
+    el("button", { type: "button", class: "danger", onclick: deletePhoto }, "Foto verwijderen"),
+  ];
+}
+
+async function deletePhoto() {
+  const dialog = document.getElementById("photo-dialog");
+  dialog.returnValue = "";
+  dialog.showModal();
+  const choice = await new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue), { once: true });
+  });
+  if (choice !== "delete") return;
+  try {
+    await api(PHOTO_PATH, { method: "DELETE" });
+    forgetPhoto();
+    await load("Foto verwijderd.");
+  } catch (failure) {
+    show(document.getElementById("error"), failure.message);
+    await load();
+  }
+}
+
 function fillIdentityForm() {
   const kinds = document.getElementById("document-type");
   if (kinds.options.length) return;
@@ -202,6 +272,7 @@ async function load(message) {
   signatures = data.signatures || [];
   document.getElementById("identity").replaceChildren(...identityView(data));
   document.getElementById("signatures").replaceChildren(...signatureView());
+  document.getElementById("document-photo-box").replaceChildren(...await photoView(data));
   const identityForm = document.getElementById("identity-form");
   const canCheck = c.mine && c.status === "claimed" && !data.purged && ["aangifte", "melding"].includes(c.kind);
   identityForm.hidden = !canCheck || Boolean(identity); // a check made is shown; "Corrigeren" opens the form again
@@ -216,6 +287,8 @@ async function load(message) {
   show(document.getElementById("message"), message || "", "ok");
   if (!message) show(document.getElementById("error"), "");
 }
+
+window.addEventListener("pagehide", forgetPhoto);
 
 document.addEventListener("DOMContentLoaded", async () => {
   await startSession("/console/queue");
