@@ -178,6 +178,8 @@ def test_an_arabic_aangifte_is_filed_by_touch_checked_photographed_signed_on_the
     assert "Omgezet in aangifte" in pdf and "Paspoort, uitgegeven door Syrië" in pdf and "eindigt op AB12" in pdf
     assert "Verklaring, ondertekend op de kiosk" in pdf and "in orde: de tekst is dezelfde" in pdf
     assert RESIDENT_SAYS_IN_DUTCH in pdf and "Foto van het identiteitsbewijs" in pdf
+    assert re.search(r"SHA-256vandetekst[0-9a-f]{64}", "".join(result["pdf"].split()))  # the signed text's hash
+    assert "Handtekening van de melder" in pdf  # the strokes the finger drew, printed under the statement
     listed = [line.split()[3:5] for line in result["pdf_images"]]  # pdfimages -list: page num type width height
     assert [str(width), str(height)] in listed, result["pdf_images"]  # the cropped still is in the case file
     # the stored signed text changed afterwards: the case and the PDF say the check failed
