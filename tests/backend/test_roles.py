@@ -41,6 +41,9 @@ ADMITTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/cases/{case_id}/status"): frozenset({OFFICER}),
     ("POST", "/api/cases/{case_id}/notes"): frozenset({OFFICER}),
     ("PUT", "/api/cases/{case_id}/identity"): frozenset({OFFICER}),
+    ("PUT", "/api/cases/{case_id}/identity/photo"): frozenset({OFFICER}),
+    ("GET", "/api/cases/{case_id}/identity/photo"): frozenset({OFFICER}),
+    ("DELETE", "/api/cases/{case_id}/identity/photo"): frozenset({OFFICER}),
     ("POST", "/api/cases/{case_id}/statement"): frozenset({OFFICER}),
 
     ("GET", "/api/admin/kiosks"): frozenset({ADMIN}),
