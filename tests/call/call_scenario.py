@@ -1,11 +1,11 @@
 """The end-to-end call, run inside a private network namespace (see tests/call/netns.py):
 
-    python -m tests.call.call_scenario WORKDIR [happy|lost|captions|relay|worker_killed]
+    python -m tests.call.call_scenario WORKDIR [happy|captions|relay|worker_killed]
 
 happy: a resident at the (headless) kiosk asks for a call, the officer's console rings in Chromium, the officer
 accepts, video flows both ways, chat is translated both ways by the real ArgosTranslator on the kiosk, the
-media path breaks for a few seconds and the call recovers, the resident hangs up; the backend's records.
-lost: the media path breaks for good; both sides end the call with a clear message.
+media path breaks for a few seconds and the call recovers, the resident hangs up; the backend's records. Then a
+second call whose media path breaks for good: both sides end it with a clear message.
 captions: the resident speaks Arabic into the kiosk's microphone and the officer Dutch into Chromium's (both
 espeak-ng recordings, looped); the kiosk's captions (Silero VAD, faster-whisper on a small real Whisper model,
 the Argos phrase books) reach the console and the kiosk's screen; the officer switches them off.
@@ -25,6 +25,8 @@ import os
 import signal
 import sys
 import time
+import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -116,27 +118,32 @@ def happy(workdir: Path) -> dict[str, Any]:
             result["console_after_hangup"] = rig.call_status()
             result["events"] = wait_for(lambda: _ended(rig.call_events()), "the call_ended event")
             result["offer_candidates"] = [line for line in rig.log.lines if "candidates" in line]
+            result["lost"] = lost(rig)
             return result
     finally:
         translator.close()
 
 
-def lost(workdir: Path) -> dict[str, Any]:
-    translator = phrase_book_translator(workdir)
+def lost(rig: CallRig) -> dict[str, Any]:
+    """A second call from the same kiosk whose media path breaks for good: with a short reconnect deadline, both
+    sides end it with a clear message."""
+    from kiosk.call.service import CallService
+
+    settings = replace(rig.settings, call_silence_seconds=2.0, call_reconnect_seconds=6.0)
+    calls = CallService(settings, rig.translator)
     try:
-        with CallRig(workdir, translator, call_silence_seconds=2.0, call_reconnect_seconds=6.0) as rig:
-            handle, _seen = connect(rig)
-            block_udp()
-            final = handle.finished.result(timeout=60)
-            rig.officer.wait_for_selector("#call-panel[data-ended]", timeout=30_000)
-            unblock_udp()
-            return {
-                "end_reason": final.end_reason.value,
-                "console_status": rig.call_status(),
-                "events": wait_for(lambda: _ended(rig.call_events()), "the call_ended event"),
-            }
+        handle = calls.start("ar", "bike_theft", uuid.uuid4(), INTAKE, lambda _view: None)
+        rig.officer.locator("#ringing li[data-call]").first.wait_for(timeout=30_000)
+        rig.officer.click("#ringing li[data-call] .call-accept")
+        wait_for(lambda: handle.view.phase is CallPhase.CONNECTED, "the second call to connect")
+        block_udp()
+        final = handle.finished.result(timeout=60)
+        rig.officer.wait_for_selector("#call-panel[data-ended]", timeout=30_000)
+        unblock_udp()
+        return {"end_reason": final.end_reason.value, "console_status": rig.call_status(),
+                "last_event": wait_for(lambda: _ended(rig.call_events()[3:]), "the call_ended event")[-1]}  # fmt: skip
     finally:
-        translator.close()
+        calls.close()
 
 
 def captions(workdir: Path) -> dict[str, Any]:
@@ -319,7 +326,7 @@ def _ended(events: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
 def main() -> None:
     workdir = Path(sys.argv[1])
     scenario = sys.argv[2] if len(sys.argv) > 2 else "happy"
-    scenarios = {"happy": happy, "lost": lost, "captions": captions, "relay": relay, "worker_killed": worker_killed}
+    scenarios = {"happy": happy, "captions": captions, "relay": relay, "worker_killed": worker_killed}
     result = scenarios[scenario](workdir)
     write_result(workdir, result)
 

@@ -170,7 +170,9 @@ def steps(d: Any, officer: OfficerBrowser, backend: BackendProcess, workdir: Pat
 
     # ----- the signature arrives through the kiosk's outbox; the officer converts and files the PDF ---------------
     case_page.bring_to_front()
-    wait_for(lambda: signature_arrived(case_page), "the signature at the case", timeout=60)
+    wait_for(lambda: ("signed_statement", "ar") in case_types(backend), "the signature at the backend", timeout=60)
+    case_page.reload()
+    case_page.wait_for_selector("[data-signature=ok]", timeout=30_000)
     result["case_signature"] = case_page.inner_text("#signatures")
     result["case_photo_width"] = case_page.eval_on_selector("#document-photo", "img => img.naturalWidth")
     case_page.click("button:has-text('Omgezet in aangifte')")  # identity and signature: no reason asked
@@ -196,12 +198,6 @@ def on_pad(d: Any, points: list[tuple[float, float]]) -> list[tuple[float, float
     pad = d.find("sign.pad")
     (x, y), (width, height) = d.call(lambda: (pad.to_window(pad.x, pad.y), tuple(pad.size)))
     return [(x + fx * width, y + (1 - fy) * height) for fx, fy in points]
-
-
-def signature_arrived(page: Any) -> bool:
-    page.reload()
-    page.wait_for_selector("#signatures")
-    return page.locator("[data-signature=ok]").count() > 0
 
 
 def pdf_of(page: Any, path: Path) -> tuple[str, list[str]]:
