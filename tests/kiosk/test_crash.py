@@ -6,6 +6,7 @@ is empty and neither the database nor its WAL ever held an answer in plaintext.
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -38,6 +39,42 @@ def worker(data_dir: Path, log: Path, first: int, seed: int) -> subprocess.Popen
     return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+class Zygote:
+    """crash_worker --zygote: kiosk processes forked from one that has imported everything already."""
+
+    def __init__(self, data_dir: Path, log: Path) -> None:
+        command = [sys.executable, "-m", "tests.kiosk.crash_worker", "--zygote", str(data_dir), str(log), str(TOTAL)]
+        self.process = subprocess.Popen(command, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def start(self, first: int, seed: int) -> int:
+        """A child putting cases from `first` on; returns its pid once its outbox is open."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{first} {seed}\n")
+        self.process.stdin.flush()
+        said = {self._line(), self._line()}  # "child PID" from the zygote, "ready" from the child: either first
+        assert "ready" in said, said
+        (child,) = said - {"ready"}
+        return int(child.removeprefix("child "))
+
+    def kill(self, pid: int) -> None:
+        os.kill(pid, signal.SIGKILL)
+        assert self._line() == f"reaped {pid}"
+
+    def _line(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line, f"the zygote ended ({self.process.poll()})"
+        return line.strip()
+
+    def __exit__(self, *_exc: object) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(30)
+
+
 def kiosk_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args]
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
@@ -60,15 +97,14 @@ def test_sigkill_during_put_and_send_never_loses_or_duplicates_a_case(tmp_path: 
         assert provisioned.returncode == 0, provisioned.stderr
         rng = random.Random(SEED)
         returned_before_kill: set[int] = set()
-        for run in range(KILLS):
-            done = completed_puts(log)
-            process = worker(data_dir, log, (done[-1] + 1) if done else 0, SEED + run)
-            assert process.stdout is not None and process.stdout.readline().strip() == "ready", process.stderr
-            time.sleep(rng.uniform(0.0, 0.4))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            returned_before_kill.update(completed_puts(log))
-            assert not outbox_plaintext(data_dir)
+        with Zygote(data_dir, log) as forks:
+            for run in range(KILLS):
+                done = completed_puts(log)
+                pid = forks.start((done[-1] + 1) if done else 0, SEED + run)
+                time.sleep(rng.uniform(0.0, 0.4))
+                forks.kill(pid)
+                returned_before_kill.update(completed_puts(log))
+                assert not outbox_plaintext(data_dir)
         assert len(returned_before_kill) < TOTAL, "the kills should fall while cases are still being put"
         done = completed_puts(log)
         final_first = (done[-1] + 1) if done else 0
