@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
 
 import httpx
 import pytest
@@ -36,19 +35,16 @@ from domain.call import (
     Error,
     Hangup,
     Hello,
-    Message,
     Offer,
     QueueStatus,
     Refused,
     Rejoin,
     Ringing,
-    decode,
 )
+from tests.backend.call_sockets import receive
 from tests.backend.conftest import make_settings
 from tests.backend.support import PASSWORD, Backend, KioskAccount, LiveServer
 from tools.backend_process import free_port
-
-M = TypeVar("M", bound=Message)
 
 
 @dataclass
@@ -101,17 +97,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def calls(backend: Backend) -> Iterator[Calls]:
     with LiveServer(backend.app, free_port()) as server:
         yield Calls(backend, server)
-
-
-def receive(socket: ClientConnection, kind: type[M]) -> M:
-    """The next message of `kind`, skipping queue and ringing updates that may come first."""
-    for _ in range(20):
-        message = decode(socket.recv(timeout=10))
-        if isinstance(message, kind):
-            return message
-        if not isinstance(message, QueueStatus | Ringing):
-            raise AssertionError(f"expected {kind.__name__}, got {message}")
-    raise AssertionError(f"no {kind.__name__}")
 
 
 def call_events(calls: Calls, session: str, count: int) -> list[UsageEventRow]:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -45,13 +45,13 @@ from domain.call import (
     decode,
 )
 from domain.wire import HEARTBEAT_PATH
+from tests.backend.call_sockets import receive
 from tests.kiosk.delivery_support import wait_until
 from tools.backend_process import BackendProcess
 from tools.postgres import PostgresServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240)]
 
-M = TypeVar("M", bound=Message)
 PASSWORD = "een lang wachtwoord voor de test"
 GRACE_S = 3.0
 ENV = {
@@ -185,17 +185,6 @@ def workers(two_workers: Workers) -> Workers:
             worker.start()
     two_workers.wait_for_empty_queue()
     return two_workers
-
-
-def receive(socket: ClientConnection, kind: type[M], timeout: float = 10) -> M:
-    """The next message of `kind`, skipping queue and ringing updates that may come first."""
-    for _ in range(30):
-        message = decode(socket.recv(timeout=timeout))
-        if isinstance(message, kind):
-            return message
-        if not isinstance(message, QueueStatus | Ringing):
-            raise AssertionError(f"expected {kind.__name__}, got {message}")
-    raise AssertionError(f"no {kind.__name__}")
 
 
 def answer(socket: ClientConnection) -> Message:
