@@ -21,7 +21,7 @@ from babel import Locale
 from backend.services.accounts import SessionUser
 from backend.services.cases import QueueFilter, SqlCaseStore
 from backend.services.errors import Conflict, NotAllowed
-from backend.services.exports import CaseSheet, Note, PhotoPrint, SignedStatement, case_json, case_pdf, printed_now
+from backend.services.exports import CaseSheet, Note, PhotoPrint, SignedStatement, case_json, printed_now
 from backend.services.identity_checks import IdentityChecks
 from backend.services.presenter import (
     Section,
@@ -199,6 +199,8 @@ class CaseViews:
             sheet = replace(sheet, document_photo=photo_print(*found))
         elif detail.document_photo is not None:
             sheet = replace(sheet, identity=[*sheet.identity, PHOTO_WITHHELD])
+        from backend.services.case_pdf import case_pdf  # fpdf2 and fontTools: loaded by the first PDF, not at start-up
+
         pdf = case_pdf(sheet, self._assets_dir / "fonts")
         return pdf, f"intake-{detail.reference}.pdf"
 

@@ -14,18 +14,16 @@ The figures are partitions, so that "total minus the visible parts" is always pr
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 import numpy as np
 import numpy.typing as npt
 
-from backend.services.anonymity import K_MIN, Disclosure, columns, is_small
-from backend.services.session_fold import UNKNOWN, UsageRecord, fold, percentile
+from backend.services.anonymity import K_MIN, is_small
+from backend.services.disclosure import Disclosure, columns
+from backend.services.session_fold import UNKNOWN, UsageRecord, fold, percentile, started_between
 from domain.usage import EventKind
 
 __all__ = ["STAGES", "Aggregates", "UsageRecord", "Week", "aggregate", "percentile", "started_between"]
@@ -341,11 +339,3 @@ def aggregate(events: Iterable[UsageRecord], service_steps: Mapping[str, Sequenc
               location: str | None = None, kiosk: str | None = None) -> Aggregates:
     """The figures of one view of the sessions in `events` (one week's), decided together with all other views."""
     return Week(events, service_steps).view(location, kiosk)
-
-
-def started_between(events: Iterable[UsageRecord], start: datetime, end: datetime) -> list[UsageRecord]:
-    """The events of the sessions whose first event lies in [start, end)."""
-    by_session: dict[UUID, list[UsageRecord]] = defaultdict(list)
-    for event in events:
-        by_session[event.session].append(event)
-    return [e for group in by_session.values() if start <= min(x.at for x in group) < end for e in group]

@@ -13,13 +13,16 @@ import io
 import logging
 import warnings
 from dataclasses import dataclass
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from backend.services.errors import Invalid
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 # Pillow logs every EXIF tag it parses at DEBUG, values included (a description, the camera, GPS): not for a server
-# log, whatever level the server runs at.
+# log, whatever level the server runs at. Set here, before Pillow is imported (clean_photo imports it when the first
+# photo comes: with numpy under it, it costs a tenth of a second at start-up), and again right before each use.
 logging.getLogger("PIL").setLevel(logging.WARNING)
 
 MAX_PHOTO_BYTES = 4 * 1024 * 1024
@@ -41,6 +44,9 @@ def clean_photo(data: bytes) -> CleanPhoto:
     """`data` decoded and re-encoded as a JPEG without metadata, or Invalid saying what is wrong with it."""
     if len(data) > MAX_PHOTO_BYTES:
         raise Invalid("photo_too_large", f"a photo may be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
+    logging.getLogger("PIL").setLevel(logging.WARNING)  # again right before Pillow decodes, whatever ran since
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             # Pillow only warns between MAX_IMAGE_PIXELS and twice that; here every bomb is refused alike.
@@ -72,6 +78,8 @@ def _wrong_size() -> Invalid:
 def _plain_rgb(image: Image.Image) -> Image.Image:
     """The pixels only, upright (an EXIF orientation applied before the EXIF goes), transparency on white, in a new
     image that carries none of the original's info (Pillow would write a JPEG comment from it)."""
+    from PIL import Image, ImageOps
+
     upright = ImageOps.exif_transpose(image) or image
     if upright.mode in _ALPHA_MODES or (upright.mode == "P" and "transparency" in upright.info):
         rgba = upright.convert("RGBA")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -97,3 +98,11 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(fraction * len(ordered)))
     return ordered[rank - 1]
+
+
+def started_between(events: Iterable[UsageRecord], start: datetime, end: datetime) -> list[UsageRecord]:
+    """The events of the sessions whose first event lies in [start, end)."""
+    by_session: dict[UUID, list[UsageRecord]] = defaultdict(list)
+    for event in events:
+        by_session[event.session].append(event)
+    return [e for group in by_session.values() if start <= min(x.at for x in group) < end for e in group]

@@ -17,8 +17,6 @@ from typing import Protocol
 from uuid import UUID
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 
 from backend.services.errors import Conflict
 from backend.services.schemas import Role, UserView
@@ -50,6 +48,10 @@ class Enrolment:
 
 
 def qr_svg(text: str) -> str:
+    # qrcode pulls in Pillow and numpy (a sixth of a second): loaded by the first enrolment, not at start-up
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=4)
     svg: str = image.to_string(encoding="unicode")
     return svg

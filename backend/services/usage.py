@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.services.dashboard import UsageRecord, started_between
 from backend.services.errors import Unavailable
 from backend.services.kiosks import KioskIdentity
+from backend.services.session_fold import UsageRecord, started_between
 from backend.storage import usage as rows
 from backend.storage.db import Database
 from domain.usage import InvalidEvent, check_event

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from backend.services.exports import CaseSheet, Note, case_json, case_pdf, translation_note
+from backend.services.case_pdf import case_pdf, translation_note
+from backend.services.exports import CaseSheet, Note, case_json
 from backend.services.presenter import Row, Section, dutch_catalog, present
 from domain.forms import FormCatalog, default_assets_dir
 from domain.payload import Translation, TranslationHop

@@ -8,8 +8,9 @@ CSV, whatever filter the caller chose. Every CSV cell goes through services/spre
 
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
@@ -17,12 +18,15 @@ from fastapi import APIRouter, Query, Response
 from backend.http.auth import Backend, UsageReader
 from backend.http.errors import ApiError, describe
 from backend.services.anonymity import K_MIN
-from backend.services.dashboard import Week as WeekFigures
 from backend.services.presenter import dutch_catalog
+from backend.services.session_fold import UsageRecord
 from backend.services.spreadsheet import SafeWriter
 from backend.services.weeks import BadWeek, Week, parse_week, recent_weeks, week_of
 from backend.wiring import Services
 from domain.languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from backend.services.dashboard import Week as WeekFigures
 
 router = APIRouter(prefix="/api/dashboard", tags=["pilot dashboard"])
 
@@ -31,6 +35,13 @@ TREND_WEEKS = 8
 WEEK_CHOICES = 26
 WeekParam = Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$", description="ISO week, e.g. 2026-W48")]
 LocationParam = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
+
+
+def _figures(events: Iterable[UsageRecord], service_steps: dict[str, list[str]]) -> "WeekFigures":
+    """One week's figures, every view decided together (numpy, loaded by the first dashboard request)."""
+    from backend.services.dashboard import Week as WeekFigures
+
+    return WeekFigures(events, service_steps)
 
 
 def _week(backend: Services, text: str | None) -> Week:
@@ -54,7 +65,7 @@ def _trend(backend: Services, week: Week, service_steps: dict[str, list[str]], l
     members: dict[str, list[Any]] = defaultdict(list)
     for event in events:
         members[firsts[event.session]].append(event)
-    return [{"week": w.label, "sessions": WeekFigures(members[w.label], service_steps).sessions(location, kiosk)}
+    return [{"week": w.label, "sessions": _figures(members[w.label], service_steps).sessions(location, kiosk)}
             for w in weeks]
 
 
@@ -74,7 +85,7 @@ def dashboard_data(
     week = _week(backend, week_text)
     service_steps = {schema.case_type: [step.id for step in schema.steps] for schema in backend.catalog}
     kiosk_key = str(kiosk) if kiosk else None
-    figures = WeekFigures(backend.usage.sessions_started(week.start, week.end), service_steps).view(location, kiosk_key)
+    figures = _figures(backend.usage.sessions_started(week.start, week.end), service_steps).view(location, kiosk_key)
     kiosks = [k for k in backend.kiosks.all() if (location is None or k.location == location)
               and (kiosk is None or k.id == kiosk)]
     names = {k.id: k.name for k in backend.kiosks.all()}
