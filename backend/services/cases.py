@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from nacl.exceptions import CryptoError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -243,7 +242,7 @@ class SqlCaseStore:
     def _payload(self, case: Case) -> CasePayload | None:
         if case.payload_ciphertext is None:
             return None
-        payload = CasePayload.from_json(self._decrypt(case.payload_ciphertext))
+        payload = CasePayload.from_json(self._keys.decrypt(case.payload_ciphertext))
         if payload.case_id.lower() != str(case.id):
             # A ciphertext moved between rows: refuse to show someone else's data under this case.
             raise Broken("payload_mismatch", "the stored payload does not belong to this case")
@@ -262,16 +261,11 @@ class SqlCaseStore:
                 id=note.id,
                 author=author,
                 created_at=note.created_at,
-                text=json.loads(self._decrypt(note.ciphertext))["text"] if note.ciphertext else None,
+                text=json.loads(self._keys.decrypt(note.ciphertext))["text"] if note.ciphertext else None,
             )
             for note, author in rows.notes(session, case_id)
         ]
 
-    def _decrypt(self, blob: bytes) -> bytes:
-        try:
-            return self._keys.decrypt(blob)
-        except CryptoError:
-            raise Broken("storage_key_mismatch", "stored data cannot be decrypted with this key") from None
 
     # --- officer moves --------------------------------------------------------------------------------
 

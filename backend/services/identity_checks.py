@@ -16,10 +16,9 @@ import json
 from datetime import datetime
 from uuid import UUID
 
-from nacl.exceptions import CryptoError
 from sqlalchemy.orm import Session
 
-from backend.services.errors import Broken, Conflict, Invalid, NotAllowed, NotFound, not_found
+from backend.services.errors import Conflict, Invalid, NotAllowed, NotFound, not_found
 from backend.services.keys import NaclKeyring
 from backend.services.photos import clean_photo
 from backend.services.schemas import DocumentPhotoView, IdentityRequest, IdentityView
@@ -52,7 +51,7 @@ class IdentityChecks:
         if found is None:
             return None
         row, officer = found
-        data = json.loads(self._decrypt(row.ciphertext)) if row.ciphertext else {}
+        data = json.loads(self._keys.decrypt(row.ciphertext)) if row.ciphertext else {}
         return IdentityView(
             document_type=data.get("document_type"), issuing_country=data.get("issuing_country"),
             number_last4=data.get("number_last4"), face_matches=data.get("face_matches"),
@@ -120,7 +119,7 @@ class IdentityChecks:
             if found is None or found[0].ciphertext is None:
                 raise no_photo()
             record(session, actor, AuditAction.CASE_READ, case_id=case_id, subject=PHOTO_READ, at=now)
-            return self._decrypt(found[0].ciphertext)
+            return self._keys.decrypt(found[0].ciphertext)
 
     def delete_photo(self, case_id: UUID, actor: Actor, now: datetime) -> None:
         """Remove the photo (the row goes); for the officer holding the case, audited. NotFound when there is none."""
@@ -143,7 +142,7 @@ class IdentityChecks:
             record(session, actor, AuditAction.CASE_READ, case_id=case_id, subject=f"export:pdf {PHOTO_READ}", at=now)
             view = self.photo_view(session, case_id)
             assert view is not None
-            return self._decrypt(found[0].ciphertext), view
+            return self._keys.decrypt(found[0].ciphertext), view
 
     # --- rules -------------------------------------------------------------------------------------------------
 
@@ -163,8 +162,3 @@ class IdentityChecks:
             raise not_found()
         return case
 
-    def _decrypt(self, blob: bytes) -> bytes:
-        try:
-            return self._keys.decrypt(blob)
-        except CryptoError:
-            raise Broken("storage_key_mismatch", "stored data cannot be decrypted with this key") from None

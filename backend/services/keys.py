@@ -20,6 +20,8 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, SealedBox
 from nacl.secret import SecretBox
 
+from backend.services.errors import Broken
+
 KEY_BYTES = 32
 SEALING_FILE = "sealing.key"
 STORAGE_FILE = "storage.key"
@@ -96,7 +98,12 @@ class NaclKeyring:
         return bytes(self._storage.encrypt(plaintext))
 
     def decrypt(self, ciphertext: bytes) -> bytes:
-        return self._storage.decrypt(ciphertext)
+        """Data this backend stored, or Broken: a storage key other than the one that encrypted it (a restore with
+        the wrong keys directory) must say so, not fail as an unexplained server error."""
+        try:
+            return self._storage.decrypt(ciphertext)
+        except CryptoError:
+            raise Broken("storage_key_mismatch", "stored data cannot be decrypted with this key") from None
 
     def digest(self, data: bytes) -> str:
         return hmac.new(self._digest, data, hashlib.sha256).hexdigest()

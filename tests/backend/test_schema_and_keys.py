@@ -14,6 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from backend.services.errors import Broken
 from backend.services.keys import DIGEST_FILE, SEALING_FILE, STORAGE_FILE, KeyFileError, NaclKeyring, Unsealable
 from backend.settings import SettingsError, load_settings
 from backend.storage.db import Database, DatabaseUrlError
@@ -80,6 +81,16 @@ def test_damaged_keys_and_foreign_seals_are_refused(tmp_path: Path) -> None:
     (tmp_path / "keys" / STORAGE_FILE).write_text("not base64 at all")
     with pytest.raises(KeyFileError):
         NaclKeyring.load(tmp_path / "keys")
+
+
+def test_data_stored_under_another_storage_key_is_refused_as_the_operators_problem(tmp_path: Path) -> None:
+    """A restore with the wrong keys directory: every read of stored data (payloads, notes, identity checks, photos,
+    TOTP secrets) says which problem it is instead of failing somewhere as an unexplained error."""
+    stored = NaclKeyring.load(tmp_path / "keys").encrypt(b"Anna Oukili")
+    assert NaclKeyring.load(tmp_path / "keys").decrypt(stored) == b"Anna Oukili"
+    with pytest.raises(Broken) as refused:
+        NaclKeyring.load(tmp_path / "other").decrypt(stored)
+    assert refused.value.code == "storage_key_mismatch" and "Anna" not in str(refused.value)
 
 
 def test_settings_come_from_defaults_environment_and_overrides(tmp_path: Path) -> None:
