@@ -16,13 +16,12 @@ Linear algebra is exact, modulo the prime P: a number that is a rational combina
 one modulo P (P divides none of the small pivots these 0/1 rows produce), so the test errs only towards hiding.
 The attacker assumed knows which combinations of attributes are empty, which is stronger than any real reader.
 
-That algebra (numpy) is in services/disclosure.py, loaded by the first figure decided, not at start-up: what the
-rest of the backend needs at start-up (K_MIN for a page, is_small for a lone count) is here.
+That algebra (numpy) is in services/disclosure.py (with suppress_group for one partition), loaded by the first figure
+decided, not at start-up; what the rest of the backend needs at start-up (K_MIN for a page, is_small for a lone count)
+is here.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 K_MIN = 5
 
@@ -40,9 +39,3 @@ def safe_count(count: int) -> int | None:
     """A lone count with nothing published beside it that it could be combined with."""
     return None if is_small(count) else count
 
-
-def suppress_group(counts: Mapping[str, int]) -> dict[str, int | None]:
-    """The cells of one partition whose total is published: small cells hidden, and as many more as needed."""
-    from backend.services import disclosure  # numpy: loaded by the first figure decided
-
-    return disclosure.suppress_group(counts)

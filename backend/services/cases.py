@@ -17,7 +17,6 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.services.conversions import Conversion, conversion_figures
 from backend.services.errors import Broken, Conflict, NotAllowed, Unavailable, not_found
 from backend.services.identity_checks import IdentityChecks
 from backend.services.intake import OpenedCase
@@ -225,6 +224,8 @@ class SqlCaseStore:
         with self._db.read() as session:
             converted = rows.conversions_between(session, start, end)
             signed, refused = rows.signature_answers_between(session, start, end)
+        from backend.services.conversions import Conversion, conversion_figures  # numpy: loaded by the dashboard
+
         return conversion_figures([Conversion(*row) for row in converted], signed, refused)
 
     def for_mail(self, case_id: UUID, now: datetime) -> MailSource | None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from backend.services.anonymity import K_MIN, safe_count, suppress_group
+from backend.services.anonymity import K_MIN, safe_count
+from backend.services.disclosure import suppress_group
 
 
 @dataclass(frozen=True)

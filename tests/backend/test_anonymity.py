@@ -1,4 +1,5 @@
-from backend.services.anonymity import K_MIN, is_safe, safe_count, suppress_group
+from backend.services.anonymity import K_MIN, is_safe, safe_count
+from backend.services.disclosure import suppress_group
 
 
 def test_counts_below_k_are_hidden_and_zero_is_shown() -> None:

@@ -42,11 +42,12 @@ WHERE_USED = """
 import json, logging, sys
 
 HEAVY = {heavy!r}
-from backend.services import anonymity, photos, totp
+from backend.services import photos, totp
 assert not [name for name in HEAVY if name in sys.modules]
 found = {{}}
 found["qr"] = totp.qr_svg("otpauth://totp/x").startswith("<"), "qrcode" in sys.modules
-found["suppress"] = anonymity.suppress_group({{"en": 7, "ar": 3, "tr": 2}}), "numpy" in sys.modules
+from backend.services.disclosure import suppress_group
+found["suppress"] = suppress_group({{"en": 7, "ar": 3, "tr": 2}}), "numpy" in sys.modules
 from tests.backend.support import document_still  # draws with Pillow itself
 
 logging.getLogger("PIL").setLevel(logging.NOTSET)  # as a logging set-up after start-up could leave it
