@@ -5,6 +5,10 @@ The backend composes the statement from the stored case (backend/services/statem
 sends it over the call's data channel; the kiosk shows it, the resident signs with a finger or refuses, and the
 kiosk seals what was signed (the text, its digest, the strokes) through its outbox. What is signed is `text_of`:
 one canonical text, so the digest printed in the proces-verbaal proves the words did not change after signing.
+
+The officer may add corrections and additions, written down with the resident in the call (`Addition`, in Dutch).
+The backend's digest covers them as sent; the kiosk checks it, puts the resident's language beside each (machine
+translation, marked) and signs that text, so what is signed is what the resident was shown.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ _ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 MAX_LINES = 200
 MAX_STROKES = 60
 MAX_POINTS = 4000  # over all strokes: a signature, not a drawing
+MAX_ADDITIONS = 10
+MAX_ADDITION_CHARS = 500
+ADDITION_NL = "Aanvulling van de agent"
 MACHINE_MARK = "[machinevertaling]"
 
 
@@ -38,6 +45,19 @@ class StatementLine:
 
 
 @dataclass(frozen=True)
+class Addition:
+    """A correction or addition the officer wrote down with the resident during the call, in Dutch. The backend
+    sends it with `text` empty; the kiosk puts the resident's language beside it (a machine translation, marked)
+    before the resident reads and signs, or leaves it empty when it has no model for that language."""
+
+    __pydantic_config__ = FORBID_UNKNOWN_KEYS
+
+    text_nl: str
+    text: str = ""
+    machine_translated: bool = False
+
+
+@dataclass(frozen=True)
 class Statement:
     __pydantic_config__ = FORBID_UNKNOWN_KEYS
 
@@ -48,6 +68,7 @@ class Statement:
     lines: tuple[StatementLine, ...]
     declaration_nl: str  # "I declare that this is true..." in Dutch
     declaration: str  # the same in the resident's language
+    additions: tuple[Addition, ...] = ()  # the officer's corrections and additions, after the answers
 
 
 class InvalidStatement(ValueError):
@@ -65,6 +86,11 @@ def text_of(statement: Statement) -> str:
         parts.append(f"{line.label_nl}: {line.value_nl}{mark}")
         if line.label != line.label_nl or line.value != line.value_nl:
             parts.append(f"({statement.language}) {line.label}: {line.value}")
+    for addition in statement.additions:
+        parts.append(f"{ADDITION_NL}: {addition.text_nl}")
+        if addition.text and addition.text != addition.text_nl:
+            mark = f" {MACHINE_MARK}" if addition.machine_translated else ""
+            parts.append(f"({statement.language}) {addition.text}{mark}")
     parts.append(statement.declaration_nl)
     if statement.declaration != statement.declaration_nl:
         parts.append(f"({statement.language}) {statement.declaration}")
@@ -80,6 +106,11 @@ def check_statement(statement: Statement) -> Statement:
         raise InvalidStatement("statement_id and case_id must be UUIDs")
     if not statement.lines or len(statement.lines) > MAX_LINES:
         raise InvalidStatement(f"a statement has 1 to {MAX_LINES} lines")
+    if len(statement.additions) > MAX_ADDITIONS:
+        raise InvalidStatement(f"a statement has at most {MAX_ADDITIONS} additions")
+    for addition in statement.additions:
+        if not addition.text_nl.strip() or max(len(addition.text_nl), len(addition.text)) > MAX_ADDITION_CHARS:
+            raise InvalidStatement(f"an addition has 1 to {MAX_ADDITION_CHARS} characters")
     return statement
 
 
