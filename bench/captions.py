@@ -154,7 +154,7 @@ def main() -> None:
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "politieloket-bench-captions")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
-    from bench.call import base_lines
+    from bench.chat_lines import base_lines
     from kiosk.captions.captioner import CaptionEngines
     from kiosk.captions.silero_vad import SileroVad
     from kiosk.captions.utterances import Endpointing

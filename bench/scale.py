@@ -16,9 +16,11 @@ and one load process (this one: one uvloop event loop, many tasks) plays a regio
   rings; offer, answer, connected, 2 s, hangup. Kiosks and officers are spread over the workers, so most calls
   cross between workers through PostgreSQL (LISTEN/NOTIFY and the queue's locked row).
 
-How the kiosks, officers and calls are played and their requests recorded: bench/load_actors.py (cases and usage
-batches made before the clock by the kiosk's own code, kiosk requests through a few lines of asyncio rather than
-httpx). CPU from /proc: bench/proc_cpu.py.
+How the kiosks, officers and calls are played: bench/load_actors.py (the schedule of the whole load),
+bench/load_requests.py (kiosk requests through a few lines of asyncio rather than httpx, and how each request is
+recorded), bench/load_calls.py (the officers' call sockets and the calls), bench/load_bodies.py (cases and usage
+batches made before the clock by the kiosk's own code). CPU from /proc: bench/proc_cpu.py. The CPU cost of each
+kind: bench/scale_costs.py; what is printed, and the capacity estimate: bench/scale_report.py.
 
 "call ring": CallRequest sent to the taking officer's Ringing naming the call; "call accept": Accept sent to Accepted
 at the kiosk. The first 5 s are warm-up. An error is any other status than the expected one, a transport failure
@@ -48,9 +50,9 @@ again ~10%, JSON ~6%. Opening the sealed box is cheap (libsodium: opening, parsi
 shift, never in the measured window. A queue poll costs ~15 ms with 30 cases in the queue and ~40 ms with
 thousands (it loads up to 200 whole Case rows through the ORM and counts each tab: 8 queries), 5-10x a heartbeat.
 
-Capacity on paper (printed from the measured costs; assumptions in the constants below): a heartbeat every 60 s
-per kiosk all day; in the busiest hour per kiosk 2 sessions, 1 case, 0.5 call; an officer polls every 5 s while
-the console is open and opens a page and a case a minute. A kiosk then costs the server ~0.07 ms of CPU per
+Capacity on paper (printed from the measured costs; assumptions in bench/scale_report.py's constants): a heartbeat
+every 60 s per kiosk all day; in the busiest hour per kiosk 2 sessions, 1 case, 0.5 call; an officer polls every 5 s
+while the console is open and opens a page and a case a minute. A kiosk then costs the server ~0.07 ms of CPU per
 second and an officer ~3 ms (~8 if every poll lists 200 cases): the officers' polling, not the kiosks, is what
 grows. 30 pilot locations with 20 officers use ~3% of one 2-core server; 400 kiosks with 150 officers ~25% (~65%
 with 200-case polls); under 70% busy one such server serves ~15,000 kiosks with 100 officers online.
@@ -60,166 +62,42 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as `python bench/scale.py` too, not only as `python -m bench.scale`
 
-import httpx  # noqa: E402
-import psycopg  # noqa: E402
 import uvloop  # noqa: E402
 
-from backend.services.intake import check_answers, check_metadata, open_delivery  # noqa: E402
 from backend.services.schemas import Role  # noqa: E402
 from backend.settings import load_settings  # noqa: E402
 from backend.storage.audit import SYSTEM  # noqa: E402
 from backend.wiring import Services  # noqa: E402
-from bench.load_actors import (  # noqa: E402
-    PASSWORD,
-    TIMEOUT_S,
-    KioskMade,
-    Load,
-    Plan,
-    Pool,
-    http,
-    one_call,
-    percentile,
-)
+from bench.load_actors import Load, Plan  # noqa: E402
+from bench.load_bodies import KioskMade, Pool  # noqa: E402
+from bench.load_calls import PASSWORD, TIMEOUT_S  # noqa: E402
+from bench.load_requests import percentile  # noqa: E402
 from bench.proc_cpu import Cpu  # noqa: E402
-from domain.wire import EVENTS_PATH, HEARTBEAT_PATH, CaseDelivery, Heartbeat  # noqa: E402
-from domain.wire_codec import from_jsonable, to_jsonable  # noqa: E402
+from bench.scale_costs import SHORT_QUEUE, calibrate, calibrate_short_queue, intake_cost  # noqa: E402
+from bench.scale_report import REAL_POLL_S, RunResult, capacity, report, report_costs  # noqa: E402
 from tools.backend_process import BackendProcess  # noqa: E402
 from tools.postgres import PostgresServer, find_bin_dir  # noqa: E402
 
 TARGET_RATIO = 1.5  # the issue: 2 workers >= 1.5x the cases/s of 1 worker ...
 TARGET_P99_MS = 200.0  # ... with case delivery p99 under 200 ms
 WARMUP_S = 5.0
-SHORT_QUEUE = 30  # new cases in a counter region's queue on a busy day (the poll's cost grows with it)
 CASES_PER_S_GUESS = 340  # the pool of sealed cases is made for this rate; beyond it, cases are sealed during the run
-KINDS = ("heartbeat", "usage", "case delivery", "queue poll", "console page", "case open", "call ring",
-         "call accept")  # fmt: skip
 LOCATIONS = ("Emmen, bibliotheek", "Assen, gemeentehuis", "Hoogeveen, station", "Meppel, bibliotheek",
              "Coevorden, servicepunt")  # fmt: skip
 
-# The real day, for the capacity estimate (kiosk/settings.py, backend/http/static/console/js/queue.js; the rest
-# assumed for the busiest hour of a counter that is open 10 hours a day).
-REAL_HEARTBEAT_S = 60.0
-REAL_POLL_S = 5.0
-PEAK_SESSIONS_PER_KIOSK_HOUR = 2.0
-PEAK_CASES_PER_KIOSK_HOUR = 1.0
-PEAK_CALLS_PER_KIOSK_HOUR = 0.5
-OFFICER_PAGES_PER_MINUTE = 1.0  # a console page and a case opened
-CORES = 2
-BUSY_LIMIT = 0.7  # keep the server under 70% busy
-
 
 # ----- one run ------------------------------------------------------------------------------------------------
-@dataclass
-class Cost:
-    """CPU milliseconds per request, each kind sent alone."""
-
-    kind: str
-    count: int
-    worker_ms: float
-    postgres_ms: float
-    load_ms: float
-
-    @property
-    def server_ms(self) -> float:
-        return self.worker_ms + self.postgres_ms
-
-
-@dataclass
-class RunResult:
-    workers: int
-    seconds: float
-    latencies: dict[str, list[float]]
-    errors: dict[str, int]
-    examples: dict[str, str]
-    cpu: Cpu
-    lag: list[float]
-    made_late: int
-    costs: list[Cost]
-
-    def rate(self, kind: str) -> float:
-        return len(self.latencies.get(kind, [])) / self.seconds
-
-
-async def cost_of(kind: str, number: int, concurrency: int, send: Callable[[int], Awaitable[object]],
-                  pids: list[int], postmaster: int) -> Cost:  # fmt: skip
-    """`number` requests made by `send(index)`, `concurrency` at a time, and the CPU they cost."""
-    before = Cpu.now(pids, postmaster)
-    indexes = iter(range(number))
-
-    async def one_at_a_time() -> None:
-        for index in indexes:
-            await send(index)
-
-    await asyncio.gather(*(one_at_a_time() for _ in range(concurrency)))
-    spent = Cpu.now(pids, postmaster).minus(before)
-    return Cost(kind, number, sum(spent.workers) * 1000 / number, spent.postgres * 1000 / number,
-                spent.load * 1000 / number)  # fmt: skip
-
-
-async def calibrate_short_queue(load: Load, args: argparse.Namespace, pids: list[int], postmaster: int) -> Cost:
-    """Before the load: the queue poll's cost with a counter's queue of SHORT_QUEUE new cases."""
-    for index in range(SHORT_QUEUE):
-        await load.deliver_one(load.kiosks[index % len(load.kiosks)])
-    officers = load.officers
-    for officer in officers[:10]:  # the worker's first polls compile and cache what every later one reuses
-        await load.poll(officer)
-    return await cost_of(f"queue poll ({SHORT_QUEUE} cases)", args.calibration // 3, 4,
-                         lambda i: load.poll(officers[i % len(officers)]), pids, postmaster)  # fmt: skip
-
-
-async def calibrate(load: Load, args: argparse.Namespace, pids: list[int], postmaster: int) -> list[Cost]:
-    """After the load, each kind alone, a few at a time: the CPU it costs the worker and PostgreSQL."""
-    count, kiosks, recorder = args.calibration, load.kiosks, load.recorder
-    officers = [officer for officer in load.officers if officer.case_ids] or load.officers
-    heartbeat = json.dumps(to_jsonable(Heartbeat(outbox_pending=0, app_version="bench"))).encode()
-    with psycopg.connect(load.database) as connection:
-        stored = connection.execute("SELECT count(*) FROM cases").fetchone()
-    in_queue = stored[0] if stored else 0
-
-    Send = Callable[[int], Awaitable[object]]
-
-    def kiosk_post(kind: str, path: str, expected: int, body: Callable[[], bytes]) -> Send:
-        return lambda i: kiosks[i % len(kiosks)].post(recorder, kind, path, body(), expected)
-
-    async def login(index: int) -> None:
-        officer = load.officers[index % len(load.officers)]
-        async with httpx.AsyncClient(base_url=officer.url) as client:
-            await http(recorder, "login", client, "POST", "/api/auth/login", 200,
-                       json={"name": officer.name, "password": PASSWORD})  # fmt: skip
-
-    lines = min(4, len(load.officers))  # calls at a time: each with its own officer and kiosk
-
-    async def call(index: int) -> None:
-        await one_call(kiosks[-1 - index % lines], load.officers[index % lines], recorder, 0.0)
-
-    kinds: list[tuple[str, int, int, Send]] = [
-        ("heartbeat", count, 4, kiosk_post("heartbeat", HEARTBEAT_PATH, 204, lambda: heartbeat)),
-        ("usage (one session)", count // 3, 4, kiosk_post("usage", EVENTS_PATH, 200, load.batches.take)),
-        ("case delivery", count, 4, lambda i: load.deliver_one(kiosks[i % len(kiosks)])),
-        (f"queue poll ({in_queue} cases)", count // 3, 4, lambda i: load.poll(officers[i % len(officers)])),
-        ("console page + case open", count // 3, 4, lambda i: load.browse(officers[i % len(officers)])),
-        ("call (whole signalling)", max(4, count // 20), lines, call),
-        ("login (argon2)", max(2, count // 40), 2, login),
-    ]
-    return [await cost_of(kind, number, concurrency, send, pids, postmaster)
-            for kind, number, concurrency, send in kinds]  # fmt: skip
-
-
 async def drive(urls: list[str], database: str, tokens: list[str], officer_names: list[str], cases: Pool, batches: Pool,
                 plan: Plan, args: argparse.Namespace, pids: list[int], postmaster: int,
                 calibrate_after: bool) -> RunResult:  # fmt: skip
@@ -284,96 +162,6 @@ def run(workers: int, postgres: PostgresServer, keys_dir: Path, workdir: Path, c
     finally:
         for process in processes:
             process.stop()
-
-
-# ----- output -------------------------------------------------------------------------------------------------
-def report(result: RunResult, args: argparse.Namespace, plan: Plan) -> None:
-    print(f"\n== {result.workers} worker{'s' if result.workers > 1 else ''}: {args.kiosks} kiosks "
-          f"({plan.senders} delivering cases back to back), {args.officers} officers, {result.seconds:.0f} s measured")
-    print(f"{'kind':16}{'count':>8}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for kind in KINDS:
-        values = result.latencies.get(kind, [])
-        errors = result.errors.get(kind, 0) + (result.errors.get("call relay", 0) if kind == "call accept" else 0)
-        print(f"{kind:16}{len(values):8}{len(values) / result.seconds:9.1f}{percentile(values, 0.5):9.1f}"
-              f"{percentile(values, 0.99):9.1f}{errors:8}")  # fmt: skip
-    others = {kind: count for kind, count in result.errors.items() if kind not in KINDS and kind != "call relay"}
-    total = sum(result.errors.values())
-    print(f"errors (whole run, warm-up included): {total}" + (f"  {others}" if others else ""))
-    for kind, example in result.examples.items():
-        print(f"  first {kind} error: {example[:300]}")
-    cpu = result.cpu
-    share = [f"{100 * seconds / cpu.wall:.0f}%" for seconds in cpu.workers]
-    idle = 100 * (1 - cpu.machine_busy / cpu.machine_all) * (os.cpu_count() or CORES)
-    print(f"CPU over the window, % of one core ({os.cpu_count()} cores = {100 * (os.cpu_count() or CORES)}%): "
-          f"worker{'s' if len(share) > 1 else ''} {' + '.join(share)}, "
-          f"PostgreSQL {100 * cpu.postgres / cpu.wall:.0f}%, "
-          f"load generator {100 * cpu.load / cpu.wall:.0f}%, other processes {100 * cpu.other / cpu.wall:.0f}%, "
-          f"idle {idle:.0f}%")  # fmt: skip
-    worker_cpu = sum(cpu.workers)
-    if worker_cpu:
-        delivered = len(result.latencies.get("case delivery", []))
-        print(f"cases delivered per CPU-second the worker(s) got (all the other requests included): "
-              f"{delivered / worker_cpu:.0f}; PostgreSQL CPU per case delivered: "
-              f"{1000 * cpu.postgres / max(1, delivered):.2f} ms")  # fmt: skip
-    if cpu.other / cpu.wall > 0.1:
-        print(f"WARNING: other processes used {100 * cpu.other / cpu.wall:.0f}% of a core during this run: the "
-              "workers had that much less, and the comparison between runs is disturbed")  # fmt: skip
-    print(f"load generator event-loop lag p50/p99: {percentile(result.lag, 0.5):.1f}/{percentile(result.lag, 0.99):.1f}"
-          f" ms (added to every latency above)" + (f"; {result.made_late} cases sealed during the run (pool ran dry)"
-                                                    if result.made_late else ""))  # fmt: skip
-
-
-def report_costs(costs: list[Cost]) -> None:
-    print("\n== CPU per request, each kind sent alone (1 worker, 4 at a time), ms")
-    print(f"{'kind':28}{'count':>7}{'worker':>9}{'Postgres':>10}{'server':>9}{'load gen':>10}")
-    for cost in costs:
-        print(f"{cost.kind:28}{cost.count:7}{cost.worker_ms:9.2f}{cost.postgres_ms:10.2f}{cost.server_ms:9.2f}"
-              f"{cost.load_ms:10.2f}")  # fmt: skip
-
-
-def intake_cost(keys_dir: Path, bodies: list[bytes]) -> float:
-    """Milliseconds of CPU (this process) to open, parse and validate one sealed case, as receive_case does before
-    it touches the database: the part of a case delivery that is sealed-box decryption and checking."""
-    database = f"sqlite:///{keys_dir.parent / 'intake.sqlite'}"
-    services = Services.start(load_settings({"database_url": database, "keys_dir": keys_dir}, environ={}))
-    try:
-        deliveries = [from_jsonable(CaseDelivery, json.loads(body)) for body in bodies]
-        now = datetime.now(UTC)
-        started = time.process_time()
-        for delivery in deliveries:
-            opened = open_delivery(delivery, services.keys)
-            check_answers(check_metadata(delivery, services.catalog), opened, delivery.created_at, now)
-        return (time.process_time() - started) * 1000 / len(deliveries)
-    finally:
-        services.close()
-
-
-def capacity(costs: list[Cost]) -> None:
-    """Server CPU at a real day's rates from the measured costs (module constants: the assumptions)."""
-    by_kind = {cost.kind.split(" (")[0]: cost.server_ms for cost in costs[1:]}
-    short_poll, long_poll = costs[0], next(cost for cost in costs[1:] if cost.kind.startswith("queue poll"))
-    kiosk = (by_kind["heartbeat"] / REAL_HEARTBEAT_S
-             + (PEAK_SESSIONS_PER_KIOSK_HOUR * by_kind["usage"] + PEAK_CASES_PER_KIOSK_HOUR * by_kind["case delivery"]
-                + PEAK_CALLS_PER_KIOSK_HOUR * by_kind["call"]) / 3600)  # fmt: skip
-    pages = OFFICER_PAGES_PER_MINUTE * by_kind["console page + case open"] / 60
-    officer, officer_long = short_poll.server_ms / REAL_POLL_S + pages, long_poll.server_ms / REAL_POLL_S + pages
-    budget = CORES * 1000 * BUSY_LIMIT
-
-    def share(kiosks: int, officers: int, per_officer: float = officer) -> str:
-        return f"{(kiosks * kiosk + officers * per_officer) / (CORES * 10):.1f}%"
-
-    print(f"\n== capacity on paper: one {CORES}-core server (workers + PostgreSQL, not this load generator), busiest "
-          f"hour, kept under {BUSY_LIMIT:.0%} busy")
-    print(f"a kiosk: heartbeat every {REAL_HEARTBEAT_S:.0f} s, {PEAK_SESSIONS_PER_KIOSK_HOUR:g} sessions, "
-          f"{PEAK_CASES_PER_KIOSK_HOUR:g} case, {PEAK_CALLS_PER_KIOSK_HOUR:g} call an hour = {kiosk:.3f} ms CPU/s")
-    print(f"an officer: a poll every {REAL_POLL_S:.0f} s, {OFFICER_PAGES_PER_MINUTE:g} page + case a minute = "
-          f"{officer:.2f} ms CPU/s with {short_poll.kind[12:-1]} in the queue ({officer_long:.2f} with "
-          f"{long_poll.kind[12:-1]}: 200 listed)")  # fmt: skip
-    for officers in (20, 100, 300):
-        kiosks = (budget - officers * officer) / kiosk
-        print(f"  {officers:3} officers online leave room for {max(0.0, kiosks):,.0f} kiosks")
-    print(f"  30 pilot kiosks + 20 officers: {share(30, 20)} of the server; 400 kiosks + 150 officers: "
-          f"{share(400, 150)} ({share(400, 150, officer_long)} if every poll lists 200 cases)")
 
 
 def main() -> int:
