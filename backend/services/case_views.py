@@ -9,6 +9,7 @@ PDF of the officer who handled the case also prints the still of the identity do
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
 from enum import StrEnum
@@ -43,7 +44,7 @@ from backend.services.schemas import (
     QueueRow,
     StatusOption,
 )
-from backend.services.statements import StatementComposer
+from backend.services.statements import StatementComposer, additions_of
 from domain.chat import StatementToSign, encode
 from domain.forms import FormCatalog, SchemaError
 from domain.identity import COUNTRIES, DocumentType
@@ -178,16 +179,20 @@ class CaseViews:
             printed_at=printed_now(now),
         )
 
-    def statement(self, case_id: UUID, officer: SessionUser, now: datetime) -> str:
+    def statement(self, case_id: UUID, officer: SessionUser, now: datetime, additions: Sequence[str] = ()) -> str:
         """The case's statement for the resident to sign on the kiosk, as the data-channel message the console sends
-        (domain/chat.py StatementToSign, with the text's digest). Only for the officer who claimed it; audited."""
-        detail = self._cases.read(case_id, officer.actor, now, purpose="statement")
+        (domain/chat.py StatementToSign, with the text's digest), with the officer's `additions` (Dutch) after the
+        answers. Only for the officer who claimed it; audited with the number of additions, never their text."""
+        extra = additions_of(additions)  # refused before anything is read
+        purpose = f"statement, {len(extra)} addition{'' if len(extra) == 1 else 's'}" if extra else "statement"
+        detail = self._cases.read(case_id, officer.actor, now, purpose=purpose)
         if detail.claimed_by != officer.name or detail.status is not CaseStatus.CLAIMED:
             raise NotAllowed("not_your_case", "claim the case before sending its statement")
         if detail.answers is None:
             raise Conflict("purged", "this case's personal data has been removed")
         statement = self._statements.compose(self._forms.get(detail.case_type), detail.answers,
-                                             detail.translations or {}, detail.language, detail.id, detail.reference)
+                                             detail.translations or {}, detail.language, detail.id, detail.reference,
+                                             extra)
         return encode(StatementToSign(statement, digest_of(text_of(statement))))
 
     def export_pdf(self, case_id: UUID, officer: SessionUser, now: datetime) -> tuple[bytes, str]:

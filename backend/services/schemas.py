@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.identity import DocumentType
 from domain.payload import Translation
+from domain.statement import MAX_ADDITION_CHARS, MAX_ADDITIONS
 from domain.status import CaseStatus
 
 MIN_PASSWORD = 10
@@ -195,6 +196,18 @@ class StatusChange(Strict):
 
 class NoteRequest(Strict):
     text: NoteText
+
+
+class StatementRequest(Strict):
+    """What the officer adds to the statement before the resident signs it. The limits are checked by the service on
+    each stripped, cleaned text (backend/services/statements.py, error code "additions"); the schema documents them."""
+
+    additions: list[str] = Field(
+        default_factory=list,
+        description=f"corrections and additions written down with the resident, in Dutch, one line each: at most "
+        f"{MAX_ADDITIONS}, each 1 to {MAX_ADDITION_CHARS} characters; the kiosk translates them for the resident",
+        json_schema_extra={"maxItems": MAX_ADDITIONS, "items": {"type": "string", "maxLength": MAX_ADDITION_CHARS}},
+    )
 
 
 class KioskRequest(Strict):

@@ -2,20 +2,24 @@
 the officer reads it) and in the resident's language (their own words as typed, questions and choices from the
 kiosk's catalog), machine translation marked, then the declaration (domain/statement.py).
 
-Consent steps are left out: what they ask is what the declaration says.
+Consent steps are left out: what they ask is what the declaration says. The officer's corrections and additions
+come after the answers, in Dutch as typed (cleaned like any stored one-line text); the kiosk translates them.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from backend.services.errors import Invalid
 from backend.services.presenter import dutch_catalog, format_value
 from domain.catalog import Catalog, CatalogError, load_catalog
 from domain.forms import Field, FieldType, FormSchema
 from domain.payload import Translation
-from domain.statement import Statement, StatementLine
+from domain.plain_text import UnclearText, clean
+from domain.statement import MAX_ADDITION_CHARS, MAX_ADDITIONS, Addition, Statement, StatementLine
 
 DECLARATION_KEY = "statement.declaration"
 DECLARATION_NL = (
@@ -23,6 +27,24 @@ DECLARATION_NL = (
     "Ik heb deze verklaring gelezen (of laten voorlezen) en onderteken haar."
 )
 EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+def additions_of(texts: Sequence[str]) -> tuple[Addition, ...]:
+    """The officer's additions as the statement holds them: each stripped and in its stored one-line form, the
+    resident's language left to the kiosk. Invalid ("additions") for too many, an empty or too long one, or one
+    with characters that cannot be stored; the message never quotes the text."""
+    if len(texts) > MAX_ADDITIONS:
+        raise Invalid("additions", f"at most {MAX_ADDITIONS} additions")
+    additions = []
+    for number, text in enumerate(texts, start=1):
+        try:
+            cleaned = clean(text, multiline=False)
+        except UnclearText:
+            raise Invalid("additions", f"addition {number} holds characters that cannot be stored") from None
+        if not cleaned or len(cleaned) > MAX_ADDITION_CHARS:
+            raise Invalid("additions", f"addition {number} must have 1 to {MAX_ADDITION_CHARS} characters")
+        additions.append(Addition(text_nl=cleaned))
+    return tuple(additions)
 
 
 class StatementComposer:
@@ -39,6 +61,7 @@ class StatementComposer:
         language: str,
         case_id: uuid.UUID,
         reference: str,
+        additions: tuple[Addition, ...] = (),
     ) -> Statement:
         resident = self._catalog(language)
         lines: list[StatementLine] = []
@@ -61,6 +84,7 @@ class StatementComposer:
             lines=tuple(lines),
             declaration_nl=DECLARATION_NL,
             declaration=self._text(resident, DECLARATION_KEY, DECLARATION_NL),
+            additions=additions,
         )
 
     def _items(self, spec: Field, items: list[Any], resident: Catalog) -> list[StatementLine]:

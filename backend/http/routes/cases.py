@@ -11,7 +11,7 @@ import re
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from backend.http.auth import Backend, OfficerChanging
 from backend.http.console_auth import OfficerViewer
@@ -30,6 +30,7 @@ from backend.services.schemas import (
     IdentityView,
     NoteRequest,
     NoteView,
+    StatementRequest,
     StatusChange,
 )
 from domain.status import CaseStatus
@@ -185,11 +186,17 @@ def delete_document_photo(case_id: UUID, officer: OfficerChanging, backend: Back
 
 
 @router.post("/{case_id}/statement", responses=describe(401, 403, 404, 409, 422))
-def make_statement(case_id: UUID, officer: OfficerChanging, backend: Backend) -> Response:
+def make_statement(
+    case_id: UUID, officer: OfficerChanging, backend: Backend, body: Annotated[StatementRequest | None, Body()] = None
+) -> Response:
     """The statement for the resident to read and sign on the kiosk during the call: the data-channel message the
-    console sends as it is (domain/chat.py `StatementToSign`: the lines in Dutch and the resident's language, with
-    the SHA-256 of the exact text signed). For the officer who claimed the case; audited as a read."""
-    return Response(backend.case_views.statement(case_id, officer, backend.clock()), media_type="application/json")
+    console sends as it is (domain/chat.py `StatementToSign`: the lines in Dutch and the resident's language, the
+    officer's additions, with the SHA-256 of the exact text signed). The body is optional: `{"additions": [...]}`,
+    Dutch, one line each; error `additions` (422) for too many, an empty or too long one, or unstorable characters.
+    For the officer who claimed the case; audited as a read, with the number of additions."""
+    additions = body.additions if body is not None else []
+    statement = backend.case_views.statement(case_id, officer, backend.clock(), additions)
+    return Response(statement, media_type="application/json")
 
 
 @router.post(

@@ -1,5 +1,6 @@
 // What the officer puts on record in a call, for the case the resident filed just before calling (call.js knows
-// which): the statement to sign, composed by the backend from the stored case and signed on the kiosk; and one
+// which): the statement to sign, composed by the backend from the stored case with the officer's corrections and
+// additions (in Dutch; the kiosk translates them), and signed on the kiosk; and one
 // photo of the identity document, taken from the kiosk's video, cropped here and saved with the case (encrypted,
 // seen only by the officer who holds the case). The kiosk tells the resident when a photo is taken, kept or
 // thrown away.
@@ -7,6 +8,8 @@
 import { el } from "./api.js";
 
 const MIN_CROP = 32; // the backend refuses smaller pictures; a smaller selection keeps the whole frame
+const MAX_ADDITIONS = 10; // domain/statement.py: the backend refuses more, or longer ones
+const MAX_ADDITION_CHARS = 500;
 
 export function callRecords({ video, csrf }) {
   const ui = {};
@@ -15,17 +18,36 @@ export function callRecords({ video, csrf }) {
   let dragFrom = null;
 
   // ----- the statement ------------------------------------------------------------------------------------
+  function additionLines() {
+    return ui.additionsText.value.split("\n").map((line) => line.trim()).filter(Boolean);
+  }
+
+  function refusedAdditions(lines) {
+    // the backend never quotes the text it refuses: say what is wrong from what was typed (kept in the field)
+    if (lines.length > MAX_ADDITIONS) {
+      return `Te veel aanvullingen: ${lines.length} regels, er mogen er hoogstens ${MAX_ADDITIONS} zijn.`;
+    }
+    const long = lines.findIndex((line) => [...line].length > MAX_ADDITION_CHARS);
+    if (long >= 0) {
+      return `Aanvulling ${long + 1} is te lang: hoogstens ${MAX_ADDITION_CHARS} tekens per regel.`;
+    }
+    return "Een aanvulling bevat tekens die niet kunnen worden opgeslagen. Pas de tekst aan en probeer het opnieuw.";
+  }
+
   async function sendStatement() {
     if (!call || !call.filed) return;
+    const additions = additionLines();
     ui.statementNote.textContent = "Verklaring wordt klaargemaakt…";
     try {
       // the backend composes it from the stored case, with the digest of the exact text; sent to the kiosk as it is
       const response = await fetch(`/api/cases/${call.filed}/statement`, { method: "POST",
-        credentials: "same-origin", headers: { "X-CSRF-Token": csrf() } });
+        credentials: "same-origin", body: JSON.stringify({ additions }),
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() } });
       if (response.status === 403) {
         ui.statementNote.textContent = "Pak de zaak eerst op (open de zaak hierboven) en probeer het dan opnieuw.";
         return;
       }
+      if (response.status === 422) { ui.statementNote.textContent = refusedAdditions(additions); return; }
       if (!response.ok) { ui.statementNote.textContent = "De verklaring kon niet worden gemaakt."; return; }
       if (!call.sendText(await response.text())) throw new Error("channel closed");
       ui.statementNote.textContent = "Verklaring verstuurd. De bewoner leest haar op de kiosk en ondertekent (of weigert).";
@@ -149,6 +171,11 @@ export function callRecords({ video, csrf }) {
   ui.statement = el("button", { type: "button", id: "call-statement", hidden: true, onclick: sendStatement },
     "Verklaring laten ondertekenen");
   ui.statementNote = el("p", { id: "call-statement-note", class: "note", role: "status" });
+  ui.additionsText = el("textarea", { id: "call-additions", rows: "3", lang: "nl",
+    maxlength: String(MAX_ADDITIONS * (MAX_ADDITION_CHARS + 1)) });
+  ui.additions = el("div", { class: "call-additions", hidden: true },
+    el("label", { for: "call-additions" }, "Aanvullingen en correcties (in het Nederlands, één per regel; "
+      + "de kiosk vertaalt ze voor de bewoner)"), ui.additionsText);
   ui.photo = el("button", { type: "button", id: "call-photo", hidden: true, onclick: takePhoto },
     "Foto van identiteitsbewijs");
   ui.photoNote = el("p", { id: "call-photo-note", class: "note", role: "status" });
@@ -173,19 +200,19 @@ export function callRecords({ video, csrf }) {
       el("button", { type: "button", id: "photo-discard", class: "secondary", onclick: discardPhoto }, "Weggooien")));
 
   return {
-    notes: [ui.statementNote, ui.photoNote],
+    notes: [ui.statementNote, ui.photoNote, ui.additions], // above the buttons, the additions right above them
     buttons: [ui.statement, ui.photo],
     editor: ui.editor,
     start(recorded) { // a new call: { filed: null, send, sendText }
       call = recorded;
       closeEditor();
-      ui.statement.hidden = ui.photo.hidden = true;
-      ui.statementNote.textContent = ui.photoNote.textContent = "";
+      ui.statement.hidden = ui.photo.hidden = ui.additions.hidden = true;
+      ui.statementNote.textContent = ui.photoNote.textContent = ui.additionsText.value = ""; // another resident
     },
     filed(caseId) { // the intake named the case filed before the call (or none)
       if (!call) return;
       call.filed = caseId;
-      ui.statement.hidden = ui.photo.hidden = !caseId;
+      ui.statement.hidden = ui.photo.hidden = ui.additions.hidden = !caseId;
     },
     received(message) { // a data channel message for the record; true when it was one
       if (message.kind !== "statement_answer") return false;
@@ -193,7 +220,7 @@ export function callRecords({ video, csrf }) {
       return true;
     },
     end() { // the call ended: no more statements or photos; a photo being cropped can still be kept or thrown away
-      ui.statement.hidden = ui.photo.hidden = true;
+      ui.statement.hidden = ui.photo.hidden = ui.additions.hidden = true;
     },
   };
 }
