@@ -88,3 +88,11 @@ def line_for(message: ChatMessage, pending: bool = False) -> ChatLine:
         low_confidence=message.low_confidence,
         pending=pending,
     )
+
+
+def with_line(chat: tuple[ChatLine, ...], line: ChatLine) -> tuple[ChatLine, ...]:
+    """The chat with `line` in its place: a line already there (the same message, now translated) is replaced."""
+    lines = [existing for existing in chat if existing.message_id != line.message_id]
+    position = next((i for i, e in enumerate(chat) if e.message_id == line.message_id), len(lines))
+    lines.insert(position, line)
+    return tuple(lines)

@@ -46,7 +46,7 @@ from domain.chat import (
     encode,
 )
 from domain.statement import Stroke
-from kiosk.call.chat import ChatLine, ChatTranslation, line_for
+from kiosk.call.chat import ChatLine, ChatTranslation, line_for, with_line
 from kiosk.call.ports import (
     Captions,
     Peer,
@@ -105,7 +105,8 @@ class CallSession:
         self._clock = clock
         self._captions = captions
         self.view = CallView(request.call_id, captions_available=captions is not None)
-        self._records = CallRecords(lambda: self.view, self._update, self._send_data, keep_transcript, seal_statement)
+        self._records = CallRecords(lambda: self.view, self._update, self._send_data, keep_transcript, seal_statement,
+                                    chat.translate, self._spawn)  # fmt: skip
         self._link: Signalling | None = None
         self._peer: Peer | None = None
         self._attempt = 0
@@ -383,10 +384,7 @@ class CallSession:
             log.exception("call view listener failed")
 
     def _put_line(self, line: ChatLine) -> None:
-        lines = [existing for existing in self.view.chat if existing.message_id != line.message_id]
-        position = next((i for i, e in enumerate(self.view.chat) if e.message_id == line.message_id), len(lines))
-        lines.insert(position, line)
-        self._update(chat=tuple(lines))
+        self._update(chat=with_line(self.view.chat, line))
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(work)

@@ -1,10 +1,11 @@
 """SigningPanel: the statement an officer sent during a call, for the resident to read and sign or refuse.
 
 It takes the place of the chat on the call screen (kiosk/screens/call.py): the statement on one side, each answer
-in the resident's language with the Dutch the police files under it (machine translation marked); on the other the
-declaration, right above the signature pad as on paper, and the two answers. Refusing asks once more. What the resident
-chose goes to the call (`CallHandle.sign_statement`, on the call's thread); its answer comes back here on the main
-thread: sealed (the screen closes the panel and says so) or not (the panel says it did not work and stays).
+in the resident's language with the Dutch the police files under it (machine translation marked), then what the
+officer added (machine-translated into the resident's language, the Dutch under it); on the other the declaration,
+right above the signature pad as on paper, and the two answers. Refusing asks once more. What the resident chose goes
+to the call (`CallHandle.sign_statement`, on the call's thread); its answer comes back here on the main thread:
+sealed (the screen closes the panel and says so) or not (the panel says it did not work and stays).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
 from domain.languages import DUTCH
-from domain.statement import Statement, StatementLine, Stroke
+from domain.statement import Addition, Statement, StatementLine, Stroke
 from kiosk.ui.signature_pad import SignaturePad
-from kiosk.ui.widgets import Column, KButton, KLabel, MachineLabel, MutedLabel, Row
+from kiosk.ui.widgets import Column, KButton, KLabel, MachineLabel, MutedLabel, Row, WarningLabel
 
 __all__ = ["PadButton", "SignaturePad", "SigningPanel"]  # named by signing.kv
 
@@ -140,6 +141,10 @@ class SigningPanel(Row):
         box.clear_widgets()
         for number, line in enumerate(statement.lines):
             box.add_widget(self._line(line, language, number))
+        if statement.additions:
+            box.add_widget(KLabel(key="sign.additions", lang=language, base_size=20, bold=True, tag="sign.additions"))
+        for number, addition in enumerate(statement.additions):
+            box.add_widget(self._addition(addition, language, number))
         # A declaration the backend had no translation for comes in Dutch: shown as Dutch, not as Arabic.
         translated = statement.declaration != statement.declaration_nl
         self.ids.declaration.lang = language if translated else DUTCH
@@ -163,6 +168,27 @@ class SigningPanel(Row):
         if line.machine_translated:
             dutch.add_widget(MachineLabel(key="sign.machine", lang=language, speakable=False,
                                           tag=f"sign.machine.{number}"))  # fmt: skip
+        group.add_widget(dutch)
+        return group
+
+    def _addition(self, addition: Addition, language: str, number: int) -> Column:
+        """What the officer added, in the resident's language (a machine translation, marked) with the Dutch the
+        police files under it; without one, a note saying so over the Dutch (read aloud: the note, not the Dutch)."""
+        group = Column(spacing="2dp")
+        translated = bool(addition.text)
+        if not translated and language != DUTCH:  # the note first, on their side: the Dutch it speaks of follows
+            group.add_widget(WarningLabel(key="call.caption_untranslated", lang=language, base_size=16,
+                                          tag=f"sign.addition_untranslated.{number}"))  # fmt: skip
+        group.add_widget(KLabel(source=addition.text if translated else addition.text_nl,
+                                lang=language if translated else DUTCH, base_size=20, tag=f"sign.addition.{number}"))
+        if not translated:
+            return group
+        if addition.machine_translated:
+            group.add_widget(MachineLabel(key="sign.machine", lang=language, speakable=False,
+                                          tag=f"sign.addition_machine.{number}"))  # fmt: skip
+        dutch = Column(spacing="2dp", padding=("20dp", "6dp", "20dp", "0dp"))
+        dutch.add_widget(MutedLabel(key="sign.dutch", lang=language, base_size=16, speakable=False))
+        dutch.add_widget(KLabel(source=addition.text_nl, lang=DUTCH, base_size=18, tag=f"sign.addition_dutch.{number}"))
         group.add_widget(dutch)
         return group
 

@@ -6,7 +6,8 @@ The kiosk is the app itself under Xvfb, driven by touches on its window, with it
 aiortc call and the real ArgosTranslator (the phrase-book packages); the backend is its own process; the officer is
 Debian's Chromium with a fake camera. The resident files a bike theft in Arabic by touch and calls from the receipt.
 The officer opens the filed case beside the call, records the identity document, takes a still of it from the video
-and crops it (the kiosk tells the resident each time), and sends the statement. The resident signs it on the screen
+and crops it (the kiosk tells the resident each time), and sends the statement with a correction in Dutch, which
+the kiosk shows in Arabic. The resident signs it on the screen
 with a finger. The officer converts the case and files the PDF; then someone with the database and the key changes
 the signed text, and the check fails. Findings and pictures of both sides go to WORKDIR; the outer test
 (test_call_end_to_end.py) asserts on them.
@@ -28,7 +29,7 @@ from tools.argos_models import build_phrase_book
 from tools.backend_process import BackendProcess, provisioned_settings
 from tools.call_rig import OFFICER, PASSWORD, LogCapture, OfficerBrowser, loopback_only, wait_for, write_result
 from tools.call_translator import RESIDENT_SAYS
-from tools.phrase_books import BOOKS
+from tools.phrase_books import BOOKS, CUT_LOCK
 from tools.xvfb import SCREEN_SIZE, start_xvfb
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)  # the kiosk's wall clock, as in the GUI tests
@@ -154,9 +155,11 @@ def steps(d: Any, officer: OfficerBrowser, backend: BackendProcess, workdir: Pat
     result["kiosk_photo_note"] = d.text_of("call.photo")
 
     # ----- the statement: sent by the officer, read and signed on the kiosk's screen by touch ---------------------
+    console.fill("#call-additions", CUT_LOCK["nl"])  # a correction made with the resident, in Dutch
     console.click("#call-statement")
     assert d.wait_for(lambda: bool(d.shown_now("sign.panel")), 30), "the statement did not reach the kiosk"
     result["statement_values"] = [d.text_of(f"sign.value.{n}") for n in range(len(screen._panel.statement.lines))]
+    result["addition_shown"] = d.text_of("sign.addition.0")  # translated on the kiosk, marked as such
     d.picture("e2e_ar_21_statement")
     d.stroke(on_pad(d, WAVE))
     d.stroke(on_pad(d, UNDERLINE))

@@ -12,6 +12,7 @@ import pytest
 from tests.call.netns import require_namespaces, run_in_namespace
 from tools.call_translator import OFFICER_SAYS, OFFICER_SAYS_IN_ARABIC, RESIDENT_SAYS, RESIDENT_SAYS_IN_DUTCH
 from tools.coturn import turnserver_path
+from tools.phrase_books import CUT_LOCK
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
 
@@ -167,6 +168,7 @@ def test_an_arabic_aangifte_is_filed_by_touch_checked_photographed_signed_on_the
     assert abs(width - 320) <= 2 and abs(height - 240) <= 2, result["photo_selection"]
     # the statement on the kiosk held the resident's own words; signed by touch, the officer heard it
     assert RESIDENT_SAYS in result["statement_values"]
+    assert result["addition_shown"] == CUT_LOCK["ar"]  # the officer's Dutch correction, translated on the kiosk
     assert result["kiosk_sign_note"] == "تم إرسال توقيعك إلى الشرطي."
     assert "De bewoner heeft ondertekend" in result["console_statement_note"]
     assert "tekst ongewijzigd" in result["case_signature"] and result["case_photo_width"] == width
@@ -175,6 +177,7 @@ def test_an_arabic_aangifte_is_filed_by_touch_checked_photographed_signed_on_the
     assert "Verklaring, ondertekend op de kiosk" in pdf and "in orde: de tekst is dezelfde" in pdf
     assert RESIDENT_SAYS_IN_DUTCH in pdf and "Foto van het identiteitsbewijs" in pdf
     assert re.search(r"SHA-256vandetekst[0-9a-f]{64}", "".join(result["pdf"].split()))  # the signed text's hash
+    assert f"Aanvulling van de agent: {CUT_LOCK['nl']}" in pdf and CUT_LOCK["ar"].rstrip(".") in result["pdf"]  # signed
     assert "Handtekening van de melder" in pdf  # the strokes the finger drew, printed under the statement
     listed = [line.split()[3:5] for line in result["pdf_images"]]  # pdfimages -list: page num type width height
     assert [str(width), str(height)] in listed, result["pdf_images"]  # the cropped still is in the case file

@@ -95,10 +95,11 @@ def start_call(
     keep_transcript: TranscriptKeeper | None = None,
     reachable: list[bool] | None = None,
     seal_statement: StatementSealer | None = None,
+    translator: TaggingTranslator | None = None,
 ) -> Call:
     """A session running on the current loop, with fakes all round (and the captions given). `reachable` says, per
     connection attempt to the call service, whether it succeeds (default: always)."""
-    clock, translator = Clock(), TaggingTranslator()
+    clock, translator = Clock(), translator or TaggingTranslator()
     links: list[FakeSignalling] = []
     peers: list[FakePeer] = []
     views: list[CallView] = []

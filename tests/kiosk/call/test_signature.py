@@ -5,8 +5,11 @@ runs again; the session runs with fakes for the network (tests/kiosk/call/fakes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
+from concurrent.futures import Future
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,11 +19,27 @@ from hypothesis import strategies as st
 
 from domain.chat import ChatError, StatementAnswer, StatementToSign, decode, encode
 from domain.forms import SIGNATURE_CASE_TYPE, FormCatalog, default_assets_dir
+from domain.payload import CasePayload
 from domain.plain_text import UnclearText, clean
-from domain.statement import InvalidStatement, Statement, StatementLine, Stroke, digest_of, text_of
+from domain.statement import (
+    MAX_ADDITION_CHARS,
+    Addition,
+    InvalidStatement,
+    Statement,
+    StatementLine,
+    Stroke,
+    check_statement,
+    digest_of,
+    text_of,
+)
+from domain.translation_reasons import TranslationReason
 from domain.validation import validate
+from kiosk.call.chat import ChatTranslation
+from kiosk.call.records import translated_additions
 from kiosk.call.signature import signature_payload
-from tests.kiosk.call.test_session import finish, start_call
+from kiosk.translation.result import TranslationResult, untranslated
+from tests.kiosk.call.fakes import TaggingTranslator
+from tests.kiosk.call.test_session import Call, finish, start_call
 
 SCHEMA = FormCatalog.load(default_assets_dir() / "forms").get(SIGNATURE_CASE_TYPE)
 NOW = datetime(2026, 12, 6, 17, tzinfo=UTC)
@@ -121,3 +140,146 @@ async def test_a_refusal_is_sealed_and_said_and_a_failed_seal_tells_nobody_it_wa
     assert not await call.session.sign_statement(None)
     assert call.session.view.statement_answer == "" and not call.peer.received(StatementAnswer)
     await finish(call)
+
+
+# ----- the officer's additions: in the resident's language before they read it, signed as shown --------------------
+ADDITIONS_NL = ("Het slot was niet doorgeknipt maar opengebroken.", "Er stond een getuige bij de fietsenstalling.")
+ARABIC = {ADDITIONS_NL[0]: "لم يُقطع القفل، بل كُسر.", ADDITIONS_NL[1]: "كان هناك شاهد عند موقف الدراجات."}
+
+
+class Dictionary(TaggingTranslator):
+    """Knows the additions' Arabic; `held`: the answers wait until the test lets them go."""
+
+    def __init__(self, held: bool = False) -> None:
+        super().__init__()
+        self.waiting: list[tuple[Future[TranslationResult], TranslationResult]] = []
+        self.held = held
+
+    def submit(self, text: str, source: str, target: str) -> Future[TranslationResult]:
+        self.asked.append((text, source, target))
+        done: Future[TranslationResult] = Future()
+        result = TranslationResult(text, source, target, ARABIC[text])
+        if self.held:
+            self.waiting.append((done, result))
+        else:
+            done.set_result(result)
+        return done
+
+    def let_go(self) -> None:
+        for done, result in self.waiting:
+            done.set_result(result)
+
+
+class NoModel(TaggingTranslator):
+    def submit(self, text: str, source: str, target: str) -> Future[TranslationResult]:
+        self.asked.append((text, source, target))
+        done: Future[TranslationResult] = Future()
+        done.set_result(untranslated(text, source, target, TranslationReason.NO_MODEL))
+        return done
+
+
+def with_additions(*texts: str) -> Statement:
+    """As the backend sends it: the officer's Dutch, no translation."""
+    return replace(statement(), additions=tuple(Addition(text) for text in texts))
+
+
+def sealing_call(translator: TaggingTranslator) -> tuple[Call, list[CasePayload]]:
+    """An Arabic resident's call whose signatures are sealed as the kiosk seals them (the real form)."""
+    sealed: list[CasePayload] = []
+
+    def seal(signed: Statement, digest: str, strokes: tuple[Stroke, ...] | None) -> None:
+        sealed.append(signature_payload(SCHEMA, signed, digest, strokes, NOW))
+
+    return start_call(seal_statement=seal, translator=translator), sealed
+
+
+async def test_the_officers_additions_are_shown_in_arabic_and_signed_exactly_as_shown() -> None:
+    call, sealed = sealing_call(Dictionary())
+    await call.connect()
+    sent = with_additions(*ADDITIONS_NL)
+    call.peer.on_message(encode(StatementToSign(sent, digest_of(text_of(sent)))))
+    await call.until(lambda: call.session.view.statement is not None)
+    shown = call.session.view.statement
+    assert shown is not None
+    assert shown.additions == tuple(Addition(nl, ARABIC[nl], True) for nl in ADDITIONS_NL)  # both, in order
+    assert replace(shown, additions=sent.additions) == sent  # nothing else changed
+    assert call.translator.asked == [(nl, "nl", "ar") for nl in ADDITIONS_NL]
+    # the resident never saw the statement before its additions were in Arabic
+    assert all(view.statement in (None, shown) for view in call.views)
+
+    assert await call.session.sign_statement(SIGNATURE)
+    (payload,) = sealed
+    text, digest = payload.answers["statement_text"], digest_of(text_of(shown))
+    assert text == text_of(shown) and payload.answers["statement_digest"] == digest != digest_of(text_of(sent))
+    for nl in ADDITIONS_NL:
+        assert f"Aanvulling van de agent: {nl}\n(ar) {ARABIC[nl]} [machinevertaling]" in text
+    assert text.index(ADDITIONS_NL[0]) < text.index(ADDITIONS_NL[1]) < text.index(sent.declaration_nl)
+    assert call.peer.received(StatementAnswer) == [StatementAnswer(sent.statement_id, digest, True)]
+    await finish(call)
+
+
+async def test_without_a_translation_the_dutch_is_shown_and_signed_as_the_officer_sent_it() -> None:
+    call, sealed = sealing_call(NoModel())
+    await call.connect()
+    sent = with_additions(ADDITIONS_NL[0])
+    digest = digest_of(text_of(sent))
+    call.peer.on_message(encode(StatementToSign(sent, digest)))
+    await call.until(lambda: call.session.view.statement is not None)
+    assert call.session.view.statement == sent  # text "": the screen shows the Dutch and says it is not translated
+    assert await call.session.sign_statement(SIGNATURE)
+    (payload,) = sealed
+    assert payload.answers["statement_digest"] == digest and payload.answers["statement_text"] == text_of(sent)
+    assert f"Aanvulling van de agent: {ADDITIONS_NL[0]}\n{sent.declaration_nl}" in payload.answers["statement_text"]
+    assert call.peer.received(StatementAnswer) == [StatementAnswer(sent.statement_id, digest, True)]
+    await finish(call)
+
+
+async def test_a_statement_sent_again_replaces_one_still_being_translated() -> None:
+    translator = Dictionary(held=True)
+    call, sealed = sealing_call(translator)
+    await call.connect()
+    first = with_additions(ADDITIONS_NL[0])
+    call.peer.on_message(encode(StatementToSign(first, digest_of(text_of(first)))))
+    await call.until(lambda: bool(translator.waiting))
+    assert call.session.view.statement is None and not await call.session.sign_statement(SIGNATURE)
+    second = statement("سُرقت دراجتي ليلا.")
+    call.peer.on_message(encode(StatementToSign(second, digest_of(text_of(second)))))
+    assert call.session.view.statement == second
+    translator.let_go()  # the first one's translation comes too late: it is not shown
+    await asyncio.sleep(0.05)
+    assert call.session.view.statement == second
+    assert await call.session.sign_statement(SIGNATURE)
+    assert [p.answers["statement_id"] for p in sealed] == [second.statement_id]
+    await finish(call)
+
+
+async def test_what_is_not_translated_keeps_an_empty_text() -> None:
+    sent = with_additions(*ADDITIONS_NL)
+    asked: list[str] = []
+
+    async def translate(text: str, source: str, target: str) -> TranslationResult:
+        asked.append(text)
+        if text == ADDITIONS_NL[0]:  # a doubtful translation (the model repeated itself)
+            return TranslationResult(text, source, target, "قفل قفل قفل قفل", low_confidence=True)
+        raise RuntimeError("the translation engine stopped")
+
+    shown = await translated_additions(sent, translate)
+    assert shown == sent and asked == list(ADDITIONS_NL)
+    dutch = replace(sent, language="nl")  # a Dutch-speaking resident reads the officer's words themselves
+    assert await translated_additions(dutch, translate) == dutch and asked == list(ADDITIONS_NL)
+
+
+@given(st.text(max_size=MAX_ADDITION_CHARS + 20), st.booleans())
+def test_for_every_addition_the_stored_text_is_the_signed_text(addition: str, translated: bool) -> None:
+    """Whatever the officer wrote: either the statement cannot be made at all (no text, too long, unreadable
+    characters), or the form stores the text the resident signed unchanged, with or without its translation."""
+    sent = with_additions(addition)
+    try:
+        text_of(check_statement(sent))
+    except (InvalidStatement, UnclearText):
+        return
+    translate = ChatTranslation(TaggingTranslator(), "ar").translate
+    shown = asyncio.run(translated_additions(sent, translate)) if translated else sent
+    text = text_of(check_statement(shown))
+    payload = signature_payload(SCHEMA, shown, digest_of(text), SIGNATURE, NOW)
+    assert payload.answers["statement_text"] == text and clean(text, multiline=True) == text

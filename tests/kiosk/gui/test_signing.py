@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from domain.statement import Statement, StatementLine, Stroke, check_strokes
+from domain.statement import Addition, Statement, StatementLine, Stroke, check_strokes
 from kiosk.call.view import CallPhase, CallView
 from tests.kiosk.gui.conftest import ARTIFACTS, languages
 from tests.kiosk.gui.driver import Driver, run_app
@@ -61,6 +61,19 @@ def statement_in(language: str) -> Statement:
     lines = tuple(StatementLine(label_nl, value_nl, label, value, machine and language != "nl")
                   for (label_nl, value_nl, machine), (label, value) in zip(DUTCH, own, strict=True))  # fmt: skip
     return Statement(str(uuid.uuid4()), str(uuid.uuid4()), "K7M-4QP", language, lines, DECLARATION_NL, declaration)
+
+
+# What the officer added in the call, in Dutch; the first as the call translated it into the resident's language
+# (kiosk/call/records.py), the second one the translator had nothing for.
+ADDED_NL = ("Het slot was niet doorgeknipt maar opengebroken.", "Er stond een getuige bij de fietsenstalling.")
+ADDED = {"ar": "لم يُقطع القفل، بل كُسر.", "fa": "قفل بریده نشده بود، بلکه شکسته شده بود.",
+         "uk": "Замок не перерізали, а зламали."}  # fmt: skip
+
+
+def with_additions(language: str) -> Statement:
+    """The statement as the session shows it: a Dutch resident reads the officer's Dutch as it is."""
+    first = Addition(ADDED_NL[0], ADDED[language], True) if language in ADDED else Addition(ADDED_NL[0])
+    return replace(statement_in(language), additions=(first, Addition(ADDED_NL[1])))
 
 
 class SigningHandle:
@@ -243,5 +256,56 @@ def test_the_resident_is_told_when_the_officer_photographs_the_id_and_whether_it
             d.screenshot(f"call_photo_{state}_{language}")
         handle.show(d, statement=statement_in(language))  # the statement takes the chat's place, notes and all
         assert d.has("sign.panel") and not d.has("call.photo")
+
+    run_app(app, steps, ARTIFACTS)
+
+
+@pytest.mark.parametrize("language", languages("ar", "nl"))
+def test_the_officers_additions_are_in_the_residents_language_with_the_dutch_under_them(
+    make_app, kiosk_settings, language: str
+) -> None:
+    speaker = RecordingSpeaker()
+    kit = make_kit(kiosk_settings, speaker=speaker)
+    app = make_app(kiosk_settings, kit.services)
+    texts = lambda key: app.ui.text(key, language)  # noqa: E731
+
+    def steps(d: Driver) -> None:
+        screen, handle, _plain = start(d, app, language, sealed=[])
+        statement = with_additions(language)
+        handle.show(d, statement=statement)  # the officer added two things: the session sends it again
+        assert d.text_of("sign.additions") == texts("sign.additions")
+        if language == "nl":  # their own language: once, no notes
+            assert [d.text_of(f"sign.addition.{n}") for n in (0, 1)] == list(ADDED_NL)
+            assert not any(d.has(f"sign.addition_{part}.{n}") for part in ("machine", "dutch", "untranslated")
+                           for n in (0, 1))  # fmt: skip
+        else:  # translated and marked so, the Dutch under it; the other in Dutch, saying there is no translation
+            assert d.text_of("sign.addition.0") == ADDED[language] and d.has("sign.addition_machine.0")
+            assert d.text_of("sign.addition_dutch.0") == ADDED_NL[0] and not d.has("sign.addition_untranslated.0")
+            assert d.text_of("sign.addition.1") == ADDED_NL[1] and not d.has("sign.addition_dutch.1")
+            assert d.text_of("sign.addition_untranslated.1") == texts("call.caption_untranslated")
+            assert not d.has("sign.addition_machine.1")
+            shown, dutch = d.find("sign.addition.0"), d.find("sign.addition.1")
+            assert d.call(lambda: (shown.text_lang, dutch.text_lang)) == (language, "nl")  # font and direction
+        additions = d.find("sign.additions")
+        assert d.call(lambda: additions.halign) == ("right" if language in ("ar", "fa") else "left")
+        scroll = d.call(lambda: screen._panel.ids.statement_scroll)
+        d.call(lambda: setattr(scroll, "scroll_y", 0))  # down to the last: what the officer added
+        d.screenshot(f"sign_07_additions_{language}")
+
+        d.tap("tool.read_aloud")  # in their language: for the untranslated one the note, never the officer's Dutch
+        said, _spoken_in = speaker.said[-1]
+        assert texts("sign.additions") in said
+        assert said.index(statement.lines[0].value) < said.index(texts("sign.additions")) < said.index(
+            statement.declaration)
+        if language == "nl":
+            assert all(text in said for text in ADDED_NL)
+        else:
+            assert ADDED[language] in said and texts("call.caption_untranslated") in said
+            assert not any(text in said for text in ADDED_NL)
+        d.tap("tool.large_text")  # larger text: the pad keeps room to sign on
+        pad = d.find("sign.pad")
+        assert d.call(lambda: pad.height) >= 90, d.call(lambda: pad.height)
+        d.call(lambda: setattr(scroll, "scroll_y", 0))
+        d.screenshot(f"sign_07b_additions_large_text_{language}")
 
     run_app(app, steps, ARTIFACTS)
