@@ -476,7 +476,7 @@ function build() {
   ui.intake = el("div", { id: "call-intake" });
   ui.panel = el("div", { id: "call-panel", class: "call-panel", hidden: true },
     el("div", { class: "call-media" }, ui.remote, ui.local, ui.callStatus,
-      ui.captionsNote, ui.transcriptNote, ...records.notes,
+      ui.captionsNote, ui.transcriptNote, ...records.above,
       el("div", { class: "actions" }, ui.mute, ui.captions, ui.transcript, ...records.buttons,
         el("button", { type: "button", id: "call-hangup", class: "danger", onclick: hangUp }, "Ophangen")),
       records.editor),

@@ -200,7 +200,7 @@ export function callRecords({ video, csrf }) {
       el("button", { type: "button", id: "photo-discard", class: "secondary", onclick: discardPhoto }, "Weggooien")));
 
   return {
-    notes: [ui.statementNote, ui.photoNote, ui.additions], // above the buttons, the additions right above them
+    above: [ui.statementNote, ui.photoNote, ui.additions], // above the buttons: the notes, then the additions box
     buttons: [ui.statement, ui.photo],
     editor: ui.editor,
     start(recorded) { // a new call: { filed: null, send, sendText }
