@@ -35,8 +35,9 @@ from domain.statement import (
 from domain.translation_reasons import TranslationReason
 from domain.validation import validate
 from kiosk.call.chat import ChatTranslation
-from kiosk.call.records import translated_additions
+from kiosk.call.records import CallRecords, translated_additions
 from kiosk.call.signature import signature_payload
+from kiosk.call.view import CallPhase, CallView
 from kiosk.translation.result import TranslationResult, untranslated
 from tests.kiosk.call.fakes import TaggingTranslator
 from tests.kiosk.call.test_session import Call, finish, start_call
@@ -148,26 +149,13 @@ ARABIC = {ADDITIONS_NL[0]: "لم يُقطع القفل، بل كُسر.", ADDITI
 
 
 class Dictionary(TaggingTranslator):
-    """Knows the additions' Arabic; `held`: the answers wait until the test lets them go."""
-
-    def __init__(self, held: bool = False) -> None:
-        super().__init__()
-        self.waiting: list[tuple[Future[TranslationResult], TranslationResult]] = []
-        self.held = held
+    """Knows the additions' Arabic."""
 
     def submit(self, text: str, source: str, target: str) -> Future[TranslationResult]:
         self.asked.append((text, source, target))
         done: Future[TranslationResult] = Future()
-        result = TranslationResult(text, source, target, ARABIC[text])
-        if self.held:
-            self.waiting.append((done, result))
-        else:
-            done.set_result(result)
+        done.set_result(TranslationResult(text, source, target, ARABIC[text]))
         return done
-
-    def let_go(self) -> None:
-        for done, result in self.waiting:
-            done.set_result(result)
 
 
 class NoModel(TaggingTranslator):
@@ -235,22 +223,35 @@ async def test_without_a_translation_the_dutch_is_shown_and_signed_as_the_office
 
 
 async def test_a_statement_sent_again_replaces_one_still_being_translated() -> None:
-    translator = Dictionary(held=True)
-    call, sealed = sealing_call(translator)
-    await call.connect()
+    """CallRecords on its own, its translation task in the test's hands: the late translation of the first statement
+    finishes after the second arrived, and is dropped."""
+    view = CallView("c1", CallPhase.CONNECTED)
+    tasks: list[asyncio.Task[Any]] = []
+    release = asyncio.Event()
+
+    def update(**changes: Any) -> None:
+        nonlocal view
+        view = replace(view, **changes)
+
+    async def translate(text: str, source: str, target: str) -> TranslationResult:
+        await release.wait()
+        return TranslationResult(text, source, target, ARABIC[text])
+
+    sealed: list[str] = []
+    records = CallRecords(lambda: view, update, lambda _text, _keep: None, None,
+                          lambda signed, _digest, _strokes: sealed.append(signed.statement_id), translate,
+                          lambda work: tasks.append(asyncio.ensure_future(work)))  # fmt: skip
     first = with_additions(ADDITIONS_NL[0])
-    call.peer.on_message(encode(StatementToSign(first, digest_of(text_of(first)))))
-    await call.until(lambda: bool(translator.waiting))
-    assert call.session.view.statement is None and not await call.session.sign_statement(SIGNATURE)
+    records.received(StatementToSign(first, digest_of(text_of(first))))
+    assert view.statement is None and len(tasks) == 1  # withdrawn while its addition is translated
     second = statement("سُرقت دراجتي ليلا.")
-    call.peer.on_message(encode(StatementToSign(second, digest_of(text_of(second)))))
-    assert call.session.view.statement == second
-    translator.let_go()  # the first one's translation comes too late: it is not shown
-    await asyncio.sleep(0.05)
-    assert call.session.view.statement == second
-    assert await call.session.sign_statement(SIGNATURE)
-    assert [p.answers["statement_id"] for p in sealed] == [second.statement_id]
-    await finish(call)
+    records.received(StatementToSign(second, digest_of(text_of(second))))
+    assert view.statement == second
+    release.set()  # the first one's translation comes too late: it is not shown
+    await asyncio.gather(*tasks)
+    assert view.statement == second
+    assert await records.sign_statement(SIGNATURE)
+    assert sealed == [second.statement_id] and view.statement_answer == "signed"
 
 
 async def test_what_is_not_translated_keeps_an_empty_text() -> None:
