@@ -19,6 +19,7 @@ from domain.validation import FieldError, validate
 from domain.wire import UsageEvent
 from kiosk.ports import CaseOutbox, EventSink
 from kiosk.session.answers import ResidentSession
+from kiosk.session.idle import IdleTimer
 from kiosk.session.payloads import build_payload
 from kiosk.session.receipts import receipt_for
 from kiosk.session.states import FlowError, FlowState, Screen, Triage
@@ -53,11 +54,9 @@ class SessionFlow:
         self._events = events
         self._clock = clock
         self._wall_clock = wall_clock
-        self._idle_warning = idle_warning_seconds
-        self._idle_extend = idle_extend_seconds
+        self._idle = IdleTimer(clock, idle_warning_seconds, idle_extend_seconds)
         self._session: ResidentSession | None = None
         self._before_call: FlowState | None = None
-        self._last_activity = clock()
         self.state = FlowState(Screen.ATTRACT)
 
     # ----- reading -------------------------------------------------------------------------------------------
@@ -305,15 +304,13 @@ class SessionFlow:
 
     # ----- inactivity ----------------------------------------------------------------------------------------
     def tick(self) -> FlowState:
-        """Called every second by the app: warn after a quiet spell, wipe when the warning runs out."""
+        """Called every second by the app: warn after a quiet spell, wipe when the warning runs out (idle.py)."""
         if self.state.screen is Screen.ATTRACT:
             return self.state
-        now = self._clock()
-        if self.state.idle_warning:
-            if self.state.idle_deadline is not None and now >= self.state.idle_deadline:
-                return self._end(abandon=None if self.case_saved else AbandonReason.TIMEOUT)
-        elif now - self._last_activity >= self._idle_warning:
-            self.state = replace(self.state, idle_warning=True, idle_deadline=now + self._idle_extend)
+        ticked = self._idle.tick(self.state)
+        if ticked is None:
+            return self._end(abandon=None if self.case_saved else AbandonReason.TIMEOUT)
+        self.state = ticked
         return self.state
 
     def extend(self) -> FlowState:
@@ -321,8 +318,7 @@ class SessionFlow:
         return self.state
 
     def seconds_left(self) -> float:
-        deadline = self.state.idle_deadline
-        return max(0.0, deadline - self._clock()) if deadline is not None else 0.0
+        return self._idle.seconds_left(self.state)
 
     # ----- internals -----------------------------------------------------------------------------------------
     def _require_session(self) -> ResidentSession:
@@ -335,10 +331,8 @@ class SessionFlow:
             raise FlowError(f"not allowed on screen {self.state.screen}")
 
     def _touch(self) -> float:
-        self._last_activity = self._clock()
-        if self.state.idle_warning:
-            self.state = replace(self.state, idle_warning=False, idle_deadline=None)
-        return self._last_activity
+        self.state = self._idle.touch(self.state)
+        return self._idle.last_activity
 
     def _go(self, state: FlowState) -> FlowState:
         self.state = replace(state, idle_warning=False, idle_deadline=None)
