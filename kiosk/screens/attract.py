@@ -34,6 +34,7 @@ class AttractScreen(KioskScreen):
     def on_touch_down(self, touch: Any) -> bool:
         if self.collide_point(*touch.pos):
             touch.grab(self)
+            touch.ud["attract_lang"] = self.cycle_lang  # what the card said when pressed, should it change meanwhile
             return True
         return False
 
@@ -42,7 +43,7 @@ class AttractScreen(KioskScreen):
         if touch.grab_current is self:
             touch.ungrab(self)
             if self.ids.emergency_card.collide_point(*touch.pos):
-                self.touches.emergency(self.cycle_lang)
+                self.touches.emergency(touch.ud.get("attract_lang", self.cycle_lang))
             elif self.collide_point(*touch.pos):
                 self.touches.start()
             return True
