@@ -18,13 +18,43 @@ from tools.samples import ANSWERS, CALLBACK_ANSWERS
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(600)]
 
 
+def test_the_112_card_opens_in_the_language_it_showed_when_pressed(make_app, kiosk_settings) -> None:
+    """The card's greeting turns to the next language every 3 s; one that turns while the finger is down must not
+    open the 112 screen in a language the resident did not see when pressing."""
+    kit = make_kit(kiosk_settings)
+    app = make_app(kiosk_settings, kit.services)
+
+    def steps(d: Driver) -> None:
+        from kivy.clock import Clock
+        from kivy.tests.common import UnitTestTouch
+
+        attract = d.call(lambda: app.screen("attract"))
+        d.call(lambda: (Clock.unschedule(attract.next_language), setattr(attract, "cycle_lang", "fa")))
+        card = d.find("attract.emergency")
+        x, y = d.call(lambda: card.to_window(*card.center))
+        finger = d.call(lambda: UnitTestTouch(x, y))
+        d.call(finger.touch_down)
+        d.call(attract.next_language)  # the greeting turns while the finger is down
+        assert d.call(lambda: attract.cycle_lang) != "fa"
+        d.call(finger.touch_up)
+        d.frames(2)
+        assert d.screen() == "emergency" and d.call(lambda: app.flow.state.language) == "fa"
+
+    run_app(app, steps, ARTIFACTS)
+
+
 @pytest.mark.parametrize("language", languages("nl", "fa"))
 def test_the_112_card_opens_the_112_screen_and_done_asks_no_rating(make_app, kiosk_settings, language) -> None:
     kit = make_kit(kiosk_settings)
     app = make_app(kiosk_settings, kit.services)
 
     def steps(d: Driver) -> None:
-        d.call(lambda: setattr(app.screen("attract"), "cycle_lang", language))  # the card shows that language now
+        from kivy.clock import Clock
+
+        attract = d.call(lambda: app.screen("attract"))
+        # the card shows that language now and stays on it: its 3 s cycle runs on the wall clock, and a turn between
+        # this step and the tap would show (and open) the next language
+        d.call(lambda: (Clock.unschedule(attract.next_language), setattr(attract, "cycle_lang", language)))
         d.tap("attract.emergency")
         assert d.screen() == "emergency"
         assert d.call(lambda: app.flow.state.language) == language
